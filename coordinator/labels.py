@@ -1,0 +1,105 @@
+"""User-facing names of the domain's vocabularies and formats for dates, all translated."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from enum import StrEnum
+
+from coordinator.i18n import N_, _, current_language
+from coordinator.schedule import Occurrence
+from storage.models.enums import (
+    MeetingKind,
+    MeetingStatus,
+    Membership,
+    OrgKind,
+    Phase,
+    Priority,
+    TaskStatus,
+    Topic,
+)
+
+_LABELS: dict[StrEnum, str] = {
+    OrgKind.MSO: N_("migrant organisation"),
+    OrgKind.UMBRELLA: N_("umbrella association"),
+    OrgKind.RELIGIOUS: N_("religious community"),
+    OrgKind.SCHOOL: N_("school"),
+    OrgKind.KINDERGARTEN: N_("kindergarten"),
+    OrgKind.COUNSELLING: N_("counselling service"),
+    OrgKind.MUNICIPAL: N_("municipal office"),
+    OrgKind.JOBCENTER: N_("Jobcenter"),
+    OrgKind.POLICE: N_("police contact officer"),
+    OrgKind.FOUNDATION: N_("foundation"),
+    OrgKind.UNIVERSITY: N_("university"),
+    OrgKind.COMPANY: N_("company"),
+    OrgKind.OTHER: N_("other"),
+    Phase.PREPARATION: N_("preparation"),
+    Phase.FIRST_CONTACT: N_("first contact"),
+    Phase.ORGANISING: N_("organising"),
+    Phase.STABILISATION: N_("stabilisation"),
+    Phase.FORMALISATION: N_("formalisation"),
+    Membership.MEMBER: N_("member"),
+    Membership.PARTNER: N_("partner"),
+    Membership.PROSPECT: N_("prospective"),
+    Membership.FORMER: N_("former"),
+    Topic.DEMOCRACY: N_("anti-racism and democracy"),
+    Topic.CULTURE: N_("culture"),
+    Topic.RELIGION: N_("religion and dialogue"),
+    Topic.REFUGEES: N_("refugees"),
+    Topic.SOCIAL_HEALTH: N_("social affairs and health"),
+    Topic.YOUTH_EDUCATION: N_("youth and education"),
+    Topic.INTERCULTURAL_OPENING: N_("intercultural opening"),
+    Topic.GENDER: N_("gender"),
+    Topic.LABOUR: N_("labour market"),
+    Topic.SPORT: N_("sport"),
+    Topic.NEIGHBOURHOOD: N_("neighbourhoods"),
+    MeetingKind.NETWORK: N_("network meeting"),
+    MeetingKind.WORKING_GROUP: N_("working group"),
+    MeetingKind.ROUND_TABLE: N_("round table"),
+    MeetingKind.EVENT: N_("event"),
+    MeetingKind.HEARING: N_("hearing"),
+    MeetingStatus.PLANNED: N_("planned"),
+    MeetingStatus.CONFIRMED: N_("confirmed"),
+    MeetingStatus.CANCELLED: N_("cancelled"),
+    TaskStatus.OPEN: N_("open"),
+    TaskStatus.IN_PROGRESS: N_("in progress"),
+    TaskStatus.DONE: N_("done"),
+    TaskStatus.DROPPED: N_("dropped"),
+    Priority.LOW: N_("low"),
+    Priority.NORMAL: N_("normal"),
+    Priority.HIGH: N_("high"),
+}
+
+
+def label(value: StrEnum) -> str:
+    """The translated name of a vocabulary value."""
+    return _(_LABELS.get(value, value.value))
+
+
+def format_date(value: date | None) -> str:
+    if value is None:
+        return "–"
+    return value.strftime("%d.%m.%Y") if current_language() == "de" else value.isoformat()
+
+
+def format_datetime(value: datetime | None) -> str:
+    """A local datetime (already in the meeting's or the user's zone) for lists."""
+    if value is None:
+        return "–"
+    if current_language() == "de":
+        return f"{weekday(value)} {value:%d.%m.%Y %H:%M}"
+    return f"{weekday(value)} {value:%Y-%m-%d %H:%M}"
+
+
+def format_when(occ: Occurrence) -> str:
+    """When a meeting takes place, in its own time zone; all-day meetings by date."""
+    local = occ.local_start
+    if occ.all_day:
+        return f"{weekday(local)} {format_date(local.date())} " + _("all day")
+    return format_datetime(local)
+
+
+_WEEKDAYS = (N_("Mon"), N_("Tue"), N_("Wed"), N_("Thu"), N_("Fri"), N_("Sat"), N_("Sun"))
+
+
+def weekday(value: date) -> str:
+    return _(_WEEKDAYS[value.weekday()])

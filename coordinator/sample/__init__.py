@@ -1,0 +1,1 @@
+"""The fictional sample network that ``sample.db`` holds (see generator.py)."""

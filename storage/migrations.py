@@ -1,0 +1,110 @@
+"""Versioned schema: a version number in ``coordinator_meta`` and a list of upgrade steps.
+
+Why not Alembic: the schema is owned by this one application, every step is a few portable
+statements, and the app must upgrade a user's file silently on open, with a backup first.
+A numbered list of functions run in one transaction does that with no extra package and no
+generated files; see docs/0001-migrations.md.
+
+Schema history:
+ 1. the first schema (every table of the domain).
+ 2. ``last_contact_at`` on organisations and people, filled from the contact log, so the
+    follow-up list and the dashboard need no aggregate over the whole log.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable
+from datetime import UTC, datetime
+from pathlib import Path
+
+from sqlalchemy import Connection, Engine, inspect, text
+from sqlmodel import SQLModel
+
+CURRENT_VERSION = 2
+
+
+def _v2_last_contact(conn: Connection) -> None:
+    timestamp = "TIMESTAMP WITH TIME ZONE" if conn.dialect.name == "postgresql" else "DATETIME"
+    for table, key in (("organisation", "organisation_id"), ("person", "person_id")):
+        conn.execute(text(f"ALTER TABLE {table} ADD COLUMN last_contact_at {timestamp}"))
+        conn.execute(text(f"CREATE INDEX ix_{table}_last_contact_at ON {table} (last_contact_at)"))
+        conn.execute(
+            text(
+                f"UPDATE {table} SET last_contact_at = "
+                f"(SELECT MAX(c.occurred_at) FROM contact_log c WHERE c.{key} = {table}.id)"
+            )
+        )
+
+
+MIGRATIONS: dict[int, Callable[[Connection], None]] = {2: _v2_last_contact}
+
+
+def _set_version(conn: Connection, version: int) -> None:
+    updated = conn.execute(
+        text("UPDATE coordinator_meta SET value = :v WHERE key = 'schema_version'"),
+        {"v": str(version)},
+    )
+    if updated.rowcount == 0:
+        conn.execute(
+            text("INSERT INTO coordinator_meta (key, value) VALUES ('schema_version', :v)"),
+            {"v": str(version)},
+        )
+
+
+def create_schema(engine: Engine) -> None:
+    """Create every table of the current version in an empty database, in one transaction."""
+    import storage.models  # noqa: F401  (registers the tables)
+
+    with engine.begin() as conn:
+        SQLModel.metadata.create_all(conn)
+        _set_version(conn, CURRENT_VERSION)
+        conn.execute(
+            text("INSERT INTO coordinator_meta (key, value) VALUES ('created_at', :v)"),
+            {"v": datetime.now(UTC).isoformat(timespec="seconds")},
+        )
+
+
+def schema_version(engine: Engine) -> int:
+    with engine.connect() as conn:
+        if "coordinator_meta" not in inspect(conn).get_table_names():
+            return 0
+        value = conn.execute(
+            text("SELECT value FROM coordinator_meta WHERE key = 'schema_version'")
+        ).scalar()
+    return int(value or 0)
+
+
+def backup_sqlite(path: Path, version: int) -> Path:
+    """Copy a SQLite database (consistently, through SQLite's backup API) next to itself."""
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S")
+    target = path.with_name(f"{path.name}.v{version}-{stamp}.bak")
+    source = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    try:
+        target.touch(mode=0o600, exist_ok=False)
+        dest = sqlite3.connect(target)
+        try:
+            source.backup(dest)
+        finally:
+            dest.close()
+    finally:
+        source.close()
+    target.chmod(0o600)
+    return target
+
+
+def upgrade(engine: Engine, *, backup_of: Path | None) -> Path | None:
+    """Bring an older database to the current version in one transaction.
+
+    Returns the backup file written first (SQLite), or None when nothing was to be done.
+    """
+    version = schema_version(engine)
+    if version >= CURRENT_VERSION:
+        return None
+    backup = backup_sqlite(backup_of, version) if backup_of is not None else None
+    writer = engine.execution_options(coordinator_write=True)
+    with writer.begin() as conn:
+        for step in range(version + 1, CURRENT_VERSION + 1):
+            MIGRATIONS[step](conn)
+        _set_version(conn, CURRENT_VERSION)
+    return backup

@@ -1,0 +1,52 @@
+"""All SQLModel tables of a coordinator network. Importing this package registers them."""
+
+from storage.models.announcements import Announcement
+from storage.models.meetings import (
+    AgendaItem,
+    DatePoll,
+    Invitation,
+    Meeting,
+    PollSlot,
+    PollVote,
+    RecipientGroup,
+    RecipientGroupMember,
+)
+from storage.models.meta import Meta
+from storage.models.minutes import Attendance, Decision, Minutes
+from storage.models.register import (
+    Affiliation,
+    ContactLogEntry,
+    Organisation,
+    OrganisationTopic,
+    Person,
+    PersonLanguage,
+    PhaseChange,
+)
+from storage.models.tasks import Task, TaskEvent
+
+ALL_MODELS = (
+    Meta,
+    Organisation,
+    OrganisationTopic,
+    PhaseChange,
+    Person,
+    PersonLanguage,
+    Affiliation,
+    ContactLogEntry,
+    Meeting,
+    AgendaItem,
+    Invitation,
+    RecipientGroup,
+    RecipientGroupMember,
+    DatePoll,
+    PollSlot,
+    PollVote,
+    Minutes,
+    Attendance,
+    Decision,
+    Task,
+    TaskEvent,
+    Announcement,
+)
+
+__all__ = [m.__name__ for m in ALL_MODELS] + ["ALL_MODELS"]
