@@ -5,7 +5,7 @@ import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
-from catalogs import catalog_paths, read_po, write_po  # noqa: E402
+from catalogs import catalog_paths, read_po, write_po
 
 table = runpy.run_path(sys.argv[1])["DE"]
 po, _ = catalog_paths("de")

@@ -123,15 +123,24 @@ def _check_existing_sqlite_file(path: Path) -> None:
         conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
         try:
             conn.execute("PRAGMA quick_check(1)").fetchone()
-            row = conn.execute(
-                "SELECT value FROM coordinator_meta WHERE key = 'schema_version'"
-            ).fetchone()
+            tables = {
+                r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")
+            }
+            row = None
+            if "coordinator_meta" in tables:
+                row = conn.execute(
+                    "SELECT value FROM coordinator_meta WHERE key = 'schema_version'"
+                ).fetchone()
         finally:
             conn.close()
     except sqlite3.DatabaseError:
         raise DatabaseOpenError(
-            "{path} is not a coordinator database (corrupt, or another program's)", path=path
+            "{path} is not a coordinator database (the file is damaged)", path=path
         ) from None
+    if "coordinator_meta" not in tables:
+        raise DatabaseOpenError(
+            "{path} is not a coordinator database (it belongs to another program)", path=path
+        )
     if row is None or not str(row[0]).isdigit():
         raise DatabaseOpenError(
             "{path} is not a coordinator database (no schema version)", path=path
@@ -143,6 +152,16 @@ def _check_existing_sqlite_file(path: Path) -> None:
             found=row[0],
             known=migrations.CURRENT_VERSION,
         )
+
+
+def _keep_private(path: Path) -> None:
+    """Personal data: a network file stays readable by its owner alone (a copy or a git
+    checkout may have widened its mode)."""
+    try:
+        if path.stat().st_mode & 0o077:
+            path.chmod(0o600)
+    except PermissionError:
+        pass  # not our file: opening read-write fails later with its own message
 
 
 def _create_private_file(path: Path) -> None:
@@ -170,6 +189,7 @@ def open_database(target: Target) -> Engine:
         raise DatabaseOpenError("folder {folder} does not exist", folder=path.parent)
     if path.exists():
         _check_existing_sqlite_file(path)
+        _keep_private(path)
         engine = make_engine(target)
         migrations.upgrade(engine, backup_of=path)
         return engine

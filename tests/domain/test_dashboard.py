@@ -1,0 +1,65 @@
+"""The dashboard of the sample network shows what a coordinator must act on."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import Engine
+
+from coordinator import dashboard
+from coordinator.recurrence import zone
+from storage.models.enums import TaskStatus
+from tests.conftest import FROZEN_NOW
+
+
+def test_next_meetings_expand_series_in_order_with_rsvp_counts(sample_engine: Engine) -> None:
+    data = dashboard.load(sample_engine, FROZEN_NOW)
+    starts = [occ.starts_at for occ in data.next_meetings]
+    assert starts == sorted(starts) and starts[0] > FROZEN_NOW
+    first = data.next_meetings[0]
+    assert first.title == "Netzwerktreffen"
+    assert first.local_start == datetime(2026, 12, 1, 18, 0, tzinfo=ZoneInfo("Europe/Berlin"))
+    assert first.rsvp.invited > 10 and first.rsvp.accepted > 0
+
+
+def test_overdue_and_due_tasks(sample_engine: Engine) -> None:
+    data = dashboard.load(sample_engine, FROZEN_NOW)
+    today = FROZEN_NOW.date()
+    assert data.overdue_count >= len(data.overdue) > 0
+    assert all(t.due_on is not None and t.due_on < today for t in data.overdue)
+    assert all(t.status in (TaskStatus.OPEN, TaskStatus.IN_PROGRESS) for t in data.overdue)
+    assert data.due_this_week_count > 0
+    assert all(
+        t.due_on is not None and today <= t.due_on <= date(2026, 11, 28) for t in data.due_this_week
+    )
+
+
+def test_followups_are_oldest_first(sample_engine: Engine) -> None:
+    data = dashboard.load(sample_engine, FROZEN_NOW)
+    assert data.followup_count >= len(data.followups) > 0
+    contacted = [f.last_contact_at for f in data.followups if f.last_contact_at]
+    never = [f for f in data.followups if f.last_contact_at is None]
+    assert data.followups[: len(never)] == never
+    assert contacted == sorted(contacted)
+
+
+def test_open_polls(sample_engine: Engine) -> None:
+    data = dashboard.load(sample_engine, FROZEN_NOW)
+    assert [p.title for p in data.open_polls] == [
+        "Jubiläumsfest: 15 Jahre Netzwerk Vielfalt",
+        "Workshop Vereinsrecht für Ehrenamtliche",
+    ]
+    assert all(p.slots == 4 and p.respondents > 0 for p in data.open_polls)
+    assert data.open_polls[0].first_slot == datetime(
+        2030, 6, 15, 14, tzinfo=zone("Europe/Berlin")
+    ).astimezone(UTC)
+
+
+def test_sample_stays_alive_until_2030(sample_engine: Engine) -> None:
+    for year in (2027, 2028, 2029, 2030):
+        data = dashboard.load(sample_engine, datetime(year, 5, 4, 8, tzinfo=UTC))
+        assert data.next_meetings, year
+        assert data.overdue_count > 0, year
+        assert data.due_this_week_count > 0, year
+        assert data.open_polls, year

@@ -1,0 +1,66 @@
+"""Recurrence expands in local time: a weekly 18:00 meeting stays 18:00 in summer and winter."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from coordinator.recurrence import RecurrenceError, last_occurrence, occurrences_between
+
+BERLIN = ZoneInfo("Europe/Berlin")
+
+
+def test_weekly_meeting_keeps_local_time_across_daylight_saving_changes() -> None:
+    first = datetime(2026, 3, 10, 18, 0, tzinfo=BERLIN).astimezone(UTC)  # winter time
+    starts = occurrences_between(
+        "FREQ=WEEKLY;COUNT=40",
+        first,
+        "Europe/Berlin",
+        datetime(2026, 3, 1, tzinfo=UTC),
+        datetime(2026, 12, 31, tzinfo=UTC),
+    )
+    assert len(starts) == 40
+    assert {s.astimezone(BERLIN).strftime("%H:%M") for s in starts} == {"18:00"}
+    assert {s.strftime("%H:%M") for s in starts} == {"17:00", "16:00"}  # UTC shifts, local does not
+    assert starts[2].astimezone(BERLIN).utcoffset().total_seconds() == 3600  # 24 March: winter
+    assert starts[3].astimezone(BERLIN).utcoffset().total_seconds() == 7200  # 31 March: summer
+    assert starts[-1].astimezone(BERLIN).utcoffset().total_seconds() == 3600  # December: winter
+
+
+def test_monthly_on_the_second_thursday() -> None:
+    first = datetime(2025, 2, 13, 17, 30, tzinfo=BERLIN).astimezone(UTC)
+    starts = occurrences_between(
+        "FREQ=MONTHLY;BYDAY=2TH",
+        first,
+        "Europe/Berlin",
+        datetime(2026, 1, 1, tzinfo=UTC),
+        datetime(2026, 4, 1, tzinfo=UTC),
+    )
+    assert [s.astimezone(BERLIN).date().isoformat() for s in starts] == [
+        "2026-01-08",
+        "2026-02-12",
+        "2026-03-12",
+    ]
+
+
+def test_last_occurrence_of_bounded_and_open_series() -> None:
+    first = datetime(2026, 1, 6, 18, tzinfo=BERLIN).astimezone(UTC)
+    last = last_occurrence("FREQ=WEEKLY;INTERVAL=2;COUNT=3", first, "Europe/Berlin")
+    assert last is not None and last.astimezone(BERLIN) == datetime(2026, 2, 3, 18, tzinfo=BERLIN)
+    assert last_occurrence("FREQ=WEEKLY", first, "Europe/Berlin") is None
+
+
+@pytest.mark.parametrize(
+    ("rule", "zone"), [("FREQ=SOMETIMES", "Europe/Berlin"), ("FREQ=WEEKLY", "Mars/Olympus")]
+)
+def test_bad_rules_and_zones_are_reported(rule: str, zone: str) -> None:
+    with pytest.raises(RecurrenceError):
+        occurrences_between(
+            rule,
+            datetime(2026, 1, 1, tzinfo=UTC),
+            zone,
+            datetime(2026, 1, 1, tzinfo=UTC),
+            datetime(2026, 2, 1, tzinfo=UTC),
+        )

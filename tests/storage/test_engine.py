@@ -1,0 +1,100 @@
+"""Opening and creating network databases: the file checks, pragmas and permissions."""
+
+from __future__ import annotations
+
+import hashlib
+import sqlite3
+import stat
+from pathlib import Path
+
+import pytest
+from sqlalchemy import Engine, text
+
+from storage import engine as engine_module
+from storage.engine import open_database, resolve_target
+from storage.errors import DatabaseOpenError
+from storage.migrations import CURRENT_VERSION, schema_version
+
+
+def digest(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def test_new_database_file_is_private(engine: Engine, db_path: Path) -> None:
+    assert stat.S_IMODE(db_path.stat().st_mode) == 0o600
+    assert schema_version(engine) == CURRENT_VERSION
+
+
+def test_sqlite_connections_use_wal_foreign_keys_and_busy_timeout(engine: Engine) -> None:
+    with engine.connect() as conn:
+        assert conn.execute(text("PRAGMA journal_mode")).scalar() == "wal"
+        assert conn.execute(text("PRAGMA foreign_keys")).scalar() == 1
+        assert conn.execute(text("PRAGMA busy_timeout")).scalar() >= 5000
+
+
+def test_opening_an_existing_database_narrows_a_widened_mode(engine: Engine, db_path: Path) -> None:
+    engine.dispose()
+    db_path.chmod(0o644)
+    open_database(resolve_target(str(db_path))).dispose()
+    assert stat.S_IMODE(db_path.stat().st_mode) == 0o600
+
+
+def test_missing_folder_is_refused_and_nothing_created(tmp_path: Path) -> None:
+    target = tmp_path / "nowhere" / "network.db"
+    with pytest.raises(DatabaseOpenError, match="does not exist"):
+        open_database(resolve_target(str(target)))
+    assert not target.parent.exists()
+
+
+@pytest.mark.parametrize(
+    "content",
+    [b"name;email\nAnna;anna@example.org\n", b"SQLite format 3\x00" + b"\xff" * 4000, b""],
+    ids=["csv", "corrupt-sqlite", "empty"],
+)
+def test_a_file_that_is_not_a_network_is_refused_unchanged(tmp_path: Path, content: bytes) -> None:
+    path = tmp_path / "other.db"
+    path.write_bytes(content)
+    before = digest(path)
+    with pytest.raises(DatabaseOpenError, match="not a coordinator database"):
+        open_database(resolve_target(str(path)))
+    assert digest(path) == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["other.db"]
+
+
+def test_another_programs_sqlite_database_is_refused_unchanged(tmp_path: Path) -> None:
+    path = tmp_path / "firefox.sqlite"
+    conn = sqlite3.connect(path)
+    conn.execute("CREATE TABLE moz_places (id INTEGER PRIMARY KEY, url TEXT)")
+    conn.execute("INSERT INTO moz_places (url) VALUES ('https://example.org')")
+    conn.commit()
+    conn.close()
+    before = digest(path)
+    with pytest.raises(DatabaseOpenError, match="another program"):
+        open_database(resolve_target(str(path)))
+    assert digest(path) == before
+
+
+def test_a_database_from_a_newer_version_is_refused(engine: Engine, db_path: Path) -> None:
+    with engine.begin() as conn:
+        conn.execute(text("UPDATE coordinator_meta SET value = '99' WHERE key = 'schema_version'"))
+    engine.dispose()
+    with pytest.raises(DatabaseOpenError, match="newer version"):
+        open_database(resolve_target(str(db_path)))
+
+
+def test_target_comes_from_argument_then_environment_then_data_folder(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    assert resolve_target("x.db", {"COORDINATOR_DB": "y.db"}).path == Path("x.db").absolute()
+    assert resolve_target(None, {"COORDINATOR_DB": "y.db"}).path == Path("y.db").absolute()
+    server = resolve_target(None, {"COORDINATOR_DB": "postgresql://u:secret@host/net"})
+    assert server.path is None and "secret" not in server.label
+    monkeypatch.setattr(engine_module, "default_path", lambda: tmp_path / "data" / "coordinator.db")
+    chosen = resolve_target(None, {})
+    assert chosen.path == tmp_path / "data" / "coordinator.db"
+    assert chosen.path.parent.is_dir()
+
+
+def test_in_memory_database_for_scripts_and_tests() -> None:
+    engine = open_database(resolve_target(":memory:"))
+    assert schema_version(engine) == CURRENT_VERSION

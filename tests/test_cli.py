@@ -1,0 +1,106 @@
+"""The ``coordinator`` command: help, database choice, one-line errors with exit status 2."""
+
+from __future__ import annotations
+
+import hashlib
+import stat
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from coordinator import cli
+from coordinator.app import CoordinatorApp
+from storage.engine import make_engine, resolve_target
+from storage.migrations import CURRENT_VERSION, schema_version
+
+
+def run(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "coordinator.cli", *args],
+        capture_output=True,
+        text=True,
+        check=False,
+        env=env,
+        timeout=60,
+    )
+
+
+def test_help_documents_the_command_and_its_sub_commands() -> None:
+    result = run("--help", env={"LANG": "C", "PATH": "/usr/bin:/bin"})
+    assert result.returncode == 0
+    assert "usage: coordinator" in result.stdout
+    assert "--db URL" in result.stdout and "--lang" in result.stdout
+    assert "sample --out PATH" in result.stdout
+    sample_help = run("sample", "--help", env={"LANG": "C", "PATH": "/usr/bin:/bin"})
+    assert sample_help.returncode == 0 and "--out PATH" in sample_help.stdout
+
+
+def test_help_speaks_german_when_asked() -> None:
+    result = run("--lang", "de", "--help")
+    assert "Unterbefehle" in result.stdout
+
+
+@pytest.fixture
+def no_tui(monkeypatch: pytest.MonkeyPatch) -> list[CoordinatorApp]:
+    started: list[CoordinatorApp] = []
+    monkeypatch.setattr(CoordinatorApp, "run", lambda self, *a, **k: started.append(self))
+    return started
+
+
+def test_new_file_in_existing_folder_becomes_an_empty_network(
+    tmp_path: Path, no_tui: list[CoordinatorApp]
+) -> None:
+    path = tmp_path / "neu.db"
+    assert cli.main([str(path)]) == 0
+    assert len(no_tui) == 1
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
+    assert schema_version(make_engine(resolve_target(str(path)))) == CURRENT_VERSION
+
+
+def test_db_option_and_environment_choose_the_database(
+    tmp_path: Path, no_tui: list[CoordinatorApp], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    assert cli.main(["--db", str(tmp_path / "a.db")]) == 0
+    monkeypatch.setenv("COORDINATOR_DB", str(tmp_path / "b.db"))
+    assert cli.main([]) == 0
+    assert (tmp_path / "a.db").exists() and (tmp_path / "b.db").exists()
+    assert no_tui[1].context.label == str(tmp_path / "b.db")
+
+
+def test_missing_folder_gives_one_line_and_status_2(tmp_path: Path) -> None:
+    result = run(str(tmp_path / "missing" / "x.db"))
+    assert result.returncode == 2
+    assert result.stderr.strip().count("\n") == 0
+    assert "does not exist" in result.stderr and "Traceback" not in result.stderr
+    assert not (tmp_path / "missing").exists()
+
+
+@pytest.mark.parametrize(
+    "content", [b"just some notes\n", b"SQLite format 3\x00" + bytes(range(256)) * 8]
+)
+def test_not_a_network_gives_one_line_and_status_2(tmp_path: Path, content: bytes) -> None:
+    path = tmp_path / "other.db"
+    path.write_bytes(content)
+    before = hashlib.sha256(content).hexdigest()
+    result = run(str(path))
+    assert result.returncode == 2
+    assert result.stderr.startswith("coordinator: error: ") and result.stderr.count("\n") == 1
+    assert hashlib.sha256(path.read_bytes()).hexdigest() == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["other.db"]
+
+
+def test_errors_are_translated(tmp_path: Path) -> None:
+    result = run("--lang", "de", str(tmp_path / "missing" / "x.db"))
+    assert result.returncode == 2
+    assert "Fehler" in result.stderr and "existiert nicht" in result.stderr
+
+
+def test_sample_sub_command_writes_a_new_sample(tmp_path: Path) -> None:
+    out = tmp_path / "demo.db"
+    assert cli.main(["sample", "--out", str(out)]) == 0
+    assert stat.S_IMODE(out.stat().st_mode) == 0o600
+    assert cli.main(["sample", "--out", str(out)]) == 2  # exists: refuses without --force
+    assert cli.main(["sample", "--out", str(out), "--force"]) == 0
+    assert cli.main(["sample", "--out", str(tmp_path / "no" / "demo.db")]) == 2

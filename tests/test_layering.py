@@ -1,0 +1,73 @@
+"""The layers of STYLE.md hold: storage and the domain never import Textual or screens/."""
+
+from __future__ import annotations
+
+import ast
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+ENTRY_POINTS = {"coordinator/app.py", "coordinator/cli.py"}
+
+
+def imported_modules(path: Path) -> set[str]:
+    found: set[str] = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            found.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            found.add(node.module)
+    return found
+
+
+def test_only_the_entry_points_import_screens_or_textual() -> None:
+    offenders = []
+    for package in ("coordinator", "storage"):
+        for path in (ROOT / package).rglob("*.py"):
+            relative = path.relative_to(ROOT).as_posix()
+            if relative in ENTRY_POINTS:
+                continue
+            bad = {m for m in imported_modules(path) if m.split(".")[0] in {"textual", "screens"}}
+            if bad:
+                offenders.append((relative, sorted(bad)))
+    assert offenders == []
+
+
+def test_storage_does_not_import_the_domain() -> None:
+    offenders = [
+        path.relative_to(ROOT).as_posix()
+        for path in (ROOT / "storage").rglob("*.py")
+        if any(m.split(".")[0] == "coordinator" for m in imported_modules(path))
+    ]
+    assert offenders == []
+
+
+def test_import_linter_contracts_are_kept() -> None:
+    lint = shutil.which("lint-imports", path=str(Path(sys.executable).parent))
+    assert lint, "import-linter is part of the test extra"
+    result = subprocess.run([lint], cwd=ROOT, capture_output=True, text=True, check=False)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_importing_the_packages_does_no_work(tmp_path: Path) -> None:
+    """No engine, folder or file is created at import time."""
+    code = (
+        "import coordinator.cli, coordinator.app, storage.engine, storage.models, "
+        "coordinator.dashboard, coordinator.sample.generator"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        env={
+            "HOME": str(tmp_path),
+            "XDG_DATA_HOME": str(tmp_path / "data"),
+            "PATH": "/usr/bin:/bin",
+        },
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    assert list(tmp_path.iterdir()) == []
