@@ -84,12 +84,17 @@ def rsvp_counts(session: Session, meeting_ids: list[int]) -> dict[int, RsvpCount
 
 
 def occurrences(
-    session: Session, start: datetime, end: datetime, *, limit: int | None = None
+    session: Session,
+    start: datetime,
+    end: datetime,
+    *,
+    limit: int | None = None,
+    newest_first: bool = False,
 ) -> list[Occurrence]:
-    """Meetings and series occurrences starting in [start, end], in time order, with RSVPs.
-
-    Cancelled ones are left out.
+    """Meetings and series occurrences starting in [start, end], in time order (or newest
+    first), with RSVP counts; at most ``limit`` of them. Cancelled ones are left out.
     """
+    order = col(Meeting.starts_at).desc() if newest_first else col(Meeting.starts_at)
     singles = (
         select(Meeting)
         .where(
@@ -98,7 +103,7 @@ def occurrences(
             col(Meeting.starts_at) <= end,
             Meeting.status != MeetingStatus.CANCELLED,
         )
-        .order_by(col(Meeting.starts_at))
+        .order_by(order)
     )
     if limit is not None:
         singles = singles.limit(limit)
@@ -127,6 +132,8 @@ def occurrences(
             starts = occurrences_between(
                 master.rrule, master.starts_at, master.timezone, start, end
             )
+            if newest_first:
+                starts.reverse()
             taken = 0
             for begins in starts:
                 if (master.id, begins) in overridden:
@@ -136,7 +143,7 @@ def occurrences(
                 if limit is not None and taken >= limit:
                     break
 
-    found.sort(key=lambda occ: occ.starts_at)
+    found.sort(key=lambda occ: occ.starts_at, reverse=newest_first)
     if limit is not None:
         found = found[:limit]
     return _with_rsvps(session, found)
@@ -152,20 +159,6 @@ def _with_rsvps(session: Session, found: list[Occurrence]) -> list[Occurrence]:
     return result
 
 
-def past_meetings(
-    session: Session, before: datetime, *, offset: int, limit: int
-) -> list[Occurrence]:
-    """Meetings that took place (rows of their own), newest first, one page."""
-    rows = session.exec(
-        select(Meeting)
-        .where(Meeting.rrule == "", col(Meeting.starts_at) < before)
-        .order_by(col(Meeting.starts_at).desc())
-        .offset(offset)
-        .limit(limit)
-    ).all()
-    return _with_rsvps(session, [_from_row(row) for row in rows])
-
-
 def upcoming_page(
     engine: Engine, now: datetime, *, days: int, offset: int, limit: int
 ) -> list[Occurrence]:
@@ -176,5 +169,12 @@ def upcoming_page(
 
 
 def past_page(engine: Engine, before: datetime, *, offset: int, limit: int) -> list[Occurrence]:
+    """One page of what took place before ``before``, newest first, series expanded."""
     with reading(engine) as session:
-        return past_meetings(session, before, offset=offset, limit=limit)
+        first = session.exec(select(func.min(Meeting.starts_at))).one()
+        if first is None:
+            return []
+        found = occurrences(
+            session, first, before - timedelta(seconds=1), limit=offset + limit, newest_first=True
+        )
+    return found[offset:]

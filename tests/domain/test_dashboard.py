@@ -63,3 +63,15 @@ def test_sample_stays_alive_until_2030(sample_engine: Engine) -> None:
         assert data.overdue_count > 0, year
         assert data.due_this_week_count > 0, year
         assert data.open_polls, year
+
+
+def test_past_meetings_include_series_occurrences_newest_first(sample_engine: Engine) -> None:
+    from coordinator.schedule import past_page
+
+    first_page = past_page(sample_engine, FROZEN_NOW, offset=0, limit=5)
+    second_page = past_page(sample_engine, FROZEN_NOW, offset=5, limit=5)
+    starts = [occ.starts_at for occ in first_page + second_page]
+    assert starts == sorted(starts, reverse=True)
+    assert len(set(starts)) == 10
+    assert first_page[0].local_start.date() == date(2026, 11, 17)  # planned, not yet minuted
+    assert all(occ.starts_at < FROZEN_NOW for occ in first_page)

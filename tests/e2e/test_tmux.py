@@ -1,0 +1,76 @@
+"""End to end: the real ``coordinator`` command in tmux, read as a person reads the screen
+(through ../shared/tools/tui-drive)."""
+
+from __future__ import annotations
+
+import os
+import shlex
+import shutil
+import stat
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import ROOT, SAMPLE_DB
+
+TUI_DRIVE = ROOT.parent / "shared" / "tools" / "tui-drive"
+COMMAND = Path(sys.executable).parent / "coordinator"
+
+
+def drive(command: str, *steps: str, size: str = "120x40") -> subprocess.CompletedProcess[str]:
+    if not TUI_DRIVE.exists() or not shutil.which("tmux"):
+        if os.environ.get("CI"):
+            pytest.fail(f"CI needs tmux and {TUI_DRIVE}")
+        pytest.skip("tmux or tui-drive not available")
+    # Pytest's process may carry COLUMNS/LINES, which would override the pane's real size.
+    env = {k: v for k, v in os.environ.items() if k not in ("COLUMNS", "LINES")}
+    return subprocess.run(
+        [sys.executable, str(TUI_DRIVE), "--size", size, "--timeout", "30", command, *steps],
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=180,
+        env=env,
+    )
+
+
+def test_coordinator_on_the_sample_shows_the_dashboard_and_sections(tmp_path: Path) -> None:
+    db = tmp_path / "sample.db"
+    shutil.copy(SAMPLE_DB, db)
+    command = f"LANG=C.UTF-8 {shlex.quote(str(COMMAND))} {shlex.quote(str(db))}"
+    result = drive(
+        command,
+        "wait:Next meetings",
+        "wait:Netzwerktreffen",
+        "expect:Open date polls",
+        "expect:Jubiläumsfest",
+        "keys:n",
+        "wait:Deutsch-Türkischer Kulturverein",
+        "keys:m",
+        "wait:Runder Tisch Integration",
+        "keys:t",
+        "wait:Tagesordnung für das Netzwerktreffen",
+        "keys:q",
+        "exited",
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_coordinator_in_german_on_a_small_terminal(tmp_path: Path) -> None:
+    db = tmp_path / "sample.db"
+    shutil.copy(SAMPLE_DB, db)
+    command = f"{shlex.quote(str(COMMAND))} --lang de {shlex.quote(str(db))}"
+    result = drive(
+        command, "wait:Nächste Sitzungen", "wait:Netzwerktreff", "keys:q", "exited", size="80x24"
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_coordinator_creates_a_new_private_network(tmp_path: Path) -> None:
+    db = tmp_path / "neu.db"
+    command = f"LANG=C.UTF-8 {shlex.quote(str(COMMAND))} {shlex.quote(str(db))}"
+    result = drive(command, "wait:No meetings in the next 60 days", "keys:q", "exited")
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert stat.S_IMODE(db.stat().st_mode) == 0o600
