@@ -89,20 +89,31 @@ def run_sample(args: argparse.Namespace) -> int:
 
 
 def run_tui(args: argparse.Namespace) -> int:
-    from storage.engine import open_database, resolve_target
     from storage.errors import DatabaseOpenError
+    from storage.target import is_ready_sqlite_file, resolve_target
 
     target = resolve_target(args.database or args.db)
     try:
-        engine = open_database(target)
+        if is_ready_sqlite_file(target):
+            engine = None  # made on first use; the dashboard reads through sqlite3 meanwhile
+        else:  # new file, older schema, or a server: create, upgrade or check it now
+            from storage.engine import open_database
+
+            engine = open_database(target)
     except DatabaseOpenError as exc:
         raise UsageError(_(exc.template).format(**exc.params)) from None
 
-    from coordinator.app import CoordinatorApp
+    from coordinator import dashboard
     from coordinator.context import Context
 
-    CoordinatorApp(Context(engine=engine, label=target.label)).run()
-    engine.dispose()
+    context = Context(engine, target.label, target=target)
+    # Read the dashboard before Textual loads, so its first paint already shows the data.
+    first = dashboard.load(context, context.now())
+
+    from coordinator.app import CoordinatorApp
+
+    CoordinatorApp(context, dashboard=first).run()
+    context.dispose()
     return 0
 
 

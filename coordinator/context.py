@@ -1,23 +1,74 @@
-"""What the entry points hand down to screens: the engine, the clock and the database label."""
+"""What the entry points hand down to screens: the database, the clock and a label.
+
+The SQLAlchemy engine is made on first use: the dashboard of a SQLite network is read through
+the standard library's sqlite3 (storage/rows.py), so the first screen does not wait for the
+database toolkit to load; the app warms the engine up after the first paint.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass, field
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
+from typing import TYPE_CHECKING
 
-from sqlalchemy import Engine
+from storage.rows import AlchemyRows, Rows, sqlite_rows
+from storage.target import Target
+
+if TYPE_CHECKING:
+    from sqlalchemy import Engine
 
 
 def system_clock() -> datetime:
     return datetime.now(UTC)
 
 
-@dataclass(frozen=True)
 class Context:
-    engine: Engine
-    label: str = ""
-    clock: Callable[[], datetime] = field(default=system_clock)
+    def __init__(
+        self,
+        engine: Engine | None = None,
+        label: str = "",
+        clock: Callable[[], datetime] = system_clock,
+        *,
+        target: Target | None = None,
+    ) -> None:
+        if engine is None and target is None:
+            raise ValueError("a Context needs an engine or a target")
+        self._engine = engine
+        self._target = target
+        self._lock = threading.Lock()
+        self.label = label or (target.label if target else "")
+        self.clock = clock
+
+    @property
+    def engine(self) -> Engine:
+        """The SQLAlchemy engine, made (once) on first use."""
+        with self._lock:
+            if self._engine is None:
+                from storage.engine import make_engine
+
+                assert self._target is not None
+                self._engine = make_engine(self._target)
+            return self._engine
+
+    @property
+    def engine_ready(self) -> bool:
+        return self._engine is not None
 
     def now(self) -> datetime:
         return self.clock()
+
+    @contextmanager
+    def rows(self) -> Iterator[Rows]:
+        """A read connection for one operation: sqlite3 until the engine exists."""
+        if self._engine is None and self._target is not None and self._target.path is not None:
+            with sqlite_rows(self._target.path) as rows:
+                yield rows
+            return
+        with self.engine.connect() as connection:
+            yield AlchemyRows(connection)
+
+    def dispose(self) -> None:
+        if self._engine is not None:
+            self._engine.dispose()

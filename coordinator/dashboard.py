@@ -1,21 +1,18 @@
 """What the coordinator sees first: next meetings, tasks that are due, partners to call,
-and open date polls. One read, plain objects out."""
+and open date polls. One read in portable SQL (storage/rows.py), plain objects out."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import Engine, func
-from sqlmodel import Session, col, select
-
-from coordinator.schedule import Occurrence, occurrences
-from storage.models import DatePoll, Meeting, Organisation, Person, PollSlot, PollVote, Task
-from storage.models.enums import Membership, PollStatus, TaskStatus
-from storage.uow import reading
+from coordinator.schedule import Occurrence, RowSource, occurrences
+from storage.enums import Membership, PollStatus, TaskStatus
+from storage.rows import Rows, day, utc
 
 OPEN_TASK_STATES = (TaskStatus.OPEN, TaskStatus.IN_PROGRESS)
 DEFAULT_FOLLOWUP_WEEKS = 8
+NEXT_MEETING_DAYS = 60
 
 
 @dataclass(frozen=True)
@@ -62,119 +59,99 @@ def end_of_week(today: date) -> date:
     return today + timedelta(days=6)
 
 
-def _task_lines(session: Session, condition: list, limit: int) -> tuple[list[TaskLine], int]:
-    base = [col(Task.status).in_(OPEN_TASK_STATES), *condition]
-    count = session.exec(select(func.count()).select_from(Task).where(*base)).one()
-    rows = session.exec(
-        select(Task, Person.given_name, Person.family_name, Organisation.name)
-        .where(*base)
-        .join(Person, col(Task.owner_person_id) == col(Person.id), isouter=True)
-        .join(Organisation, col(Task.owner_organisation_id) == col(Organisation.id), isouter=True)
-        .order_by(col(Task.due_on), col(Task.id))
-        .limit(limit)
-    ).all()
-    lines = []
-    for task, given, family, org_name in rows:
-        owner = " ".join(p for p in (given, family) if p) or org_name or ""
-        assert task.id is not None
-        lines.append(TaskLine(task.id, task.title, task.due_on, task.status, owner))
-    return lines, count
+_TASK_LINES = """
+SELECT t.id, t.title, t.due_on, t.status, p.given_name, p.family_name, o.name
+FROM task t
+LEFT JOIN person p ON p.id = t.owner_person_id
+LEFT JOIN organisation o ON o.id = t.owner_organisation_id
+WHERE t.status IN (:states) AND t.due_on >= :first AND t.due_on <= :last
+ORDER BY t.due_on, t.id
+LIMIT :limit
+"""
+_TASK_COUNT = (
+    "SELECT COUNT(*) FROM task WHERE status IN (:states) AND due_on >= :first AND due_on <= :last"
+)
+
+
+def due_tasks(rows: Rows, first: date, last: date, *, limit: int) -> tuple[list[TaskLine], int]:
+    """Open and in-progress tasks due between ``first`` and ``last`` (inclusive)."""
+    params = {"states": list(OPEN_TASK_STATES), "first": first, "last": last, "limit": limit}
+    count = rows.scalar(_TASK_COUNT, params)
+    lines = [
+        TaskLine(
+            tid,
+            title,
+            day(due),
+            TaskStatus(status),
+            " ".join(p for p in (given, family) if p) or org or "",
+        )
+        for tid, title, due, status, given, family, org in rows.all(_TASK_LINES, params)
+    ]
+    return lines, int(count or 0)
 
 
 def followups(
-    session: Session, now: datetime, *, weeks: int = DEFAULT_FOLLOWUP_WEEKS, limit: int = 20
+    rows: Rows, now: datetime, *, weeks: int = DEFAULT_FOLLOWUP_WEEKS, limit: int = 20
 ) -> tuple[list[FollowUp], int]:
     """Partners not contacted within ``weeks`` (never contacted first), oldest first."""
-    cutoff = now - timedelta(weeks=weeks)
-    org_due = [
-        Organisation.membership != Membership.FORMER,
-        col(Organisation.last_contact_at).is_(None) | (col(Organisation.last_contact_at) < cutoff),
+    params = {"cutoff": now - timedelta(weeks=weeks), "former": Membership.FORMER, "limit": limit}
+    org_due = "membership != :former AND (last_contact_at IS NULL OR last_contact_at < :cutoff)"
+    person_due = "erased_at IS NULL AND (last_contact_at IS NULL OR last_contact_at < :cutoff)"
+    count = rows.scalar(f"SELECT COUNT(*) FROM organisation WHERE {org_due}", params)
+    count += rows.scalar(f"SELECT COUNT(*) FROM person WHERE {person_due}", params)
+    # NULLs first, portably: order by "has a date" before the date itself.
+    found = [
+        FollowUp("organisation", oid, name, utc(last))
+        for oid, name, last in rows.all(
+            f"SELECT id, name, last_contact_at FROM organisation WHERE {org_due} "
+            "ORDER BY CASE WHEN last_contact_at IS NULL THEN 0 ELSE 1 END, last_contact_at, name "
+            "LIMIT :limit",
+            params,
+        )
     ]
-    person_due = [
-        col(Person.erased_at).is_(None),
-        col(Person.last_contact_at).is_(None) | (col(Person.last_contact_at) < cutoff),
-    ]
-    count = session.exec(select(func.count()).select_from(Organisation).where(*org_due)).one()
-    count += session.exec(select(func.count()).select_from(Person).where(*person_due)).one()
-    orgs = session.exec(
-        select(Organisation.id, Organisation.name, Organisation.last_contact_at)
-        .where(*org_due)
-        .order_by(col(Organisation.last_contact_at).asc().nulls_first(), col(Organisation.name))
-        .limit(limit)
-    ).all()
-    people = session.exec(
-        select(Person.id, Person.given_name, Person.family_name, Person.last_contact_at)
-        .where(*person_due)
-        .order_by(col(Person.last_contact_at).asc().nulls_first(), col(Person.family_name))
-        .limit(limit)
-    ).all()
-    found = [FollowUp("organisation", oid, name, last) for oid, name, last in orgs]
     found += [
-        FollowUp("person", pid, f"{given} {family}".strip(), last)
-        for pid, given, family, last in people
+        FollowUp("person", pid, f"{given} {family}".strip(), utc(last))
+        for pid, given, family, last in rows.all(
+            f"SELECT id, given_name, family_name, last_contact_at FROM person WHERE {person_due} "
+            "ORDER BY CASE WHEN last_contact_at IS NULL THEN 0 ELSE 1 END, last_contact_at, "
+            "family_name LIMIT :limit",
+            params,
+        )
     ]
     found.sort(key=lambda f: (f.last_contact_at is not None, f.last_contact_at or now, f.name))
-    return found[:limit], count
+    return found[:limit], int(count or 0)
 
 
-def open_polls(session: Session, *, limit: int = 10) -> list[PollLine]:
-    slot_counts = (
-        select(
-            PollSlot.poll_id,
-            func.count().label("slots"),
-            func.min(PollSlot.starts_at).label("first"),
-        )
-        .group_by(PollSlot.poll_id)
-        .subquery()
-    )
-    voters = (
-        select(PollSlot.poll_id, func.count(func.distinct(PollVote.person_id)).label("voters"))
-        .join(PollVote, col(PollVote.slot_id) == col(PollSlot.id))
-        .group_by(PollSlot.poll_id)
-        .subquery()
-    )
-    rows = session.exec(
-        select(
-            DatePoll.id,
-            Meeting.id,
-            Meeting.title,
-            slot_counts.c.slots,
-            voters.c.voters,
-            slot_counts.c.first,
-        )
-        .join(Meeting, col(Meeting.id) == col(DatePoll.meeting_id))
-        .join(slot_counts, slot_counts.c.poll_id == col(DatePoll.id), isouter=True)
-        .join(voters, voters.c.poll_id == col(DatePoll.id), isouter=True)
-        .where(DatePoll.status == PollStatus.OPEN)
-        .order_by(col(DatePoll.created_at))
-        .limit(limit)
-    ).all()
-    from storage.types import UTCDateTime
+_OPEN_POLLS = """
+SELECT d.id, m.id, m.title,
+       (SELECT COUNT(*) FROM poll_slot s WHERE s.poll_id = d.id),
+       (SELECT COUNT(DISTINCT v.person_id) FROM poll_vote v
+          JOIN poll_slot s ON s.id = v.slot_id WHERE s.poll_id = d.id),
+       (SELECT MIN(s.starts_at) FROM poll_slot s WHERE s.poll_id = d.id)
+FROM date_poll d JOIN meeting m ON m.id = d.meeting_id
+WHERE d.status = :open
+ORDER BY d.created_at, d.id
+LIMIT :limit
+"""
 
-    to_utc = UTCDateTime().process_result_value
+
+def open_polls(rows: Rows, *, limit: int = 10) -> list[PollLine]:
     return [
-        PollLine(
-            pid,
-            mid,
-            title,
-            slots or 0,
-            voters or 0,
-            to_utc(first, session.get_bind().dialect) if first else None,
+        PollLine(pid, mid, title, slots or 0, voters or 0, utc(first))
+        for pid, mid, title, slots, voters, first in rows.all(
+            _OPEN_POLLS, {"open": PollStatus.OPEN, "limit": limit}
         )
-        for pid, mid, title, slots, voters, first in rows
     ]
 
 
-def load(engine: Engine, now: datetime, *, rows: int = 6) -> Dashboard:
+def load(source: RowSource, now: datetime, *, rows: int = 8) -> Dashboard:
     today = now.date()
-    with reading(engine) as session:
-        upcoming = occurrences(session, now, now + timedelta(days=60), limit=rows)
-        overdue, overdue_count = _task_lines(session, [col(Task.due_on) < today], rows)
-        week, week_count = _task_lines(
-            session, [col(Task.due_on) >= today, col(Task.due_on) <= end_of_week(today)], rows
-        )
-        heads, followup_count = followups(session, now, limit=rows)
-        polls = open_polls(session, limit=rows)
+    with source.rows() as reader:
+        upcoming = occurrences(reader, now, now + timedelta(days=NEXT_MEETING_DAYS), limit=rows)
+        overdue, overdue_count = due_tasks(reader, date.min, today - timedelta(days=1), limit=rows)
+        week, week_count = due_tasks(reader, today, end_of_week(today), limit=rows)
+        heads, followup_count = followups(reader, now, limit=rows)
+        polls = open_polls(reader, limit=rows)
     return Dashboard(
         upcoming, overdue, overdue_count, week, week_count, heads, followup_count, polls
     )

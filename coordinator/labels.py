@@ -7,7 +7,7 @@ from enum import StrEnum
 
 from coordinator.i18n import N_, _, current_language
 from coordinator.schedule import Occurrence
-from storage.models.enums import (
+from storage.enums import (
     MeetingKind,
     MeetingStatus,
     Membership,

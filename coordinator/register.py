@@ -8,8 +8,8 @@ from datetime import datetime
 from sqlalchemy import Engine, func
 from sqlmodel import col, select
 
+from storage.enums import Membership, OrgKind, Phase
 from storage.models import Affiliation, Organisation, Person
-from storage.models.enums import Membership, OrgKind, Phase
 from storage.uow import reading
 
 

@@ -1,22 +1,27 @@
 """Which meetings take place when: standalone meetings and the occurrences of series.
 
-Reads only. An occurrence of a series that has a row of its own (moved, cancelled, or given
-its own agenda) is taken from that row; the others come from expanding the master's rule.
+Reads only, in portable SQL (see storage/rows.py). An occurrence of a series that has a row
+of its own (moved, cancelled, or given its own agenda or minutes) is taken from that row; the
+others come from expanding the master's rule in its time zone.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
+from typing import Any, Protocol
 
-from sqlalchemy import Engine, func
-from sqlmodel import Session, col, select
+from coordinator.recurrence import occurrences_between, zone
+from storage.enums import MeetingKind, MeetingStatus, Rsvp
+from storage.rows import Row, Rows, utc
 
-from coordinator.recurrence import occurrences_between
-from storage.models import Invitation, Meeting
-from storage.models.enums import MeetingKind, MeetingStatus, Rsvp
-from storage.uow import reading
+
+class RowSource(Protocol):
+    """Something that opens a read connection for one operation (the app's Context)."""
+
+    def rows(self) -> AbstractContextManager[Rows]: ...
 
 
 @dataclass(frozen=True)
@@ -47,44 +52,73 @@ class Occurrence:
 
     @property
     def local_start(self) -> datetime:
-        from coordinator.recurrence import zone
-
         return self.starts_at.astimezone(zone(self.timezone))
 
 
-def _from_row(row: Meeting, start: datetime | None = None) -> Occurrence:
-    assert row.id is not None
-    begins = start or row.starts_at
-    return Occurrence(
-        meeting_id=row.id,
-        series_id=row.series_id if start is None else row.id,
-        title=row.title,
-        kind=row.kind,
-        starts_at=begins,
-        ends_at=begins + (row.ends_at - row.starts_at),
-        timezone=row.timezone,
-        all_day=row.all_day,
-        location=row.location,
-        status=row.status,
-    )
+_COLUMNS = (
+    "id, series_id, title, kind, starts_at, ends_at, timezone, all_day, location, status, rrule"
+)
 
 
-def rsvp_counts(session: Session, meeting_ids: list[int]) -> dict[int, RsvpCounts]:
+@dataclass(frozen=True)
+class _MeetingRow:
+    id: int
+    series_id: int | None
+    title: str
+    kind: MeetingKind
+    starts_at: datetime
+    ends_at: datetime
+    timezone: str
+    all_day: bool
+    location: str
+    status: MeetingStatus
+    rrule: str
+
+    @classmethod
+    def from_row(cls, row: Row) -> _MeetingRow:
+        mid, series, title, kind, starts, ends, tz, all_day, location, status, rule = row
+        return cls(
+            mid, series, title, MeetingKind(kind), _utc(starts), _utc(ends), tz, bool(all_day),
+            location, MeetingStatus(status), rule,
+        )  # fmt: skip
+
+    def occurrence(self, start: datetime | None = None) -> Occurrence:
+        begins = start or self.starts_at
+        return Occurrence(
+            meeting_id=self.id,
+            series_id=self.series_id if start is None else self.id,
+            title=self.title,
+            kind=self.kind,
+            starts_at=begins,
+            ends_at=begins + (self.ends_at - self.starts_at),
+            timezone=self.timezone,
+            all_day=self.all_day,
+            location=self.location,
+            status=self.status,
+        )
+
+
+def _utc(value: Any) -> datetime:
+    result = utc(value)
+    assert result is not None
+    return result
+
+
+def rsvp_counts(rows: Rows, meeting_ids: list[int]) -> dict[int, RsvpCounts]:
     if not meeting_ids:
         return {}
-    rows = session.exec(
-        select(Invitation.meeting_id, Invitation.rsvp, func.count())
-        .where(col(Invitation.meeting_id).in_(meeting_ids))
-        .group_by(Invitation.meeting_id, Invitation.rsvp)
-    ).all()
     tallies: dict[int, dict[str, int]] = defaultdict(dict)
-    for meeting_id, rsvp, count in rows:
+    for meeting_id, rsvp, count in rows.all(
+        "SELECT meeting_id, rsvp, COUNT(*) FROM invitation WHERE meeting_id IN (:ids) "
+        "GROUP BY meeting_id, rsvp",
+        {"ids": meeting_ids},
+    ):
         tallies[meeting_id][Rsvp(rsvp).value] = count
     return {mid: RsvpCounts(**counts) for mid, counts in tallies.items()}
 
 
 def occurrences(
-    session: Session,
+    rows: Rows,
     start: datetime,
     end: datetime,
     *,
@@ -92,42 +126,39 @@ def occurrences(
     newest_first: bool = False,
 ) -> list[Occurrence]:
     """Meetings and series occurrences starting in [start, end], in time order (or newest
-    first), with RSVP counts; at most ``limit`` of them. Cancelled ones are left out.
-    """
-    order = col(Meeting.starts_at).desc() if newest_first else col(Meeting.starts_at)
-    singles = (
-        select(Meeting)
-        .where(
-            Meeting.rrule == "",
-            col(Meeting.starts_at) >= start,
-            col(Meeting.starts_at) <= end,
-            Meeting.status != MeetingStatus.CANCELLED,
-        )
-        .order_by(order)
+    first), with RSVP counts; at most ``limit`` of them. Cancelled ones are left out."""
+    params: dict[str, Any] = {"start": start, "end": end, "cancelled": MeetingStatus.CANCELLED}
+    singles_sql = (
+        f"SELECT {_COLUMNS} FROM meeting WHERE rrule = '' AND starts_at >= :start "
+        "AND starts_at <= :end AND status != :cancelled "
+        f"ORDER BY starts_at {'DESC' if newest_first else 'ASC'}, id"
     )
     if limit is not None:
-        singles = singles.limit(limit)
-    found = [_from_row(row) for row in session.exec(singles)]
+        singles_sql += " LIMIT :limit"
+        params["limit"] = limit
+    found = [_MeetingRow.from_row(r).occurrence() for r in rows.all(singles_sql, params)]
 
-    masters = session.exec(
-        select(Meeting).where(
-            Meeting.rrule != "",
-            Meeting.status != MeetingStatus.CANCELLED,
-            col(Meeting.starts_at) <= end,
-            (col(Meeting.recurrence_ends_at).is_(None))
-            | (col(Meeting.recurrence_ends_at) >= start),
+    masters = [
+        _MeetingRow.from_row(r)
+        for r in rows.all(
+            f"SELECT {_COLUMNS} FROM meeting WHERE rrule != '' AND status != :cancelled "
+            "AND starts_at <= :end AND (recurrence_ends_at IS NULL OR recurrence_ends_at >= :start)",
+            {"start": start, "end": end, "cancelled": MeetingStatus.CANCELLED},
         )
-    ).all()
+    ]
     if masters:
-        overridden = set(
-            session.exec(
-                select(Meeting.series_id, Meeting.recurrence_id).where(
-                    col(Meeting.series_id).in_([m.id for m in masters]),
-                    col(Meeting.recurrence_id) >= start - timedelta(days=1),
-                    col(Meeting.recurrence_id) <= end + timedelta(days=1),
-                )
-            ).all()
-        )
+        overridden = {
+            (series_id, utc(recurrence_id))
+            for series_id, recurrence_id in rows.all(
+                "SELECT series_id, recurrence_id FROM meeting WHERE series_id IN (:ids) "
+                "AND recurrence_id >= :start AND recurrence_id <= :end",
+                {
+                    "ids": [m.id for m in masters],
+                    "start": start - timedelta(days=1),
+                    "end": end + timedelta(days=1),
+                },
+            )
+        }
         for master in masters:
             starts = occurrences_between(
                 master.rrule, master.starts_at, master.timezone, start, end
@@ -138,7 +169,7 @@ def occurrences(
             for begins in starts:
                 if (master.id, begins) in overridden:
                     continue
-                found.append(_from_row(master, begins))
+                found.append(master.occurrence(begins))
                 taken += 1
                 if limit is not None and taken >= limit:
                     break
@@ -146,35 +177,36 @@ def occurrences(
     found.sort(key=lambda occ: occ.starts_at, reverse=newest_first)
     if limit is not None:
         found = found[:limit]
-    return _with_rsvps(session, found)
+    return _with_rsvps(rows, found)
 
 
-def _with_rsvps(session: Session, found: list[Occurrence]) -> list[Occurrence]:
+def _with_rsvps(rows: Rows, found: list[Occurrence]) -> list[Occurrence]:
     ids = {occ.meeting_id for occ in found} | {occ.series_id for occ in found if occ.series_id}
-    counts = rsvp_counts(session, sorted(ids))
-    result = []
-    for occ in found:
-        tally = counts.get(occ.meeting_id) or counts.get(occ.series_id or -1) or RsvpCounts()
-        result.append(replace(occ, rsvp=tally))
-    return result
+    counts = rsvp_counts(rows, sorted(ids))
+    return [
+        replace(
+            occ, rsvp=counts.get(occ.meeting_id) or counts.get(occ.series_id or -1) or RsvpCounts()
+        )
+        for occ in found
+    ]
 
 
 def upcoming_page(
-    engine: Engine, now: datetime, *, days: int, offset: int, limit: int
+    source: RowSource, now: datetime, *, days: int, offset: int, limit: int
 ) -> list[Occurrence]:
     """One page of what takes place in the next ``days`` days, series expanded."""
-    with reading(engine) as session:
-        found = occurrences(session, now, now + timedelta(days=days), limit=offset + limit)
+    with source.rows() as rows:
+        found = occurrences(rows, now, now + timedelta(days=days), limit=offset + limit)
     return found[offset:]
 
 
-def past_page(engine: Engine, before: datetime, *, offset: int, limit: int) -> list[Occurrence]:
+def past_page(source: RowSource, before: datetime, *, offset: int, limit: int) -> list[Occurrence]:
     """One page of what took place before ``before``, newest first, series expanded."""
-    with reading(engine) as session:
-        first = session.exec(select(func.min(Meeting.starts_at))).one()
+    with source.rows() as rows:
+        first = utc(rows.scalar("SELECT MIN(starts_at) FROM meeting"))
         if first is None:
             return []
         found = occurrences(
-            session, first, before - timedelta(seconds=1), limit=offset + limit, newest_first=True
+            rows, first, before - timedelta(seconds=1), limit=offset + limit, newest_first=True
         )
     return found[offset:]

@@ -8,8 +8,8 @@ from datetime import date
 from sqlalchemy import Engine, func
 from sqlmodel import col, select
 
+from storage.enums import Priority, TaskStatus
 from storage.models import Meeting, Organisation, Person, Task
-from storage.models.enums import Priority, TaskStatus
 from storage.uow import reading
 
 OPEN_STATES = (TaskStatus.OPEN, TaskStatus.IN_PROGRESS)

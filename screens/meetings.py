@@ -53,10 +53,10 @@ class MeetingsScreen(SectionScreen):
 
     def _upcoming(self, offset: int, limit: int) -> Sequence[tuple[int, Sequence[Cell]]]:
         found = upcoming_page(
-            self.context.engine, self.context.now(), days=UPCOMING_DAYS, offset=offset, limit=limit
+            self.context, self.context.now(), days=UPCOMING_DAYS, offset=offset, limit=limit
         )
         return [(offset + n, self._cells(occ)) for n, occ in enumerate(found)]
 
     def _past(self, offset: int, limit: int) -> Sequence[tuple[int, Sequence[Cell]]]:
-        found = past_page(self.context.engine, self.context.now(), offset=offset, limit=limit)
+        found = past_page(self.context, self.context.now(), offset=offset, limit=limit)
         return [(offset + n, self._cells(occ)) for n, occ in enumerate(found)]

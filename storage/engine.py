@@ -8,9 +8,6 @@ upgraded in place after a backup copy (see storage.migrations).
 
 from __future__ import annotations
 
-import os
-import sqlite3
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -19,56 +16,16 @@ from sqlalchemy.pool import StaticPool
 
 from storage import migrations
 from storage.errors import DatabaseOpenError
+from storage.target import (
+    BUSY_TIMEOUT_MS,
+    Target,
+    check_sqlite_file,
+    create_private_file,
+    keep_private,
+    resolve_target,
+)
 
-SQLITE_HEADER = b"SQLite format 3\x00"
-BUSY_TIMEOUT_MS = 10_000
-ENV_VAR = "COORDINATOR_DB"
-
-
-@dataclass(frozen=True)
-class Target:
-    """Where the network lives: a SQLite file, an in-memory SQLite database, or a server URL."""
-
-    url: str
-    path: Path | None = None
-
-    @property
-    def is_sqlite(self) -> bool:
-        return self.url.startswith("sqlite")
-
-    @property
-    def label(self) -> str:
-        return str(self.path) if self.path else _hide_password(self.url)
-
-
-def _hide_password(url: str) -> str:
-    from sqlalchemy.engine import make_url
-
-    return make_url(url).render_as_string(hide_password=True)
-
-
-def default_path() -> Path:
-    from platformdirs import user_data_path
-
-    return user_data_path("coordinator", appauthor=False) / "coordinator.db"
-
-
-def resolve_target(arg: str | None, env: dict[str, str] | None = None) -> Target:
-    """Choose the database: the argument, else $COORDINATOR_DB, else the user's data folder."""
-    env = dict(os.environ) if env is None else env
-    value = arg or env.get(ENV_VAR) or ""
-    if not value:
-        path = default_path()
-        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-        return Target(f"sqlite:///{path}", path)
-    if value in (":memory:", "sqlite://", "sqlite:///:memory:"):
-        return Target("sqlite://")
-    if value.startswith("sqlite:///"):
-        value = value.removeprefix("sqlite:///")
-    elif "://" in value:
-        return Target(value)
-    path = Path(value).expanduser().absolute()
-    return Target(f"sqlite:///{path}", path)
+__all__ = ["Target", "make_engine", "open_database", "resolve_target"]
 
 
 def _on_sqlite_connect(dbapi_connection: Any, _record: Any) -> None:
@@ -104,77 +61,6 @@ def make_engine(target: Target) -> Engine:
     return create_engine(target.url, pool_pre_ping=True)
 
 
-def _check_existing_sqlite_file(path: Path) -> None:
-    """Refuse, without altering the file, anything that is not a coordinator database."""
-    if not path.is_file():
-        raise DatabaseOpenError("{path} is not a file", path=path)
-    try:
-        with path.open("rb") as handle:
-            header = handle.read(len(SQLITE_HEADER))
-    except OSError as exc:
-        raise DatabaseOpenError(
-            "cannot read {path}: {reason}", path=path, reason=exc.strerror
-        ) from None
-    if header != SQLITE_HEADER:
-        raise DatabaseOpenError(
-            "{path} is not a coordinator database (not an SQLite file)", path=path
-        )
-    try:
-        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
-        try:
-            conn.execute("PRAGMA quick_check(1)").fetchone()
-            tables = {
-                r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")
-            }
-            row = None
-            if "coordinator_meta" in tables:
-                row = conn.execute(
-                    "SELECT value FROM coordinator_meta WHERE key = 'schema_version'"
-                ).fetchone()
-        finally:
-            conn.close()
-    except sqlite3.DatabaseError:
-        raise DatabaseOpenError(
-            "{path} is not a coordinator database (the file is damaged)", path=path
-        ) from None
-    if "coordinator_meta" not in tables:
-        raise DatabaseOpenError(
-            "{path} is not a coordinator database (it belongs to another program)", path=path
-        )
-    if row is None or not str(row[0]).isdigit():
-        raise DatabaseOpenError(
-            "{path} is not a coordinator database (no schema version)", path=path
-        )
-    if int(row[0]) > migrations.CURRENT_VERSION:
-        raise DatabaseOpenError(
-            "{path} was made by a newer version of coordinator (schema {found}, this one knows {known})",
-            path=path,
-            found=row[0],
-            known=migrations.CURRENT_VERSION,
-        )
-
-
-def _keep_private(path: Path) -> None:
-    """Personal data: a network file stays readable by its owner alone (a copy or a git
-    checkout may have widened its mode)."""
-    try:
-        if path.stat().st_mode & 0o077:
-            path.chmod(0o600)
-    except PermissionError:
-        pass  # not our file: opening read-write fails later with its own message
-
-
-def _create_private_file(path: Path) -> None:
-    try:
-        fd = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
-    except OSError as exc:
-        raise DatabaseOpenError(
-            "cannot create {path}: {reason}", path=path, reason=exc.strerror
-        ) from None
-    os.close(fd)
-    os.chmod(path, 0o600)
-
-
 def open_database(target: Target) -> Engine:
     """Open (creating or upgrading when needed) the network database of ``target``."""
     if target.path is None:
@@ -188,13 +74,13 @@ def open_database(target: Target) -> Engine:
     if not path.parent.is_dir():
         raise DatabaseOpenError("folder {folder} does not exist", folder=path.parent)
     if path.exists():
-        _check_existing_sqlite_file(path)
-        _keep_private(path)
+        check_sqlite_file(path)
+        keep_private(path)
         engine = make_engine(target)
         migrations.upgrade(engine, backup_of=path)
         return engine
 
-    _create_private_file(path)
+    create_private_file(path)
     engine = make_engine(target)
     try:
         migrations.create_schema(engine)

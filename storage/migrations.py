@@ -21,7 +21,7 @@ from pathlib import Path
 from sqlalchemy import Connection, Engine, inspect, text
 from sqlmodel import SQLModel
 
-CURRENT_VERSION = 2
+from storage.version import CURRENT_VERSION
 
 
 def _v2_last_contact(conn: Connection) -> None:

@@ -5,7 +5,7 @@ example domains; phone numbers use the range the Bundesnetzagentur keeps for fic
 (030 23125 000-999).
 """
 
-from storage.models.enums import Membership, OrgKind, Phase, Topic
+from storage.enums import Membership, OrgKind, Phase, Topic
 
 CITY = "Bielefeld"
 DISTRICTS = (

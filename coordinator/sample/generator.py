@@ -20,6 +20,21 @@ from sqlmodel import Session
 from coordinator.recurrence import last_occurrence, parse_rule
 from coordinator.sample import data
 from storage.engine import open_database, resolve_target
+from storage.enums import (
+    AnnouncementStatus,
+    AttendanceStatus,
+    Availability,
+    ContactChannel,
+    DecisionKind,
+    MeetingKind,
+    MeetingStatus,
+    MinutesStatus,
+    OrgKind,
+    Phase,
+    Priority,
+    Rsvp,
+    TaskStatus,
+)
 from storage.models import (
     Affiliation,
     AgendaItem,
@@ -41,21 +56,6 @@ from storage.models import (
     RecipientGroup,
     RecipientGroupMember,
     Task,
-)
-from storage.models.enums import (
-    AnnouncementStatus,
-    AttendanceStatus,
-    Availability,
-    ContactChannel,
-    DecisionKind,
-    MeetingKind,
-    MeetingStatus,
-    MinutesStatus,
-    OrgKind,
-    Phase,
-    Priority,
-    Rsvp,
-    TaskStatus,
 )
 from storage.uow import transaction
 

@@ -4,8 +4,8 @@ from datetime import datetime
 
 from sqlmodel import Field, SQLModel
 
+from storage.enums import AnnouncementStatus
 from storage.models._columns import created_field, enum_field, utc_field
-from storage.models.enums import AnnouncementStatus
 
 
 class Announcement(SQLModel, table=True):

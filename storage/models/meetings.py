@@ -6,8 +6,8 @@ from datetime import datetime
 from sqlalchemy import Index, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
+from storage.enums import Availability, MeetingKind, MeetingStatus, PollStatus, Rsvp
 from storage.models._columns import created_field, enum_field, utc_field
-from storage.models.enums import Availability, MeetingKind, MeetingStatus, PollStatus, Rsvp
 
 
 def new_uid() -> str:

@@ -4,8 +4,8 @@ from datetime import date, datetime
 
 from sqlmodel import Field, SQLModel
 
+from storage.enums import AttendanceStatus, DecisionKind, DecisionStatus, MinutesStatus
 from storage.models._columns import created_field, enum_field, utc_field
-from storage.models.enums import AttendanceStatus, DecisionKind, DecisionStatus, MinutesStatus
 
 
 class Minutes(SQLModel, table=True):

@@ -5,8 +5,8 @@ from datetime import date, datetime
 from sqlalchemy import CheckConstraint, Index
 from sqlmodel import Field, SQLModel
 
+from storage.enums import ContactChannel, Membership, OrgKind, Phase, Topic
 from storage.models._columns import created_field, enum_field, utc_field
-from storage.models.enums import ContactChannel, Membership, OrgKind, Phase, Topic
 
 
 class Organisation(SQLModel, table=True):

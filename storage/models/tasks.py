@@ -5,8 +5,8 @@ from datetime import date, datetime
 from sqlalchemy import Index
 from sqlmodel import Field, SQLModel
 
+from storage.enums import Priority, TaskStatus
 from storage.models._columns import created_field, enum_field, utc_field
-from storage.models.enums import Priority, TaskStatus
 
 
 class Task(SQLModel, table=True):

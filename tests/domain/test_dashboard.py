@@ -5,16 +5,15 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Engine
-
 from coordinator import dashboard
+from coordinator.context import Context
 from coordinator.recurrence import zone
-from storage.models.enums import TaskStatus
+from storage.enums import TaskStatus
 from tests.conftest import FROZEN_NOW
 
 
-def test_next_meetings_expand_series_in_order_with_rsvp_counts(sample_engine: Engine) -> None:
-    data = dashboard.load(sample_engine, FROZEN_NOW)
+def test_next_meetings_expand_series_in_order_with_rsvp_counts(sample_context: Context) -> None:
+    data = dashboard.load(sample_context, FROZEN_NOW)
     starts = [occ.starts_at for occ in data.next_meetings]
     assert starts == sorted(starts) and starts[0] > FROZEN_NOW
     first = data.next_meetings[0]
@@ -23,8 +22,8 @@ def test_next_meetings_expand_series_in_order_with_rsvp_counts(sample_engine: En
     assert first.rsvp.invited > 10 and first.rsvp.accepted > 0
 
 
-def test_overdue_and_due_tasks(sample_engine: Engine) -> None:
-    data = dashboard.load(sample_engine, FROZEN_NOW)
+def test_overdue_and_due_tasks(sample_context: Context) -> None:
+    data = dashboard.load(sample_context, FROZEN_NOW)
     today = FROZEN_NOW.date()
     assert data.overdue_count >= len(data.overdue) > 0
     assert all(t.due_on is not None and t.due_on < today for t in data.overdue)
@@ -35,8 +34,8 @@ def test_overdue_and_due_tasks(sample_engine: Engine) -> None:
     )
 
 
-def test_followups_are_oldest_first(sample_engine: Engine) -> None:
-    data = dashboard.load(sample_engine, FROZEN_NOW)
+def test_followups_are_oldest_first(sample_context: Context) -> None:
+    data = dashboard.load(sample_context, FROZEN_NOW)
     assert data.followup_count >= len(data.followups) > 0
     contacted = [f.last_contact_at for f in data.followups if f.last_contact_at]
     never = [f for f in data.followups if f.last_contact_at is None]
@@ -44,8 +43,8 @@ def test_followups_are_oldest_first(sample_engine: Engine) -> None:
     assert contacted == sorted(contacted)
 
 
-def test_open_polls(sample_engine: Engine) -> None:
-    data = dashboard.load(sample_engine, FROZEN_NOW)
+def test_open_polls(sample_context: Context) -> None:
+    data = dashboard.load(sample_context, FROZEN_NOW)
     assert [p.title for p in data.open_polls] == [
         "Jubiläumsfest: 15 Jahre Netzwerk Vielfalt",
         "Workshop Vereinsrecht für Ehrenamtliche",
@@ -56,20 +55,20 @@ def test_open_polls(sample_engine: Engine) -> None:
     ).astimezone(UTC)
 
 
-def test_sample_stays_alive_until_2030(sample_engine: Engine) -> None:
+def test_sample_stays_alive_until_2030(sample_context: Context) -> None:
     for year in (2027, 2028, 2029, 2030):
-        data = dashboard.load(sample_engine, datetime(year, 5, 4, 8, tzinfo=UTC))
+        data = dashboard.load(sample_context, datetime(year, 5, 4, 8, tzinfo=UTC))
         assert data.next_meetings, year
         assert data.overdue_count > 0, year
         assert data.due_this_week_count > 0, year
         assert data.open_polls, year
 
 
-def test_past_meetings_include_series_occurrences_newest_first(sample_engine: Engine) -> None:
+def test_past_meetings_include_series_occurrences_newest_first(sample_context: Context) -> None:
     from coordinator.schedule import past_page
 
-    first_page = past_page(sample_engine, FROZEN_NOW, offset=0, limit=5)
-    second_page = past_page(sample_engine, FROZEN_NOW, offset=5, limit=5)
+    first_page = past_page(sample_context, FROZEN_NOW, offset=0, limit=5)
+    second_page = past_page(sample_context, FROZEN_NOW, offset=5, limit=5)
     starts = [occ.starts_at for occ in first_page + second_page]
     assert starts == sorted(starts, reverse=True)
     assert len(set(starts)) == 10

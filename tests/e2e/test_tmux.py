@@ -63,7 +63,13 @@ def test_coordinator_in_german_on_a_small_terminal(tmp_path: Path) -> None:
     shutil.copy(SAMPLE_DB, db)
     command = f"{shlex.quote(str(COMMAND))} --lang de {shlex.quote(str(db))}"
     result = drive(
-        command, "wait:Nächste Sitzungen", "wait:Netzwerktreff", "keys:q", "exited", size="80x24"
+        command,
+        "wait:Nächste Sitzungen",
+        "wait:Netzw",
+        "expect:überfällig",
+        "keys:q",
+        "exited",
+        size="80x24",
     )
     assert result.returncode == 0, result.stdout + result.stderr
 

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import Engine, text
 
-from storage import engine as engine_module
+from storage import target as target_module
 from storage.engine import open_database, resolve_target
 from storage.errors import DatabaseOpenError
 from storage.migrations import CURRENT_VERSION, schema_version
@@ -89,7 +89,7 @@ def test_target_comes_from_argument_then_environment_then_data_folder(
     assert resolve_target(None, {"COORDINATOR_DB": "y.db"}).path == Path("y.db").absolute()
     server = resolve_target(None, {"COORDINATOR_DB": "postgresql://u:secret@host/net"})
     assert server.path is None and "secret" not in server.label
-    monkeypatch.setattr(engine_module, "default_path", lambda: tmp_path / "data" / "coordinator.db")
+    monkeypatch.setattr(target_module, "default_path", lambda: tmp_path / "data" / "coordinator.db")
     chosen = resolve_target(None, {})
     assert chosen.path == tmp_path / "data" / "coordinator.db"
     assert chosen.path.parent.is_dir()

@@ -9,6 +9,21 @@ from sqlalchemy import Engine
 from sqlalchemy.exc import IntegrityError, StatementError
 from sqlmodel import Session, SQLModel, select
 
+from storage.enums import (
+    AttendanceStatus,
+    Availability,
+    ContactChannel,
+    DecisionKind,
+    MeetingKind,
+    MeetingStatus,
+    Membership,
+    OrgKind,
+    Phase,
+    Priority,
+    Rsvp,
+    TaskStatus,
+    Topic,
+)
 from storage.models import (
     ALL_MODELS,
     Affiliation,
@@ -33,21 +48,6 @@ from storage.models import (
     RecipientGroupMember,
     Task,
     TaskEvent,
-)
-from storage.models.enums import (
-    AttendanceStatus,
-    Availability,
-    ContactChannel,
-    DecisionKind,
-    MeetingKind,
-    MeetingStatus,
-    Membership,
-    OrgKind,
-    Phase,
-    Priority,
-    Rsvp,
-    TaskStatus,
-    Topic,
 )
 from storage.uow import transaction
 
