@@ -64,7 +64,7 @@ SELECT t.id, t.title, t.due_on, t.status, p.given_name, p.family_name, o.name
 FROM task t
 LEFT JOIN person p ON p.id = t.owner_person_id
 LEFT JOIN organisation o ON o.id = t.owner_organisation_id
-WHERE t.status IN (:states) AND t.due_on >= :first AND t.due_on <= :last
+WHERE t.status = :state AND t.due_on >= :first AND t.due_on <= :last
 ORDER BY t.due_on, t.id
 LIMIT :limit
 """
@@ -74,7 +74,8 @@ _TASK_COUNT = (
 
 
 def due_tasks(rows: Rows, first: date, last: date, *, limit: int) -> tuple[list[TaskLine], int]:
-    """Open and in-progress tasks due between ``first`` and ``last`` (inclusive)."""
+    """Open and in-progress tasks due between ``first`` and ``last`` (inclusive), earliest
+    first. One query per state, so each reads the (status, due_on) index in order."""
     params = {"states": list(OPEN_TASK_STATES), "first": first, "last": last, "limit": limit}
     count = rows.scalar(_TASK_COUNT, params)
     lines = [
@@ -85,41 +86,48 @@ def due_tasks(rows: Rows, first: date, last: date, *, limit: int) -> tuple[list[
             TaskStatus(status),
             " ".join(p for p in (given, family) if p) or org or "",
         )
-        for tid, title, due, status, given, family, org in rows.all(_TASK_LINES, params)
+        for state in OPEN_TASK_STATES
+        for tid, title, due, status, given, family, org in rows.all(
+            _TASK_LINES, {**params, "state": state}
+        )
     ]
-    return lines, int(count or 0)
+    lines.sort(key=lambda line: (line.due_on or date.max, line.id))
+    return lines[:limit], int(count or 0)
 
 
 def followups(
     rows: Rows, now: datetime, *, weeks: int = DEFAULT_FOLLOWUP_WEEKS, limit: int = 20
 ) -> tuple[list[FollowUp], int]:
-    """Partners not contacted within ``weeks`` (never contacted first), oldest first."""
+    """Partners not contacted within ``weeks``: those never contacted first (longest in the
+    register first), then the longest ago. Each query reads the last_contact_at index."""
     params = {"cutoff": now - timedelta(weeks=weeks), "former": Membership.FORMER, "limit": limit}
-    org_due = "membership != :former AND (last_contact_at IS NULL OR last_contact_at < :cutoff)"
-    person_due = "erased_at IS NULL AND (last_contact_at IS NULL OR last_contact_at < :cutoff)"
-    count = rows.scalar(f"SELECT COUNT(*) FROM organisation WHERE {org_due}", params)
-    count += rows.scalar(f"SELECT COUNT(*) FROM person WHERE {person_due}", params)
-    # NULLs first, portably: order by "has a date" before the date itself.
-    found = [
-        FollowUp("organisation", oid, name, utc(last))
-        for oid, name, last in rows.all(
-            f"SELECT id, name, last_contact_at FROM organisation WHERE {org_due} "
-            "ORDER BY CASE WHEN last_contact_at IS NULL THEN 0 ELSE 1 END, last_contact_at, name "
-            "LIMIT :limit",
+    tables = (
+        ("organisation", "name", "membership != :former"),
+        ("person", "given_name, family_name", "erased_at IS NULL"),
+    )
+    never: list[FollowUp] = []
+    long_ago: list[FollowUp] = []
+    count = 0
+    for table, name_columns, alive in tables:
+        kind = table
+        count += rows.scalar(
+            f"SELECT COUNT(*) FROM {table} WHERE {alive} "
+            "AND (last_contact_at IS NULL OR last_contact_at < :cutoff)",
             params,
         )
-    ]
-    found += [
-        FollowUp("person", pid, f"{given} {family}".strip(), utc(last))
-        for pid, given, family, last in rows.all(
-            f"SELECT id, given_name, family_name, last_contact_at FROM person WHERE {person_due} "
-            "ORDER BY CASE WHEN last_contact_at IS NULL THEN 0 ELSE 1 END, last_contact_at, "
-            "family_name LIMIT :limit",
-            params,
-        )
-    ]
-    found.sort(key=lambda f: (f.last_contact_at is not None, f.last_contact_at or now, f.name))
-    return found[:limit], int(count or 0)
+        for found, condition, order in (
+            (never, "last_contact_at IS NULL", "id"),
+            (long_ago, "last_contact_at < :cutoff", "last_contact_at, id"),
+        ):
+            for row in rows.all(
+                f"SELECT id, {name_columns}, last_contact_at FROM {table} "
+                f"WHERE {alive} AND {condition} ORDER BY {order} LIMIT :limit",
+                params,
+            ):
+                name = " ".join(part for part in row[1:-1] if part)
+                found.append(FollowUp(kind, row[0], name, utc(row[-1])))
+    long_ago.sort(key=lambda f: (f.last_contact_at or now, f.name))
+    return (never + long_ago)[:limit], int(count or 0)
 
 
 _OPEN_POLLS = """

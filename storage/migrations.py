@@ -26,9 +26,14 @@ from storage.version import CURRENT_VERSION
 
 def _v2_last_contact(conn: Connection) -> None:
     timestamp = "TIMESTAMP WITH TIME ZONE" if conn.dialect.name == "postgresql" else "DATETIME"
-    for table, key in (("organisation", "organisation_id"), ("person", "person_id")):
+    for table, key, second in (
+        ("organisation", "organisation_id", "membership"),
+        ("person", "person_id", "erased_at"),
+    ):
         conn.execute(text(f"ALTER TABLE {table} ADD COLUMN last_contact_at {timestamp}"))
-        conn.execute(text(f"CREATE INDEX ix_{table}_last_contact_at ON {table} (last_contact_at)"))
+        conn.execute(
+            text(f"CREATE INDEX ix_{table}_last_contact ON {table} (last_contact_at, {second})")
+        )
         conn.execute(
             text(
                 f"UPDATE {table} SET last_contact_at = "

@@ -11,7 +11,11 @@ from storage.models._columns import created_field, enum_field, utc_field
 
 class Organisation(SQLModel, table=True):
     __tablename__ = "organisation"
-    __table_args__ = (Index("ix_organisation_phase_name", "phase", "name"),)
+    __table_args__ = (
+        Index("ix_organisation_phase_name", "phase", "name"),
+        # Covers the follow-up list and its count without reading rows (schema version 2).
+        Index("ix_organisation_last_contact", "last_contact_at", "membership"),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     name: str = Field(index=True, max_length=200)
@@ -25,7 +29,7 @@ class Organisation(SQLModel, table=True):
     website: str = Field(default="", max_length=300)
     notes: str = ""
     # Denormalised from contact_log (schema version 2) so the follow-up list stays fast.
-    last_contact_at: datetime | None = utc_field(None, index=True, nullable=True)
+    last_contact_at: datetime | None = utc_field(None, nullable=True)
     created_at: datetime = created_field()
     updated_at: datetime = created_field()
     version: int = 1
@@ -57,7 +61,10 @@ class Person(SQLModel, table=True):
     """A contact person: a private individual whose data falls under the GDPR."""
 
     __tablename__ = "person"
-    __table_args__ = (Index("ix_person_family_given", "family_name", "given_name"),)
+    __table_args__ = (
+        Index("ix_person_family_given", "family_name", "given_name"),
+        Index("ix_person_last_contact", "last_contact_at", "erased_at"),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     given_name: str = Field(default="", max_length=120)
@@ -69,7 +76,7 @@ class Person(SQLModel, table=True):
     consent_purpose: str = ""
     notes: str = ""
     erased_at: datetime | None = utc_field(None, nullable=True)
-    last_contact_at: datetime | None = utc_field(None, index=True, nullable=True)
+    last_contact_at: datetime | None = utc_field(None, nullable=True)
     created_at: datetime = created_field()
     updated_at: datetime = created_field()
     version: int = 1

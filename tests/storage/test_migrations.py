@@ -75,3 +75,38 @@ def test_current_database_is_not_backed_up_again(tmp_path: Path) -> None:
     open_database(resolve_target(str(path))).dispose()
     open_database(resolve_target(str(path))).dispose()
     assert list(tmp_path.glob("*.bak")) == []
+
+
+def schema_of(path: Path) -> dict[str, object]:
+    """Tables with their columns and indexes with their columns, as SQLite reports them."""
+    conn = sqlite3.connect(path)
+    try:
+        tables = [r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")]
+        return {
+            table: (
+                sorted(
+                    (r[1], r[2].upper(), r[3]) for r in conn.execute(f"PRAGMA table_info({table})")
+                ),
+                sorted(
+                    (r[1], tuple(c[2] for c in conn.execute(f"PRAGMA index_info({r[1]})")))
+                    for r in conn.execute(f"PRAGMA index_list({table})")
+                    if not r[1].startswith("sqlite_autoindex")
+                ),
+            )
+            for table in tables
+        }
+    finally:
+        conn.close()
+
+
+def test_upgraded_schema_equals_a_new_one(tmp_path: Path) -> None:
+    old = tmp_path / "old.db"
+    shutil.copy(V1, old)
+    open_database(resolve_target(str(old))).dispose()
+    new = tmp_path / "new.db"
+    open_database(resolve_target(str(new))).dispose()
+    upgraded, fresh = schema_of(old), schema_of(new)
+    assert upgraded.keys() == fresh.keys()
+    for table in fresh:
+        assert upgraded[table][1] == fresh[table][1], table  # the same indexes
+        assert [c[0] for c in upgraded[table][0]] == [c[0] for c in fresh[table][0]], table

@@ -1,0 +1,269 @@
+"""Generate a large network database for the benchmarks (bulk inserts, deterministic).
+
+    .venv/bin/python -m bench.generate bench/data/large.db [--orgs 15000 --people 50000
+        --meetings 10000 --tasks 100000 --invitations 100000]
+
+The shape follows the sample network: organisations with topics and phases, people with
+affiliations and languages, meetings (a tenth of them recurring series), invitations, tasks
+in every state with due dates from 2025 to 2030, and a contact log.
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import time
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+
+from sqlalchemy import insert
+
+from coordinator.recurrence import last_occurrence
+from coordinator.sample import data
+from storage.engine import open_database, resolve_target
+from storage.enums import (
+    ContactChannel,
+    MeetingKind,
+    MeetingStatus,
+    Membership,
+    OrgKind,
+    Phase,
+    Priority,
+    Rsvp,
+    TaskStatus,
+    Topic,
+)
+from storage.models import (
+    Affiliation,
+    ContactLogEntry,
+    Invitation,
+    Meeting,
+    Organisation,
+    OrganisationTopic,
+    Person,
+    PersonLanguage,
+    Task,
+)
+
+SEED = 4711
+START = datetime(2025, 1, 6, 8, tzinfo=UTC)
+END = datetime(2030, 12, 31, tzinfo=UTC)
+CITIES = (
+    "Köln",
+    "Berlin",
+    "Hamburg",
+    "München",
+    "Leipzig",
+    "Dortmund",
+    "Bielefeld",
+    "Kiel",
+    "Halle",
+    "Cottbus",
+    "Landshut",
+)
+RULES = (
+    "FREQ=WEEKLY",
+    "FREQ=WEEKLY;INTERVAL=2",
+    "FREQ=MONTHLY;BYDAY=2TH",
+    "FREQ=MONTHLY;BYDAY=1WE",
+)
+
+
+def moment(rng: random.Random, start: datetime = START, end: datetime = END) -> datetime:
+    return start + timedelta(seconds=rng.randrange(int((end - start).total_seconds())))
+
+
+def generate(
+    path: Path, *, orgs: int, people: int, meetings: int, tasks: int, invitations: int
+) -> None:
+    rng = random.Random(SEED)
+    engine = open_database(resolve_target(str(path)))
+    pools = list(data.NAME_POOLS.values())
+    now = datetime(2025, 1, 1, tzinfo=UTC)
+    with engine.begin() as conn:
+        conn.execute(
+            insert(Organisation),
+            [
+                {
+                    "id": i,
+                    "name": f"{rng.choice(('Verein', 'Initiative', 'Gemeinde', 'Zentrum', 'Forum'))} {i:05d} e.V.",
+                    "kind": rng.choice(list(OrgKind)),
+                    "origin": "",
+                    "city": rng.choice(CITIES),
+                    "district": rng.choice(data.DISTRICTS),
+                    "phase": rng.choice(list(Phase)),
+                    "membership": rng.choice(list(Membership)),
+                    "website": "",
+                    "notes": "",
+                    "last_contact_at": moment(rng, START, datetime(2026, 11, 1, tzinfo=UTC))
+                    if rng.random() < 0.8
+                    else None,
+                    "created_at": now,
+                    "updated_at": now,
+                    "version": 1,
+                }
+                for i in range(1, orgs + 1)
+            ],
+        )
+        conn.execute(
+            insert(OrganisationTopic),
+            [
+                {"organisation_id": i, "topic": t}
+                for i in range(1, orgs + 1)
+                for t in rng.sample(list(Topic), 2)
+            ],
+        )
+        person_rows = []
+        for i in range(1, people + 1):
+            given, family, _, preferred = rng.choice(pools)
+            g, f = rng.choice(given), rng.choice(family)
+            person_rows.append(
+                {
+                    "id": i,
+                    "given_name": g,
+                    "family_name": f,
+                    "email": f"person{i}@example.org",
+                    "phone": f"+49 30 23125 {i % 1000:03d}",
+                    "preferred_language": preferred,
+                    "consent_on": date(2025, 1, 1),
+                    "consent_purpose": "Netzwerkkommunikation",
+                    "notes": "",
+                    "last_contact_at": moment(rng, START, datetime(2026, 11, 1, tzinfo=UTC))
+                    if rng.random() < 0.7
+                    else None,
+                    "created_at": now,
+                    "updated_at": now,
+                    "version": 1,
+                }
+            )
+        conn.execute(insert(Person), person_rows)
+        conn.execute(
+            insert(PersonLanguage),
+            [{"person_id": i, "language": "de"} for i in range(1, people + 1)],
+        )
+        conn.execute(
+            insert(Affiliation),
+            [
+                {"person_id": i, "organisation_id": rng.randrange(1, orgs + 1), "role": "Vorstand"}
+                for i in range(1, people + 1)
+            ],
+        )
+        meeting_rows = []
+        for i in range(1, meetings + 1):
+            starts = moment(rng)
+            recurring = i % 10 == 0
+            rule = rng.choice(RULES) + ";COUNT=" + str(rng.randrange(10, 80)) if recurring else ""
+            meeting_rows.append(
+                {
+                    "id": i,
+                    "uid": f"bench-{i}@coordinator",
+                    "sequence": 0,
+                    "title": f"Treffen {i}",
+                    "kind": rng.choice(list(MeetingKind)),
+                    "starts_at": starts,
+                    "ends_at": starts + timedelta(hours=2),
+                    "all_day": False,
+                    "timezone": "Europe/Berlin",
+                    "location": rng.choice(CITIES),
+                    "online_url": "",
+                    "status": rng.choice(
+                        (MeetingStatus.CONFIRMED, MeetingStatus.PLANNED, MeetingStatus.CANCELLED)
+                    ),
+                    "language": "de",
+                    "rrule": rule,
+                    "recurrence_ends_at": last_occurrence(rule, starts, "Europe/Berlin")
+                    if rule
+                    else None,
+                    "notes": "",
+                    "created_at": now,
+                    "updated_at": now,
+                    "version": 1,
+                }
+            )
+        conn.execute(insert(Meeting), meeting_rows)
+        pairs = set()
+        while len(pairs) < invitations:
+            pairs.add((rng.randrange(1, meetings + 1), rng.randrange(1, people + 1)))
+        conn.execute(
+            insert(Invitation),
+            [
+                {
+                    "meeting_id": m,
+                    "person_id": p,
+                    "rsvp": rng.choice(list(Rsvp)),
+                    "needs_update": False,
+                    "invited_at": now,
+                }
+                for m, p in sorted(pairs)
+            ],
+        )
+        conn.execute(
+            insert(Task),
+            [
+                {
+                    "id": i,
+                    "title": rng.choice(data.ACTION_ITEMS),
+                    "notes": "",
+                    "status": rng.choice(list(TaskStatus)),
+                    "priority": rng.choice(list(Priority)),
+                    "due_on": moment(rng).date(),
+                    "owner_person_id": rng.randrange(1, people + 1) if rng.random() < 0.8 else None,
+                    "owner_organisation_id": rng.randrange(1, orgs + 1)
+                    if rng.random() < 0.2
+                    else None,
+                    "meeting_id": rng.randrange(1, meetings + 1) if rng.random() < 0.7 else None,
+                    "created_at": now,
+                    "updated_at": now,
+                    "version": 1,
+                }
+                for i in range(1, tasks + 1)
+            ],
+        )
+        conn.execute(
+            insert(ContactLogEntry),
+            [
+                {
+                    "occurred_at": moment(rng, START, datetime(2026, 11, 1, tzinfo=UTC)),
+                    "channel": rng.choice(list(ContactChannel)),
+                    "person_id": rng.randrange(1, people + 1),
+                    "organisation_id": rng.randrange(1, orgs + 1),
+                    "note": "",
+                    "created_at": now,
+                }
+                for _ in range(people)
+            ],
+        )
+    engine.dispose()
+
+
+def ensure(path: Path, **sizes: int) -> Path:
+    """Generate ``path`` unless it exists already (benchmarks reuse it between runs)."""
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        started = time.perf_counter()
+        generate(path, **sizes)
+        print(f"generated {path} in {time.perf_counter() - started:.1f} s")
+    return path
+
+
+LARGE = {
+    "orgs": 15_000,
+    "people": 50_000,
+    "meetings": 10_000,
+    "tasks": 100_000,
+    "invitations": 100_000,
+}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("out", type=Path)
+    for name, value in LARGE.items():
+        parser.add_argument(f"--{name}", type=int, default=value)
+    args = parser.parse_args()
+    sizes = {name: getattr(args, name) for name in LARGE}
+    ensure(args.out, **sizes)
+
+
+if __name__ == "__main__":
+    main()
