@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Engine, create_engine, event, inspect
+from sqlalchemy.exc import ArgumentError, NoSuchModuleError
 from sqlalchemy.pool import StaticPool
 
 from storage import migrations
@@ -58,7 +59,12 @@ def make_engine(target: Target) -> Engine:
         event.listen(engine, "connect", _on_sqlite_connect)
         event.listen(engine, "begin", _on_sqlite_begin)
         return engine
-    return create_engine(target.url, pool_pre_ping=True)
+    try:
+        return create_engine(target.url, pool_pre_ping=True)
+    except (ImportError, NoSuchModuleError, ArgumentError) as exc:
+        raise DatabaseOpenError(
+            "cannot use {target}: {reason}", target=target.label, reason=str(exc).splitlines()[0]
+        ) from None
 
 
 def open_database(target: Target) -> Engine:

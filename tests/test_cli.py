@@ -104,3 +104,12 @@ def test_sample_sub_command_writes_a_new_sample(tmp_path: Path) -> None:
     assert cli.main(["sample", "--out", str(out)]) == 2  # exists: refuses without --force
     assert cli.main(["sample", "--out", str(out), "--force"]) == 0
     assert cli.main(["sample", "--out", str(tmp_path / "no" / "demo.db")]) == 2
+
+
+def test_unusable_server_url_gives_one_line_and_status_2() -> None:
+    result = run("--db", "mysql+nosuchdriver://host/network")
+    assert result.returncode == 2
+    assert result.stderr.startswith(
+        "coordinator: error: cannot use mysql+nosuchdriver://host/network"
+    )
+    assert "Traceback" not in result.stderr
