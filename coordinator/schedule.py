@@ -60,42 +60,20 @@ _COLUMNS = (
 )
 
 
-@dataclass(frozen=True)
-class _MeetingRow:
-    id: int
-    series_id: int | None
-    title: str
-    kind: MeetingKind
-    starts_at: datetime
-    ends_at: datetime
-    timezone: str
-    all_day: bool
-    location: str
-    status: MeetingStatus
-    rrule: str
+def _parse(row: Row) -> tuple[Occurrence, str]:
+    """A meeting row as the occurrence it stands for, and its recurrence rule ("" if none)."""
+    mid, series, title, kind, starts, ends, tz, all_day, location, status, rule = row
+    occurrence = Occurrence(
+        mid, series, title, MeetingKind(kind), _utc(starts), _utc(ends), tz, bool(all_day),
+        location, MeetingStatus(status),
+    )  # fmt: skip
+    return occurrence, rule
 
-    @classmethod
-    def from_row(cls, row: Row) -> _MeetingRow:
-        mid, series, title, kind, starts, ends, tz, all_day, location, status, rule = row
-        return cls(
-            mid, series, title, MeetingKind(kind), _utc(starts), _utc(ends), tz, bool(all_day),
-            location, MeetingStatus(status), rule,
-        )  # fmt: skip
 
-    def occurrence(self, start: datetime | None = None) -> Occurrence:
-        begins = start or self.starts_at
-        return Occurrence(
-            meeting_id=self.id,
-            series_id=self.series_id if start is None else self.id,
-            title=self.title,
-            kind=self.kind,
-            starts_at=begins,
-            ends_at=begins + (self.ends_at - self.starts_at),
-            timezone=self.timezone,
-            all_day=self.all_day,
-            location=self.location,
-            status=self.status,
-        )
+def _shifted(master: Occurrence, begins: datetime) -> Occurrence:
+    """The occurrence of a series master that starts at ``begins``."""
+    length = master.ends_at - master.starts_at
+    return replace(master, series_id=master.meeting_id, starts_at=begins, ends_at=begins + length)
 
 
 def _utc(value: Any) -> datetime:
@@ -136,10 +114,10 @@ def occurrences(
     if limit is not None:
         singles_sql += " LIMIT :limit"
         params["limit"] = limit
-    found = [_MeetingRow.from_row(r).occurrence() for r in rows.all(singles_sql, params)]
+    found = [_parse(r)[0] for r in rows.all(singles_sql, params)]
 
     masters = [
-        _MeetingRow.from_row(r)
+        _parse(r)
         for r in rows.all(
             f"SELECT {_COLUMNS} FROM meeting WHERE rrule != '' AND status != :cancelled "
             "AND starts_at <= :end AND (recurrence_ends_at IS NULL OR recurrence_ends_at >= :start)",
@@ -153,23 +131,21 @@ def occurrences(
                 "SELECT series_id, recurrence_id FROM meeting WHERE series_id IN (:ids) "
                 "AND recurrence_id >= :start AND recurrence_id <= :end",
                 {
-                    "ids": [m.id for m in masters],
+                    "ids": [m.meeting_id for m, _ in masters],
                     "start": start - timedelta(days=1),
                     "end": end + timedelta(days=1),
                 },
             )
         }
-        for master in masters:
-            starts = occurrences_between(
-                master.rrule, master.starts_at, master.timezone, start, end
-            )
+        for master, rule in masters:
+            starts = occurrences_between(rule, master.starts_at, master.timezone, start, end)
             if newest_first:
                 starts.reverse()
             taken = 0
             for begins in starts:
-                if (master.id, begins) in overridden:
+                if (master.meeting_id, begins) in overridden:
                     continue
-                found.append(master.occurrence(begins))
+                found.append(_shifted(master, begins))
                 taken += 1
                 if limit is not None and taken >= limit:
                     break
