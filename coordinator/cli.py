@@ -5,19 +5,27 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+import tempfile
 from collections.abc import Sequence
+from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from coordinator.i18n import _, detect_language, set_language
 
-SUBCOMMANDS = ("sample",)
+if TYPE_CHECKING:
+    from sqlalchemy import Engine
+
+    from coordinator.exchange import ImportPlan
+
+SUBCOMMANDS = ("sample", "people", "orgs", "followups")
 
 
 class UsageError(Exception):
     """A mistake on the command line or an unusable database: one line, exit status 2."""
 
 
-def _common(parser: argparse.ArgumentParser) -> None:
+def _database_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--db",
         metavar="URL",
@@ -40,7 +48,10 @@ def main_parser() -> argparse.ArgumentParser:
         ),
         epilog=_(
             "sub-commands:\n"
-            "  sample --out PATH   write the fictional sample network to a new database file\n"
+            "  people export|import|gdpr-export|erase   contact people (CSV, vCard, JSON)\n"
+            "  orgs export|import                       organisations (CSV, JSON)\n"
+            "  followups [--weeks N]                    partners not contacted for a while\n"
+            "  sample --out PATH                        write the fictional sample network to a new database file\n"
             "\nRun 'coordinator SUB-COMMAND --help' for the options of one."
         ),
         formatter_class=argparse.RawDescriptionHelpFormatter,
@@ -48,18 +59,67 @@ def main_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "database", nargs="?", metavar="DB", help=_("database file or URL to open (like --db)")
     )
-    _common(parser)
+    _database_options(parser)
     return parser
 
 
-def sample_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        prog="coordinator sample",
-        description=_("Write the fictional sample network to a new database file."),
+def scripted_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="coordinator")
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    sample = commands.add_parser(
+        "sample", help=_("Write the fictional sample network to a new database file.")
     )
-    parser.add_argument("--out", required=True, metavar="PATH", help=_("the new database file"))
-    parser.add_argument("--force", action="store_true", help=_("replace PATH if it exists"))
-    parser.add_argument("--lang", choices=("de", "en"), help=argparse.SUPPRESS)
+    sample.add_argument("--out", required=True, metavar="PATH", help=_("the new database file"))
+    sample.add_argument("--force", action="store_true", help=_("replace PATH if it exists"))
+    sample.add_argument("--lang", choices=("de", "en"), help=argparse.SUPPRESS)
+
+    for name, formats in (("people", ("csv", "vcard", "json")), ("orgs", ("csv", "json"))):
+        group = commands.add_parser(
+            name, help=_("contact people") if name == "people" else _("organisations")
+        )
+        actions = group.add_subparsers(dest="action", required=True)
+        export = actions.add_parser(
+            "export", help=_("write all records to standard output or a file")
+        )
+        export.add_argument("--format", choices=formats, default="csv")
+        export.add_argument(
+            "-o", "--output", metavar="FILE", help=_("write to FILE instead of standard output")
+        )
+        _database_options(export)
+        load = actions.add_parser(
+            "import",
+            help=_("read a CSV file (; or , separated, UTF-8 or Windows-1252)"),
+            description=_(
+                "Without --yes: show the preview and the rows with errors, then ask. "
+                "With --yes: import the valid rows and report the others (exit status 1 if any)."
+            ),
+        )
+        load.add_argument("file", metavar="FILE")
+        load.add_argument("--yes", action="store_true", help=_("import without asking"))
+        _database_options(load)
+        if name == "people":
+            gdpr = actions.add_parser(
+                "gdpr-export", help=_("everything held about one person (GDPR)")
+            )
+            gdpr.add_argument("id", type=int, metavar="ID")
+            gdpr.add_argument("--format", choices=("json", "text"), default="json")
+            gdpr.add_argument(
+                "-o", "--output", metavar="FILE", help=_("write to FILE instead of standard output")
+            )
+            _database_options(gdpr)
+            erase = actions.add_parser("erase", help=_("erase one person on request (GDPR)"))
+            erase.add_argument("id", type=int, metavar="ID")
+            erase.add_argument("--yes", action="store_true", help=_("erase without asking"))
+            _database_options(erase)
+
+    followups = commands.add_parser(
+        "followups", help=_("partners not contacted for a while, oldest first")
+    )
+    followups.add_argument(
+        "--weeks", type=int, default=8, help=_("how long counts as too long (default 8)")
+    )
+    _database_options(followups)
     return parser
 
 
@@ -70,6 +130,163 @@ def _language_from(argv: Sequence[str]) -> str | None:
         if arg.startswith("--lang="):
             return arg.split("=", 1)[1]
     return None
+
+
+def _open(args: argparse.Namespace) -> Engine:
+    from storage.engine import open_database
+    from storage.errors import DatabaseOpenError
+    from storage.target import resolve_target
+
+    try:
+        return open_database(resolve_target(getattr(args, "database", None) or args.db))
+    except DatabaseOpenError as exc:
+        raise UsageError(_(exc.template).format(**exc.params)) from None
+
+
+def _emit(text: str, output: str | None) -> None:
+    """Write to standard output, or to a new private file (written whole, then renamed)."""
+    if not output:
+        sys.stdout.write(text)
+        return
+    path = Path(output).expanduser().absolute()
+    if not path.parent.is_dir():
+        raise UsageError(_("folder {folder} does not exist").format(folder=path.parent))
+    fd, temp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
+            handle.write(text)
+        os.replace(temp, path)
+    except BaseException:
+        Path(temp).unlink(missing_ok=True)
+        raise
+    print(_("Written to {path}").format(path=path), file=sys.stderr)
+
+
+def _ask(question: str) -> bool:
+    if not sys.stdin or not sys.stdin.isatty():
+        print(question + " " + _("(no answer: nothing done)"), file=sys.stderr)
+        return False
+    answer = input(f"{question} [{_('y/N')}] ").strip().lower()
+    return answer in ("y", "yes", "j", "ja")
+
+
+def report_plan(plan: ImportPlan) -> None:
+    print(_("{n} rows can be imported ({delimiter} separated, {encoding}).").format(
+        n=plan.valid, delimiter=plan.delimiter, encoding=plan.encoding))  # fmt: skip
+    for name in plan.new_organisations:
+        print("  " + _("new organisation: {name}").format(name=name))
+    if plan.unknown_columns:
+        print("  " + _("columns not used: {names}").format(names=", ".join(plan.unknown_columns)))
+    for problem in plan.problems:
+        errors = "; ".join(f"{field}: {message}" for field, message in problem.errors.items())
+        print(
+            _("line {line} ({what}): {errors}").format(
+                line=problem.line, what=problem.summary or "–", errors=errors
+            )
+        )
+
+
+def run_import(args: argparse.Namespace, engine: Engine) -> int:
+    from coordinator import exchange
+    from coordinator.spreadsheet import SpreadsheetError
+
+    try:
+        data = Path(args.file).read_bytes()
+    except OSError as exc:
+        raise UsageError(
+            _("cannot read {path}: {reason}").format(path=args.file, reason=exc.strerror)
+        ) from None
+    planner = (
+        exchange.plan_people_import
+        if args.command == "people"
+        else exchange.plan_organisations_import
+    )
+    try:
+        plan = planner(engine, data)
+    except SpreadsheetError as exc:
+        raise UsageError(
+            _("{path} is not a usable CSV file: {reason}").format(path=args.file, reason=exc)
+        ) from None
+    report_plan(plan)
+    if plan.valid == 0:
+        print(_("Nothing imported."))
+        return 1
+    if not args.yes and not _ask(_("Import {n} rows?").format(n=plan.valid)):
+        print(_("Nothing imported."))
+        return 1
+    added = exchange.apply_import(engine, plan, today=datetime.now(UTC).date())
+    print(_("{n} rows imported.").format(n=added))
+    return 1 if plan.problems else 0
+
+
+def run_scripted(args: argparse.Namespace) -> int:
+    if args.command == "sample":
+        return run_sample(args)
+    engine = _open(args)
+    try:
+        return _dispatch(args, engine)
+    finally:
+        engine.dispose()
+
+
+def _dispatch(args: argparse.Namespace, engine: Engine) -> int:
+    from coordinator import exchange, gdpr, vcard
+
+    if args.command == "followups":
+        return run_followups(args, engine)
+    if args.action == "import":
+        return run_import(args, engine)
+    if args.action == "export":
+        if args.command == "people":
+            text = {
+                "csv": exchange.people_csv,
+                "json": exchange.people_json,
+                "vcard": lambda e: vcard.vcards(exchange.person_records(e)),
+            }[args.format](engine)
+        else:
+            text = {"csv": exchange.organisations_csv, "json": exchange.organisations_json}[
+                args.format
+            ](engine)
+        _emit(text, args.output)
+        return 0
+    try:
+        if args.action == "gdpr-export":
+            text = (
+                gdpr.export_json(engine, args.id)
+                if args.format == "json"
+                else gdpr.export_text(engine, args.id)
+            )
+            _emit(text, args.output)
+            return 0
+        if args.action == "erase":
+            if not args.yes and not _ask(
+                _("Erase person {id}? This cannot be undone.").format(id=args.id)
+            ):
+                print(_("Nothing erased."))
+                return 1
+            gdpr.erase_person(engine, args.id)
+            print(_("Person {id} erased.").format(id=args.id))
+            return 0
+    except LookupError:
+        raise UsageError(_("no person with ID {id}").format(id=args.id)) from None
+    raise UsageError(args.action)
+
+
+def run_followups(args: argparse.Namespace, engine: Engine) -> int:
+    from coordinator.contacts import followup_page
+    from coordinator.context import Context
+    from coordinator.labels import format_date
+
+    if args.weeks < 1:
+        raise UsageError(_("--weeks must be at least 1"))
+    context = Context(engine)
+    found, total = followup_page(context, context.now(), weeks=args.weeks, offset=0, limit=10_000)
+    print(_("{n} partners not contacted for {weeks} weeks").format(n=total, weeks=args.weeks))
+    for item in found:
+        last = format_date(item.last_contact_at.date()) if item.last_contact_at else _("never")
+        kind = _("organisation") if item.kind == "organisation" else _("person")
+        print(f"{last:>10}  {kind:<12}  {item.name}")
+    return 0
 
 
 def run_sample(args: argparse.Namespace) -> int:
@@ -122,14 +339,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     requested = _language_from(argv)
     set_language(detect_language(requested if requested in ("de", "en") else None, os.environ))
     try:
-        if argv and argv[0] == "sample":
-            return run_sample(sample_parser().parse_args(argv[1:]))
+        if argv and argv[0] in SUBCOMMANDS:
+            return run_scripted(scripted_parser().parse_args(argv))
         return run_tui(main_parser().parse_args(argv))
     except UsageError as exc:
         print(f"coordinator: {_('error')}: {exc}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         return 130
+    except BrokenPipeError:  # the reader (head, less) went away: stop quietly
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 141
 
 
 if __name__ == "__main__":

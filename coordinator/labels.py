@@ -8,12 +8,14 @@ from enum import StrEnum
 from coordinator.i18n import N_, _, current_language
 from coordinator.schedule import Occurrence
 from storage.enums import (
+    ContactChannel,
     MeetingKind,
     MeetingStatus,
     Membership,
     OrgKind,
     Phase,
     Priority,
+    Rsvp,
     TaskStatus,
     Topic,
 )
@@ -67,12 +69,25 @@ _LABELS: dict[StrEnum, str] = {
     Priority.LOW: N_("low"),
     Priority.NORMAL: N_("normal"),
     Priority.HIGH: N_("high"),
+    ContactChannel.CALL: N_("call"),
+    ContactChannel.MEETING: N_("meeting"),
+    ContactChannel.EMAIL: N_("e-mail"),
+    ContactChannel.VISIT: N_("visit"),
+    Rsvp.NO_REPLY: N_("no reply"),
+    Rsvp.ACCEPTED: N_("accepted"),
+    Rsvp.TENTATIVE: N_("tentative"),
+    Rsvp.DECLINED: N_("declined"),
 }
 
 
 def label(value: StrEnum) -> str:
     """The translated name of a vocabulary value."""
-    return _(_LABELS.get(value, value.value))
+    return _(english_label(value))
+
+
+def english_label(value: StrEnum) -> str:
+    """The name of a vocabulary value before translation (its message id)."""
+    return _LABELS.get(value, value.value.replace("_", " "))
 
 
 def format_date(value: date | None) -> str:

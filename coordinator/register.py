@@ -1,16 +1,54 @@
-"""The network register: pages of organisations and people for the lists."""
+"""The network register lists: search as you type, filters, sorting, one page at a time."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import Engine, func
 from sqlmodel import col, select
 
-from storage.enums import Membership, OrgKind, Phase
-from storage.models import Affiliation, Organisation, Person
+from storage.enums import Membership, OrgKind, Phase, Topic
+from storage.models import Affiliation, Organisation, OrganisationTopic, Person, PersonLanguage
+from storage.search import like_pattern
 from storage.uow import reading
+
+
+@dataclass(frozen=True)
+class OrganisationFilter:
+    text: str = ""
+    kind: OrgKind | None = None
+    topic: Topic | None = None
+    phase: Phase | None = None
+    city: str = ""
+    sort: str = "name"  # a key of ORGANISATION_SORTS
+    descending: bool = False
+
+
+@dataclass(frozen=True)
+class PersonFilter:
+    text: str = ""
+    language: str = ""
+    organisation_id: int | None = None
+    sort: str = "name"  # a key of PERSON_SORTS
+    descending: bool = False
+
+
+ORGANISATION_SORTS: dict[str, Any] = {
+    "name": Organisation.name,
+    "kind": Organisation.kind,
+    "city": Organisation.city,
+    "phase": Organisation.phase,
+    "membership": Organisation.membership,
+    "last_contact": Organisation.last_contact_at,
+}
+PERSON_SORTS: dict[str, Any] = {
+    "name": Person.family_name,
+    "email": Person.email,
+    "language": Person.preferred_language,
+    "last_contact": Person.last_contact_at,
+}
 
 
 @dataclass(frozen=True)
@@ -34,53 +72,136 @@ class PersonRow:
     phone: str
     preferred_language: str
     last_contact_at: datetime | None
+    languages: list[str] = field(default_factory=list)
 
 
-def count_organisations(engine: Engine) -> int:
+def _words(text: str) -> list[str]:
+    return [word for word in text.split() if word]
+
+
+def _organisation_conditions(flt: OrganisationFilter) -> list[Any]:
+    conditions: list[Any] = [
+        col(Organisation.search_text).like(like_pattern(word), escape="\\")
+        for word in _words(flt.text)
+    ]
+    if flt.kind:
+        conditions.append(Organisation.kind == flt.kind)
+    if flt.phase:
+        conditions.append(Organisation.phase == flt.phase)
+    if flt.city:
+        conditions.append(Organisation.city == flt.city)
+    if flt.topic:
+        conditions.append(
+            col(Organisation.id).in_(
+                select(OrganisationTopic.organisation_id).where(
+                    OrganisationTopic.topic == flt.topic
+                )
+            )
+        )
+    return conditions
+
+
+def _order(column: Any, descending: bool, tiebreak: Any) -> list[Any]:
+    first = col(column).desc() if descending else col(column).asc()
+    return [first, col(tiebreak)]
+
+
+def count_organisations(engine: Engine, flt: OrganisationFilter = OrganisationFilter()) -> int:
     with reading(engine) as session:
-        return session.exec(select(func.count()).select_from(Organisation)).one()
+        return int(
+            session.exec(
+                select(func.count()).select_from(Organisation).where(*_organisation_conditions(flt))
+            ).one()
+        )
 
 
-def organisation_page(engine: Engine, *, offset: int, limit: int) -> list[OrganisationRow]:
+def organisation_page(
+    engine: Engine, flt: OrganisationFilter = OrganisationFilter(), *, offset: int, limit: int
+) -> list[OrganisationRow]:
+    column = ORGANISATION_SORTS.get(flt.sort, Organisation.name)
     with reading(engine) as session:
         rows = session.exec(
-            select(Organisation)
-            .order_by(col(Organisation.name), col(Organisation.id))
+            select(
+                Organisation.id, Organisation.name, Organisation.kind, Organisation.city, Organisation.district,
+                Organisation.phase, Organisation.membership, Organisation.last_contact_at,
+            )
+            .where(*_organisation_conditions(flt))
+            .order_by(*_order(column, flt.descending, Organisation.id))
             .offset(offset)
             .limit(limit)
-        ).all()
+        ).all()  # fmt: skip
+        return [OrganisationRow(*row) for row in rows]
+
+
+def cities(engine: Engine) -> list[str]:
+    with reading(engine) as session:
         return [
-            OrganisationRow(
-                org.id or 0,
-                org.name,
-                org.kind,
-                org.city,
-                org.district,
-                org.phase,
-                org.membership,
-                org.last_contact_at,
-            )
-            for org in rows
+            city
+            for city in session.exec(
+                select(Organisation.city)
+                .where(Organisation.city != "")
+                .distinct()
+                .order_by(col(Organisation.city))
+            ).all()
         ]
 
 
-def count_people(engine: Engine) -> int:
+def languages(engine: Engine) -> list[str]:
     with reading(engine) as session:
-        return session.exec(
-            select(func.count()).select_from(Person).where(col(Person.erased_at).is_(None))
-        ).one()
+        return list(
+            session.exec(
+                select(PersonLanguage.language).distinct().order_by(col(PersonLanguage.language))
+            ).all()
+        )
 
 
-def people_page(engine: Engine, *, offset: int, limit: int) -> list[PersonRow]:
+def _person_conditions(flt: PersonFilter) -> list[Any]:
+    conditions: list[Any] = [col(Person.erased_at).is_(None)]
+    conditions += [
+        col(Person.search_text).like(like_pattern(word), escape="\\") for word in _words(flt.text)
+    ]
+    if flt.language:
+        conditions.append(
+            col(Person.id).in_(
+                select(PersonLanguage.person_id).where(PersonLanguage.language == flt.language)
+            )
+        )
+    if flt.organisation_id is not None:
+        conditions.append(
+            col(Person.id).in_(
+                select(Affiliation.person_id).where(
+                    Affiliation.organisation_id == flt.organisation_id
+                )
+            )
+        )
+    return conditions
+
+
+def count_people(engine: Engine, flt: PersonFilter = PersonFilter()) -> int:
+    with reading(engine) as session:
+        return int(
+            session.exec(
+                select(func.count()).select_from(Person).where(*_person_conditions(flt))
+            ).one()
+        )
+
+
+def people_page(
+    engine: Engine, flt: PersonFilter = PersonFilter(), *, offset: int, limit: int
+) -> list[PersonRow]:
+    column = PERSON_SORTS.get(flt.sort, Person.family_name)
     with reading(engine) as session:
         people = session.exec(
-            select(Person)
-            .where(col(Person.erased_at).is_(None))
-            .order_by(col(Person.family_name), col(Person.given_name), col(Person.id))
+            select(
+                Person.id, Person.given_name, Person.family_name, Person.email, Person.phone,
+                Person.preferred_language, Person.last_contact_at,
+            )
+            .where(*_person_conditions(flt))
+            .order_by(*_order(column, flt.descending, Person.id))
             .offset(offset)
             .limit(limit)
-        ).all()
-        ids = [p.id for p in people]
+        ).all()  # fmt: skip
+        ids = [p[0] for p in people]
         orgs: dict[int, list[str]] = {}
         if ids:
             for person_id, name in session.exec(
@@ -92,13 +213,26 @@ def people_page(engine: Engine, *, offset: int, limit: int) -> list[PersonRow]:
                 orgs.setdefault(person_id, []).append(name)
         return [
             PersonRow(
-                p.id or 0,
-                p.full_name,
-                "; ".join(orgs.get(p.id or 0, [])),
-                p.email,
-                p.phone,
-                p.preferred_language,
-                p.last_contact_at,
+                pid,
+                " ".join(p for p in (given, family) if p),
+                "; ".join(orgs.get(pid, [])),
+                email,
+                phone,
+                preferred,
+                last,
             )
-            for p in people
+            for pid, given, family, email, phone, preferred, last in people
         ]
+
+
+def pipeline(engine: Engine) -> dict[Phase, list[tuple[int, str]]]:
+    """Organisations by network phase (not former members), for the pipeline view."""
+    found: dict[Phase, list[tuple[int, str]]] = {phase: [] for phase in Phase}
+    with reading(engine) as session:
+        for oid, name, phase in session.exec(
+            select(Organisation.id, Organisation.name, Organisation.phase)
+            .where(Organisation.membership != Membership.FORMER)
+            .order_by(col(Organisation.name))
+        ):
+            found[Phase(phase)].append((oid, name))
+    return found

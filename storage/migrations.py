@@ -9,6 +9,8 @@ Schema history:
  1. the first schema (every table of the domain).
  2. ``last_contact_at`` on organisations and people, filled from the contact log, so the
     follow-up list and the dashboard need no aggregate over the whole log.
+ 3. ``search_text`` on organisations and people: their searchable fields folded to lower
+    case without accents (storage/search.py), for search as you type in any database.
 """
 
 from __future__ import annotations
@@ -42,7 +44,34 @@ def _v2_last_contact(conn: Connection) -> None:
         )
 
 
-MIGRATIONS: dict[int, Callable[[Connection], None]] = {2: _v2_last_contact}
+def _v3_search_text(conn: Connection) -> None:
+    from storage.search import search_key
+
+    for table in ("organisation", "person"):
+        conn.execute(text(f"ALTER TABLE {table} ADD COLUMN search_text TEXT NOT NULL DEFAULT ''"))
+    for oid, name, origin, city, district, notes in conn.execute(
+        text("SELECT id, name, origin, city, district, notes FROM organisation")
+    ).all():
+        key = search_key((name, origin, city, district, notes))
+        conn.execute(
+            text("UPDATE organisation SET search_text = :k WHERE id = :i"), {"k": key, "i": oid}
+        )
+    orgs_of: dict[int, list[str]] = {}
+    for person_id, org_name in conn.execute(
+        text(
+            "SELECT a.person_id, o.name FROM affiliation a "
+            "JOIN organisation o ON o.id = a.organisation_id"
+        )
+    ).all():
+        orgs_of.setdefault(person_id, []).append(org_name)
+    for pid, given, family, email, phone, notes in conn.execute(
+        text("SELECT id, given_name, family_name, email, phone, notes FROM person")
+    ).all():
+        key = search_key((given, family, email, phone, notes, *orgs_of.get(pid, [])))
+        conn.execute(text("UPDATE person SET search_text = :k WHERE id = :i"), {"k": key, "i": pid})
+
+
+MIGRATIONS: dict[int, Callable[[Connection], None]] = {2: _v2_last_contact, 3: _v3_search_text}
 
 
 def _set_version(conn: Connection, version: int) -> None:

@@ -241,6 +241,16 @@ class SampleBuilder:
                     )
                 )
 
+    def search_keys(self) -> None:
+        from coordinator.organisations import organisation_search_key
+        from coordinator.people import person_search_key
+
+        self.flush()
+        for org in self.built.orgs:
+            org.search_text = organisation_search_key(org)
+        for person in self.built.people:
+            person.search_text = person_search_key(self.session, person)
+
     # -- contact log -----------------------------------------------------------------------
 
     def contact_log(self) -> None:
@@ -814,6 +824,7 @@ def build(session: Session) -> None:
     builder = SampleBuilder(session)
     builder.organisations()
     builder.people()
+    builder.search_keys()
     builder.contact_log()
     builder.meetings()
     builder.groups_and_announcements()

@@ -28,6 +28,8 @@ class Organisation(SQLModel, table=True):
     membership: Membership = enum_field(Membership, Membership.PROSPECT)
     website: str = Field(default="", max_length=300)
     notes: str = ""
+    # Folded name, origin, city, district and notes (schema version 3; storage/search.py).
+    search_text: str = ""
     # Denormalised from contact_log (schema version 2) so the follow-up list stays fast.
     last_contact_at: datetime | None = utc_field(None, nullable=True)
     created_at: datetime = created_field()
@@ -76,6 +78,8 @@ class Person(SQLModel, table=True):
     consent_purpose: str = ""
     notes: str = ""
     erased_at: datetime | None = utc_field(None, nullable=True)
+    # Folded names, e-mail, phone, notes and organisation names (schema version 3).
+    search_text: str = ""
     last_contact_at: datetime | None = utc_field(None, nullable=True)
     created_at: datetime = created_field()
     updated_at: datetime = created_field()

@@ -1,0 +1,233 @@
+"""The GDPR (DSGVO) duties towards a contact person: show everything held about them, and
+erase them on request while the network's minutes and tasks stay readable."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import Engine, delete, update
+from sqlmodel import col, select
+
+from coordinator.i18n import _
+from storage.models import (
+    Affiliation,
+    AgendaItem,
+    Attendance,
+    ContactLogEntry,
+    DatePoll,
+    Invitation,
+    Meeting,
+    Minutes,
+    Organisation,
+    Person,
+    PersonLanguage,
+    PollSlot,
+    PollVote,
+    RecipientGroup,
+    RecipientGroupMember,
+    Task,
+)
+from storage.uow import reading, transaction
+
+
+def _iso(value: Any) -> Any:
+    return value.isoformat() if hasattr(value, "isoformat") else value
+
+
+def export_person(engine: Engine, person_id: int) -> dict[str, Any]:
+    """Everything the database holds about one person, as plain JSON-ready data."""
+    with reading(engine) as session:
+        person = session.get(Person, person_id)
+        if person is None:
+            raise LookupError(person_id)
+        fields = (
+            "id", "given_name", "family_name", "email", "phone", "preferred_language", "consent_on",
+            "consent_purpose", "notes", "erased_at", "last_contact_at", "created_at", "updated_at",
+        )  # fmt: skip
+        return {
+            "exported_at": datetime.now(UTC).isoformat(timespec="seconds"),
+            "person": {name: _iso(getattr(person, name)) for name in fields},
+            "languages": list(
+                session.exec(
+                    select(PersonLanguage.language).where(PersonLanguage.person_id == person_id)
+                )
+            ),
+            "organisations": [
+                {"organisation": name, "role": role}
+                for name, role in session.exec(
+                    select(Organisation.name, Affiliation.role)
+                    .join(Affiliation, col(Affiliation.organisation_id) == col(Organisation.id))
+                    .where(Affiliation.person_id == person_id)
+                )
+            ],
+            "contact_log": [
+                {"occurred_at": _iso(e.occurred_at), "channel": e.channel.value, "note": e.note}
+                for e in session.exec(
+                    select(ContactLogEntry)
+                    .where(ContactLogEntry.person_id == person_id)
+                    .order_by(col(ContactLogEntry.occurred_at))
+                )
+            ],
+            "invitations": [
+                {
+                    "meeting": title,
+                    "starts_at": _iso(starts),
+                    "answer": inv.rsvp.value,
+                    "responded_at": _iso(inv.responded_at),
+                }
+                for inv, title, starts in session.exec(
+                    select(Invitation, Meeting.title, Meeting.starts_at)
+                    .join(Meeting, col(Meeting.id) == col(Invitation.meeting_id))
+                    .where(Invitation.person_id == person_id)
+                    .order_by(col(Meeting.starts_at))
+                )
+            ],
+            "date_poll_answers": [
+                {"meeting": title, "slot_starts_at": _iso(starts), "answer": vote.answer.value}
+                for vote, starts, title in session.exec(
+                    select(PollVote, PollSlot.starts_at, Meeting.title)
+                    .join(PollSlot, col(PollSlot.id) == col(PollVote.slot_id))
+                    .join(DatePoll, col(DatePoll.id) == col(PollSlot.poll_id))
+                    .join(Meeting, col(Meeting.id) == col(DatePoll.meeting_id))
+                    .where(PollVote.person_id == person_id)
+                )
+            ],
+            "attendance": [
+                {"meeting": title, "starts_at": _iso(starts), "status": att.status.value}
+                for att, title, starts in session.exec(
+                    select(Attendance, Meeting.title, Meeting.starts_at)
+                    .join(Minutes, col(Minutes.id) == col(Attendance.minutes_id))
+                    .join(Meeting, col(Meeting.id) == col(Minutes.meeting_id))
+                    .where(Attendance.person_id == person_id)
+                    .order_by(col(Meeting.starts_at))
+                )
+            ],
+            "tasks": [
+                {
+                    "title": t.title,
+                    "status": t.status.value,
+                    "due_on": _iso(t.due_on),
+                    "notes": t.notes,
+                }
+                for t in session.exec(
+                    select(Task).where(Task.owner_person_id == person_id).order_by(col(Task.id))
+                )
+            ],
+            "agenda_items_presented": [
+                {"meeting": title, "item": item.title}
+                for item, title in session.exec(
+                    select(AgendaItem, Meeting.title)
+                    .join(Meeting, col(Meeting.id) == col(AgendaItem.meeting_id))
+                    .where(AgendaItem.presenter_id == person_id)
+                )
+            ],
+            "groups": list(
+                session.exec(
+                    select(RecipientGroup.name)
+                    .join(
+                        RecipientGroupMember,
+                        col(RecipientGroupMember.group_id) == col(RecipientGroup.id),
+                    )
+                    .where(RecipientGroupMember.person_id == person_id)
+                )
+            ),
+        }
+
+
+def export_json(engine: Engine, person_id: int) -> str:
+    return json.dumps(export_person(engine, person_id), ensure_ascii=False, indent=2) + "\n"
+
+
+def export_text(engine: Engine, person_id: int) -> str:
+    """The same export as readable text, for printing or sending to the person."""
+    data = export_person(engine, person_id)
+    person = data["person"]
+    lines = [
+        _("Data held about {name}").format(
+            name=f"{person['given_name']} {person['family_name']}".strip()
+        ),
+        _("Exported at {when}").format(when=data["exported_at"]),
+        "",
+    ]
+    titles = {
+        "person": _("Personal data"),
+        "languages": _("Languages"),
+        "organisations": _("Organisations"),
+        "contact_log": _("Contact log"),
+        "invitations": _("Invitations"),
+        "date_poll_answers": _("Date poll answers"),
+        "attendance": _("Attendance in minutes"),
+        "tasks": _("Tasks"),
+        "agenda_items_presented": _("Agenda items presented"),
+        "groups": _("Recipient groups"),
+    }
+    for key, title in titles.items():
+        value = data[key]
+        lines.append(f"{title}:")
+        if isinstance(value, dict):
+            lines += [
+                f"  {name}: {item if item not in (None, '') else '–'}"
+                for name, item in value.items()
+            ]
+        elif not value:
+            lines.append("  –")
+        else:
+            for item in value:
+                text = (
+                    ", ".join(f"{k}: {v}" for k, v in item.items() if v not in (None, ""))
+                    if isinstance(item, dict)
+                    else str(item)
+                )
+                lines.append(f"  - {text}")
+        lines.append("")
+    return "\n".join(lines)
+
+
+def anonymised_name(person_id: int) -> str:
+    return _("Erased person {id}").format(id=person_id)
+
+
+def erase_person(engine: Engine, person_id: int) -> None:
+    """Erase a person on request: personal fields, languages, memberships, group memberships
+    and contact notes go; invitations, attendance and tasks stay under an anonymised name so
+    minutes and task lists remain complete."""
+    with transaction(engine) as session:
+        person = session.get(Person, person_id)
+        if person is None:
+            raise LookupError(person_id)
+        if person.erased_at is not None:
+            return
+        person.given_name = ""
+        person.family_name = anonymised_name(person_id)
+        person.email = ""
+        person.phone = ""
+        person.notes = ""
+        person.consent_on = None
+        person.consent_purpose = ""
+        person.preferred_language = "de"
+        person.search_text = ""
+        person.last_contact_at = None
+        person.erased_at = datetime.now(UTC)
+        person.updated_at = person.erased_at
+        person.version += 1
+        for model, key in (
+            (PersonLanguage, PersonLanguage.person_id),
+            (Affiliation, Affiliation.person_id),
+            (RecipientGroupMember, RecipientGroupMember.person_id),
+        ):
+            session.exec(delete(model).where(col(key) == person_id))  # type: ignore[call-overload]
+        # Contact notes may say anything about the person: entries about them alone go,
+        # entries that concern an organisation stay there, without the person and the note.
+        session.exec(  # type: ignore[call-overload]
+            delete(ContactLogEntry).where(
+                col(ContactLogEntry.person_id) == person_id,
+                col(ContactLogEntry.organisation_id).is_(None),
+            )
+        )
+        session.exec(  # type: ignore[call-overload]
+            update(ContactLogEntry)
+            .where(col(ContactLogEntry.person_id) == person_id)
+            .values(person_id=None, note="")
+        )

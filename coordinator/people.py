@@ -1,0 +1,263 @@
+"""Contact people: add, edit (with their organisations and roles), delete (saying what goes
+with it). Erasure on request is in gdpr.py."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+
+from sqlalchemy import Engine, delete, func, update
+from sqlmodel import Session, col, select
+
+from coordinator.i18n import _
+from coordinator.validation import Checker
+from storage.models import (
+    Affiliation,
+    AgendaItem,
+    Attendance,
+    ContactLogEntry,
+    Invitation,
+    Organisation,
+    Person,
+    PersonLanguage,
+    Task,
+)
+from storage.search import search_key
+from storage.uow import reading, transaction
+
+
+@dataclass
+class PersonInput:
+    """What a form or a spreadsheet row says about a person (all text, organisations by id)."""
+
+    given_name: str = ""
+    family_name: str = ""
+    email: str = ""
+    phone: str = ""
+    languages: str = ""  # comma-separated codes: "de, tr"
+    preferred_language: str = "de"
+    consent_on: str = ""
+    consent_purpose: str = ""
+    notes: str = ""
+    affiliations: list[tuple[int, str]] = field(default_factory=list)  # (organisation id, role)
+
+
+@dataclass(frozen=True)
+class CleanPerson:
+    given_name: str
+    family_name: str
+    email: str
+    phone: str
+    languages: tuple[str, ...]
+    preferred_language: str
+    consent_on: date | None
+    consent_purpose: str
+    notes: str
+    affiliations: tuple[tuple[int, str], ...]
+
+
+def validate(data: PersonInput) -> CleanPerson:
+    check = Checker()
+    given = check.length("given_name", data.given_name, 120)
+    family = check.length("family_name", data.family_name, 120)
+    if not given and not family:
+        check.fail("family_name", _("Enter a name."))
+    consent_on = check.date("consent_on", data.consent_on)
+    purpose = check.length("consent_purpose", data.consent_purpose, 300)
+    if consent_on and not purpose:
+        check.fail("consent_purpose", _("Say what the consent was given for."))
+    if consent_on and consent_on > date.today():
+        check.fail("consent_on", _("The consent date lies in the future."))
+    roles: dict[int, str] = {}
+    for org_id, role in data.affiliations:
+        roles[org_id] = check.length("affiliations", role, 120)
+    clean = CleanPerson(
+        given_name=given,
+        family_name=family,
+        email=check.email("email", data.email),
+        phone=check.phone("phone", data.phone),
+        languages=tuple(check.languages("languages", data.languages)),
+        preferred_language=check.language("preferred_language", data.preferred_language) or "de",
+        consent_on=consent_on,
+        consent_purpose=purpose,
+        notes=check.length("notes", data.notes, 5000),
+        affiliations=tuple(roles.items()),
+    )
+    check.check()
+    return clean
+
+
+def person_search_key(session: Session, person: Person) -> str:
+    orgs = session.exec(
+        select(Organisation.name)
+        .join(Affiliation, col(Affiliation.organisation_id) == col(Organisation.id))
+        .where(Affiliation.person_id == person.id)
+    ).all()
+    return search_key(
+        (person.given_name, person.family_name, person.email, person.phone, person.notes, *orgs)
+    )
+
+
+def _apply(session: Session, person: Person, clean: CleanPerson) -> None:
+    for name in (
+        "given_name",
+        "family_name",
+        "email",
+        "phone",
+        "preferred_language",
+        "consent_on",
+        "consent_purpose",
+        "notes",
+    ):
+        setattr(person, name, getattr(clean, name))
+    person.updated_at = datetime.now(UTC)
+    session.add(person)
+    session.flush()
+    assert person.id is not None
+    known = set(
+        session.exec(
+            select(Organisation.id).where(
+                col(Organisation.id).in_([o for o, _ in clean.affiliations])
+            )
+        ).all()
+    )
+    missing = [org_id for org_id, _ in clean.affiliations if org_id not in known]
+    if missing:
+        from coordinator.validation import ValidationError
+
+        raise ValidationError({"affiliations": _("Unknown organisation.")})
+    session.exec(delete(PersonLanguage).where(col(PersonLanguage.person_id) == person.id))  # type: ignore[call-overload]
+    for language in clean.languages:
+        session.add(PersonLanguage(person_id=person.id, language=language))
+    session.exec(delete(Affiliation).where(col(Affiliation.person_id) == person.id))  # type: ignore[call-overload]
+    for org_id, role in clean.affiliations:
+        session.add(Affiliation(person_id=person.id, organisation_id=org_id, role=role))
+    session.flush()
+    person.search_text = person_search_key(session, person)
+
+
+def add_person(session: Session, clean: CleanPerson) -> int:
+    """Add a validated person inside the caller's transaction."""
+    person = Person()
+    _apply(session, person, clean)
+    assert person.id is not None
+    return person.id
+
+
+def create_person(engine: Engine, data: PersonInput) -> int:
+    clean = validate(data)
+    with transaction(engine) as session:
+        return add_person(session, clean)
+
+
+def update_person(engine: Engine, person_id: int, data: PersonInput) -> None:
+    clean = validate(data)
+    with transaction(engine) as session:
+        person = session.get(Person, person_id)
+        if person is None or person.erased_at is not None:
+            raise LookupError(person_id)
+        _apply(session, person, clean)
+        person.version += 1
+
+
+def input_of(engine: Engine, person_id: int) -> PersonInput:
+    with reading(engine) as session:
+        person = session.get(Person, person_id)
+        if person is None:
+            raise LookupError(person_id)
+        languages = session.exec(
+            select(PersonLanguage.language).where(PersonLanguage.person_id == person_id)
+        ).all()
+        affiliations = session.exec(
+            select(Affiliation.organisation_id, Affiliation.role).where(
+                Affiliation.person_id == person_id
+            )
+        ).all()
+        return PersonInput(
+            given_name=person.given_name,
+            family_name=person.family_name,
+            email=person.email,
+            phone=person.phone,
+            languages=", ".join(languages),
+            preferred_language=person.preferred_language,
+            consent_on=person.consent_on.isoformat() if person.consent_on else "",
+            consent_purpose=person.consent_purpose,
+            notes=person.notes,
+            affiliations=[(org_id, role) for org_id, role in affiliations],
+        )
+
+
+@dataclass(frozen=True)
+class DeletionImpact:
+    name: str
+    organisations: int  # memberships removed
+    invitations: int  # removed
+    open_tasks: int  # reassigned, or kept unassigned
+    contact_log_only_person: int  # entries about this person alone: deleted
+    contact_log_with_org: int  # entries that also name an organisation: kept there
+    attendance: int  # kept in the minutes with the name written out
+
+
+def deletion_impact(engine: Engine, person_id: int) -> DeletionImpact:
+    with reading(engine) as session:
+        person = session.get(Person, person_id)
+        if person is None:
+            raise LookupError(person_id)
+
+        def count(model: type, *where: object) -> int:
+            return int(session.exec(select(func.count()).select_from(model).where(*where)).one())  # type: ignore[arg-type]
+
+        return DeletionImpact(
+            name=person.full_name,
+            organisations=count(Affiliation, Affiliation.person_id == person_id),
+            invitations=count(Invitation, Invitation.person_id == person_id),
+            open_tasks=count(
+                Task,
+                Task.owner_person_id == person_id,
+                col(Task.status).in_(("open", "in_progress")),
+            ),
+            contact_log_only_person=count(
+                ContactLogEntry,
+                ContactLogEntry.person_id == person_id,
+                col(ContactLogEntry.organisation_id).is_(None),
+            ),
+            contact_log_with_org=count(
+                ContactLogEntry,
+                ContactLogEntry.person_id == person_id,
+                col(ContactLogEntry.organisation_id).is_not(None),
+            ),
+            attendance=count(Attendance, Attendance.person_id == person_id),
+        )
+
+
+def delete_person(engine: Engine, person_id: int, *, reassign_tasks_to: int | None = None) -> None:
+    """Delete a person. Their tasks go to ``reassign_tasks_to`` or stay unassigned; minutes
+    keep their name as written text; memberships and invitations go."""
+    with transaction(engine) as session:
+        person = session.get(Person, person_id)
+        if person is None:
+            raise LookupError(person_id)
+        if reassign_tasks_to is not None and session.get(Person, reassign_tasks_to) is None:
+            raise LookupError(reassign_tasks_to)
+        session.exec(  # type: ignore[call-overload]
+            update(Task)
+            .where(col(Task.owner_person_id) == person_id)
+            .values(owner_person_id=reassign_tasks_to)
+        )
+        session.exec(  # type: ignore[call-overload]
+            update(Attendance)
+            .where(col(Attendance.person_id) == person_id)
+            .values(guest_name=person.full_name, person_id=None)
+        )
+        session.exec(  # type: ignore[call-overload]
+            update(AgendaItem)
+            .where(col(AgendaItem.presenter_id) == person_id)
+            .values(presenter_id=None)
+        )
+        session.exec(  # type: ignore[call-overload]
+            delete(ContactLogEntry).where(
+                col(ContactLogEntry.person_id) == person_id,
+                col(ContactLogEntry.organisation_id).is_(None),
+            )
+        )
+        session.delete(person)

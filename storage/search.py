@@ -1,0 +1,30 @@
+"""Search keys: text folded for case- and accent-insensitive matching in any database.
+
+SQLite's LIKE and lower() fold ASCII only ("Çelik" would not match "celik"), so each
+organisation and person keeps a ``search_text`` column: the searchable fields, folded once
+when written. A query folds its words the same way and matches them with LIKE.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Iterable
+
+_SPECIAL = str.maketrans({"ß": "ss", "ı": "i", "ł": "l", "đ": "d", "ø": "o", "æ": "ae", "œ": "oe"})
+
+
+def fold(text: str) -> str:
+    """Lower case, without accents: "Çelik-Yıldırım" -> "celik-yildirim"."""
+    lowered = text.casefold().translate(_SPECIAL)
+    decomposed = unicodedata.normalize("NFKD", lowered)
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
+def search_key(parts: Iterable[str | None]) -> str:
+    return " ".join(fold(part) for part in parts if part)
+
+
+def like_pattern(word: str) -> str:
+    """A LIKE pattern matching ``word`` anywhere, with LIKE's wildcards escaped (ESCAPE '\\')."""
+    escaped = fold(word).replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
