@@ -103,6 +103,12 @@ def plan_people_import(engine: Engine, data: bytes) -> ImportPlan:
             fold(e) for e in session.exec(select(Person.email).where(Person.email != "")).all()
         }
         known_orgs = {fold(n): n for n in session.exec(select(Organisation.name)).all()}
+        known_names = {
+            fold(f"{given} {family}".strip())
+            for given, family in session.exec(
+                select(Person.given_name, Person.family_name).where(col(Person.erased_at).is_(None))
+            ).all()
+        }
     seen_emails: set[str] = set()
     new_orgs: dict[str, str] = {}
     for line, row in rows:
