@@ -19,9 +19,7 @@ def transaction(engine: Engine) -> Iterator[Session]:
 
 @contextmanager
 def reading(engine: Engine) -> Iterator[Session]:
-    """A session for reads; nothing it does is committed."""
+    """A session for reads; nothing it does is committed. Objects it loaded stay readable
+    after it closes (closing detaches them without expiring their attributes)."""
     with Session(engine, expire_on_commit=False) as session:
-        try:
-            yield session
-        finally:
-            session.rollback()
+        yield session
