@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import os
 import stat
 import subprocess
 import sys
@@ -17,6 +18,8 @@ from storage.migrations import CURRENT_VERSION, schema_version
 
 
 def run(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    if env is None:  # English messages, whatever the machine's locale
+        env = {**os.environ, "LANG": "C.UTF-8", "LC_ALL": "", "LC_MESSAGES": "", "LANGUAGE": ""}
     return subprocess.run(
         [sys.executable, "-m", "coordinator.cli", *args],
         capture_output=True,
@@ -113,3 +116,54 @@ def test_unusable_server_url_gives_one_line_and_status_2() -> None:
         "coordinator: error: cannot use mysql+nosuchdriver://host/network"
     )
     assert "Traceback" not in result.stderr
+
+
+def test_people_export_formats_to_stdout_and_file(sample_copy: Path, tmp_path: Path) -> None:
+    csv_out = run("people", "export", "--db", str(sample_copy))
+    assert csv_out.returncode == 0 and csv_out.stdout.startswith(
+        "\ufeffGiven name;Family name;E-mail"
+    )
+    vcf = tmp_path / "people.vcf"
+    result = run("people", "export", "--format", "vcard", "-o", str(vcf), "--db", str(sample_copy))
+    assert result.returncode == 0 and vcf.read_text().count("BEGIN:VCARD") == 119
+    orgs = run("orgs", "export", "--format", "json", "--db", str(sample_copy))
+    assert orgs.returncode == 0 and '"name": "Circolo Italiano Bielefeld e.V."' in orgs.stdout
+
+
+def test_people_import_asks_and_does_nothing_without_yes(sample_copy: Path, tmp_path: Path) -> None:
+    source = tmp_path / "neu.csv"
+    source.write_bytes(
+        "Vorname;Nachname;E-Mail\nLea;Neumann;lea@example.org\nX;Y;kaputt\n".encode("cp1252")
+    )
+    asked = run("people", "import", str(source), "--db", str(sample_copy))
+    assert asked.returncode == 1
+    assert "1 rows can be imported" in asked.stdout and "line 3 (X Y): email" in asked.stdout
+    assert "Nothing imported." in asked.stdout
+    before = run("people", "export", "--format", "json", "--db", str(sample_copy)).stdout
+    assert "lea@example.org" not in before
+    applied = run("people", "import", str(source), "--yes", "--db", str(sample_copy))
+    assert applied.returncode == 1 and "1 rows imported." in applied.stdout  # 1: a row was rejected
+    after = run("people", "export", "--format", "json", "--db", str(sample_copy)).stdout
+    assert "lea@example.org" in after
+
+
+def test_gdpr_export_and_erase_from_the_command_line(sample_copy: Path) -> None:
+    exported = run("people", "gdpr-export", "5", "--db", str(sample_copy))
+    assert exported.returncode == 0 and '"email": "ayse.erdem@example.org"' in exported.stdout
+    refused = run("people", "erase", "5", "--db", str(sample_copy))
+    assert refused.returncode == 1 and "Nothing erased." in refused.stdout
+    erased = run("people", "erase", "5", "--yes", "--db", str(sample_copy))
+    assert erased.returncode == 0
+    again = run("people", "gdpr-export", "5", "--format", "text", "--db", str(sample_copy))
+    assert "ayse.erdem@example.org" not in again.stdout and "Erased person 5" in again.stdout
+    missing = run("people", "erase", "9999", "--yes", "--db", str(sample_copy))
+    assert missing.returncode == 2 and "no person with ID 9999" in missing.stderr
+
+
+def test_followups_lists_oldest_first(sample_copy: Path) -> None:
+    result = run("followups", "--weeks", "12", "--db", str(sample_copy))
+    assert result.returncode == 0
+    lines = result.stdout.splitlines()
+    assert "partners not contacted for 12 weeks" in lines[0]
+    assert "never" in lines[1]
+    assert run("followups", "--weeks", "0", "--db", str(sample_copy)).returncode == 2
