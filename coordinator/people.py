@@ -10,7 +10,7 @@ from sqlalchemy import Engine, delete, func, update
 from sqlmodel import Session, col, select
 
 from coordinator.i18n import _
-from coordinator.validation import Checker
+from coordinator.validation import Checker, ValidationError
 from storage.models import (
     Affiliation,
     AgendaItem,
@@ -123,8 +123,6 @@ def _apply(session: Session, person: Person, clean: CleanPerson) -> None:
     )
     missing = [org_id for org_id, _ in clean.affiliations if org_id not in known]
     if missing:
-        from coordinator.validation import ValidationError
-
         raise ValidationError({"affiliations": _("Unknown organisation.")})
     session.exec(delete(PersonLanguage).where(col(PersonLanguage.person_id) == person.id))  # type: ignore[call-overload]
     for language in clean.languages:
@@ -261,3 +259,51 @@ def delete_person(engine: Engine, person_id: int, *, reassign_tasks_to: int | No
             )
         )
         session.delete(person)
+
+
+AFFILIATION_SEPARATOR = "|"
+
+
+def parse_affiliations(engine: Engine, names: str, roles: str) -> list[tuple[int, str]]:
+    """Organisations typed by name ("A | B") with their roles ("Vorstand | Ehrenamt")."""
+    from storage.search import fold
+
+    wanted = [n.strip() for n in names.split(AFFILIATION_SEPARATOR) if n.strip()]
+    role_list = [r.strip() for r in roles.split(AFFILIATION_SEPARATOR)]
+    if not wanted:
+        return []
+    with reading(engine) as session:
+        found = {
+            fold(name): oid
+            for oid, name in session.exec(
+                select(Organisation.id, Organisation.name).where(
+                    func.lower(Organisation.name).in_([n.lower() for n in wanted])
+                )
+            )
+        }
+    missing = [n for n in wanted if fold(n) not in found]
+    if missing:
+        raise ValidationError(
+            {"affiliations": _("Unknown organisation: {names}").format(names=", ".join(missing))}
+        )
+    return [
+        (found[fold(n)], role_list[i] if i < len(role_list) else "") for i, n in enumerate(wanted)
+    ]
+
+
+def affiliation_text(engine: Engine, affiliations: list[tuple[int, str]]) -> tuple[str, str]:
+    """The form's text for a person's organisations and roles."""
+    if not affiliations:
+        return "", ""
+    with reading(engine) as session:
+        names = dict(
+            session.exec(
+                select(Organisation.id, Organisation.name).where(
+                    col(Organisation.id).in_([o for o, _ in affiliations])
+                )
+            ).all()
+        )
+    separator = f" {AFFILIATION_SEPARATOR} "
+    return separator.join(names[o] for o, _ in affiliations), separator.join(
+        r for _, r in affiliations
+    )

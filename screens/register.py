@@ -1,34 +1,308 @@
-"""The network register: organisations and contact people, one tab each."""
+"""The network register: organisations and people with search as you type, filters and
+sorting; the pipeline of organisations by phase; and who to contact again."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import os
+from collections.abc import Callable, Sequence
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
 
+from textual import on, work
 from textual.app import ComposeResult
-from textual.widgets import TabbedContent, TabPane
+from textual.binding import Binding
+from textual.containers import Horizontal, VerticalScroll
+from textual.screen import Screen
+from textual.timer import Timer
+from textual.widgets import Input, Label, Select, Static, TabbedContent, TabPane
 
+from coordinator import contacts, gdpr, organisations, people
 from coordinator import register as domain
-from coordinator.i18n import _
+from coordinator.context import Context
+from coordinator.dashboard import DEFAULT_FOLLOWUP_WEEKS
+from coordinator.i18n import N_, _, ngettext
 from coordinator.labels import format_date, label
 from screens.base import SectionScreen
+from screens.dialogs import ConfirmDialog, ContactDialog, PhaseDialog
+from screens.forms import OrganisationForm, PersonForm
 from screens.paged_table import Cell, PagedTable
+from storage.enums import OrgKind, Phase, Topic
+
+SEARCH_DELAY = 0.15
+ORG_SORTS = ("name", "kind", "city", "phase", "membership", "last_contact")
+PERSON_SORTS = ("name", "email", "language", "last_contact")
+SORT_LABELS = {
+    "name": N_("name"),
+    "kind": N_("kind"),
+    "city": N_("city"),
+    "phase": N_("phase"),
+    "membership": N_("membership"),
+    "last_contact": N_("last contact"),
+    "email": N_("e-mail"),
+    "language": N_("language"),
+}
+
+
+def _today(context: Context) -> Any:
+    return context.now().astimezone().date()
+
+
+# -- actions shared by the lists and the detail screens ------------------------------------
+
+
+def add_organisation(screen: Screen[Any], context: Context, done: Callable[[], None]) -> None:
+    def save(value: organisations.OrganisationInput) -> None:
+        organisations.create_organisation(context.engine, value, today=_today(context))
+
+    screen.app.push_screen(
+        OrganisationForm(_("New organisation"), organisations.OrganisationInput(), save),
+        lambda saved: done() if saved else None,
+    )
+
+
+def edit_organisation(
+    screen: Screen[Any], context: Context, org_id: int, done: Callable[[], None]
+) -> None:
+    def save(value: organisations.OrganisationInput) -> None:
+        organisations.update_organisation(context.engine, org_id, value, today=_today(context))
+
+    current = organisations.input_of(context.engine, org_id)
+    screen.app.push_screen(
+        OrganisationForm(_("Edit {name}").format(name=current.name), current, save),
+        lambda saved: done() if saved else None,
+    )
+
+
+def change_organisation_phase(
+    screen: Screen[Any],
+    context: Context,
+    org_id: int,
+    name: str,
+    phase: Phase,
+    done: Callable[[], None],
+) -> None:
+    def chosen(result: Any) -> None:
+        if result:
+            new_phase, note = result
+            organisations.change_phase(
+                context.engine, org_id, Phase(new_phase), on=_today(context), note=note
+            )
+            screen.notify(
+                _("{name} is now in phase: {phase}").format(
+                    name=name, phase=label(Phase(new_phase))
+                )
+            )
+            done()
+
+    screen.app.push_screen(PhaseDialog(name, phase), chosen)
+
+
+def log_contact(
+    screen: Screen[Any], context: Context, who: str, done: Callable[[], None], *,
+    person_id: int | None = None, organisation_id: int | None = None,
+) -> None:  # fmt: skip
+    def chosen(result: Any) -> None:
+        if result:
+            channel, when, note = result
+            contacts.log_contact(
+                context.engine, channel=channel, occurred_at=when, note=note,
+                person_id=person_id, organisation_id=organisation_id,
+            )  # fmt: skip
+            screen.notify(_("Contact recorded."))
+            done()
+
+    screen.app.push_screen(ContactDialog(who, format_date(_today(context))), chosen)
+
+
+def delete_organisation(
+    screen: Screen[Any], context: Context, org_id: int, done: Callable[[], None]
+) -> None:
+    impact = organisations.deletion_impact(context.engine, org_id)
+    body = "\n".join(
+        [
+            _("People keep their records; {n} lose this membership: {names}").format(
+                n=impact.members, names=", ".join(impact.member_names[:8]) or "–"
+            ),
+            _("Tasks it owns stay, without an owner: {n}").format(n=impact.tasks),
+            _("Contact-log entries about it alone are deleted: {n}").format(n=impact.contact_log),
+            _("Its phase history is deleted: {n} entries").format(n=impact.phase_changes),
+        ]
+    )
+
+    def confirmed(answer: Any) -> None:
+        if answer:
+            organisations.delete_organisation(context.engine, org_id)
+            screen.notify(_("{name} deleted.").format(name=impact.name))
+            done()
+
+    screen.app.push_screen(
+        ConfirmDialog(_("Delete {name}?").format(name=impact.name), body, _("Delete")), confirmed
+    )
+
+
+def add_person(screen: Screen[Any], context: Context, done: Callable[[], None]) -> None:
+    _open_person_form(screen, context, None, people.PersonInput(), done)
+
+
+def edit_person(
+    screen: Screen[Any], context: Context, person_id: int, done: Callable[[], None]
+) -> None:
+    _open_person_form(screen, context, person_id, people.input_of(context.engine, person_id), done)
+
+
+def _open_person_form(
+    screen: Screen[Any],
+    context: Context,
+    person_id: int | None,
+    value: people.PersonInput,
+    done: Callable[[], None],
+) -> None:
+    def save(collected: tuple[people.PersonInput, str, str]) -> None:
+        data, names, roles = collected
+        data = replace(data, affiliations=people.parse_affiliations(context.engine, names, roles))
+        if person_id is None:
+            people.create_person(context.engine, data)
+        else:
+            people.update_person(context.engine, person_id, data)
+
+    title = (
+        _("New person")
+        if person_id is None
+        else _("Edit {name}").format(name=f"{value.given_name} {value.family_name}".strip())
+    )
+    form = PersonForm(
+        title, value, save, people.affiliation_text(context.engine, value.affiliations)
+    )
+    screen.app.push_screen(form, lambda saved: done() if saved else None)
+
+
+def delete_person(
+    screen: Screen[Any], context: Context, person_id: int, done: Callable[[], None]
+) -> None:
+    impact = people.deletion_impact(context.engine, person_id)
+    body = "\n".join(
+        [
+            _("Memberships removed: {n}; invitations removed: {m}").format(
+                n=impact.organisations, m=impact.invitations
+            ),
+            _(
+                "Open tasks: {n}. They stay unassigned, or go to the person whose ID you enter below."
+            ).format(n=impact.open_tasks),
+            _("Minutes keep the name as text: {n} entries").format(n=impact.attendance),
+            _(
+                "Contact-log entries about the person alone are deleted: {n}; {m} stay with their organisation"
+            ).format(n=impact.contact_log_only_person, m=impact.contact_log_with_org),
+        ]
+    )
+
+    def confirmed(answer: Any) -> None:
+        if answer is None:
+            return
+        heir = int(answer) if isinstance(answer, str) and answer.isdigit() else None
+        try:
+            people.delete_person(context.engine, person_id, reassign_tasks_to=heir)
+        except LookupError:
+            screen.notify(
+                _("No person with ID {id}; nothing deleted.").format(id=answer), severity="error"
+            )
+            return
+        screen.notify(_("{name} deleted.").format(name=impact.name))
+        done()
+
+    screen.app.push_screen(
+        ConfirmDialog(
+            _("Delete {name}?").format(name=impact.name), body, _("Delete"),
+            extra_input=_("Reassign open tasks to person ID (optional)"),
+        ),
+        confirmed,
+    )  # fmt: skip
+
+
+def gdpr_export(
+    screen: Screen[Any], context: Context, person_id: int, folder: Path | None = None
+) -> list[Path]:
+    """Write everything held about a person as JSON and text, readable by the owner only."""
+    folder = folder or Path.cwd()
+    written = []
+    for suffix, render in (("json", gdpr.export_json), ("txt", gdpr.export_text)):
+        path = folder / f"person-{person_id}-data.{suffix}"
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write(render(context.engine, person_id))
+        written.append(path)
+    screen.notify(
+        _("Written: {files}").format(files=", ".join(str(p) for p in written)), timeout=10
+    )
+    return written
+
+
+def erase_person(
+    screen: Screen[Any], context: Context, person_id: int, done: Callable[[], None]
+) -> None:
+    def confirmed(answer: Any) -> None:
+        if answer:
+            gdpr.erase_person(context.engine, person_id)
+            screen.notify(_("Person {id} erased.").format(id=person_id))
+            done()
+
+    screen.app.push_screen(
+        ConfirmDialog(
+            _("Erase person {id}? This cannot be undone.").format(id=person_id),
+            _("Name, contact data, notes, languages and memberships are removed. Tasks, invitations "
+              "and minutes stay under the name \u201c{name}\u201d.").format(name=gdpr.anonymised_name(person_id)),
+            _("Erase"),
+        ),
+        confirmed,
+    )  # fmt: skip
+
+
+# -- the register section ----------------------------------------------------------------------
+
+
+def _choices(values: Sequence[Any], labeller: Callable[[Any], str]) -> list[tuple[str, Any]]:
+    return [(labeller(v), v) for v in values]
 
 
 class RegisterScreen(SectionScreen):
     BINDINGS = [
-        ("o", "show_tab('organisations')", "Organisations"),
-        ("p", "show_tab('people')", "People"),
+        Binding("o", "show_tab('organisations')", "Organisations", show=False),
+        Binding("p", "show_tab('people')", "People", show=False),
+        Binding("f", "show_tab('followups')", "Follow-ups", show=False),
+        Binding("v", "show_tab('pipeline')", "Pipeline", show=False),
+        Binding("slash", "search", "Search", key_display="/"),
+        Binding("a", "add", "Add"),
+        Binding("e", "edit", "Edit"),
+        Binding("l", "log_contact", "Log contact"),
+        Binding("g", "phase", "Phase"),
+        Binding("delete", "delete", "Delete"),
+        Binding("s", "sort", "Sort", show=False),
+        Binding("i", "import_csv", "Import CSV"),
     ]
+
+    def __init__(self, context: Context) -> None:
+        super().__init__(context)
+        self.org_filter = domain.OrganisationFilter()
+        self.person_filter = domain.PersonFilter()
+        self.followup_weeks = DEFAULT_FOLLOWUP_WEEKS
+        self._search_timer: Timer | None = None
 
     def compose(self) -> ComposeResult:
         yield from self.compose_frame()
         with TabbedContent(initial="organisations"):
-            with TabPane(_("Organisations"), id="organisations"):
+            with TabPane(_("Organisations") + " (o)", id="organisations"):
+                with Horizontal(classes="filters"):
+                    yield Input(placeholder=_("Search name, city, notes …"), id="org-search")
+                    yield Select(_choices(list(OrgKind), label), prompt=_("Kind"), id="org-kind")
+                    yield Select(_choices(list(Topic), label), prompt=_("Topic"), id="org-topic")
+                    yield Select(_choices(list(Phase), label), prompt=_("Phase"), id="org-phase")
+                    yield Select([], prompt=_("City"), id="org-city")
+                yield Label("", classes="list-summary", id="org-summary")
                 yield PagedTable(
                     [
                         _("Name"),
                         _("Kind"),
-                        _("District"),
+                        _("City"),
                         _("Phase"),
                         _("Membership"),
                         _("Last contact"),
@@ -36,7 +310,14 @@ class RegisterScreen(SectionScreen):
                     self._organisations,
                     id="organisation-table",
                 )
-            with TabPane(_("People"), id="people"):
+            with TabPane(_("People") + " (p)", id="people"):
+                with Horizontal(classes="filters"):
+                    yield Input(
+                        placeholder=_("Search name, e-mail, phone, organisation, notes …"),
+                        id="person-search",
+                    )
+                    yield Select([], prompt=_("Language"), id="person-language")
+                yield Label("", classes="list-summary", id="person-summary")
                 yield PagedTable(
                     [
                         _("Name"),
@@ -49,43 +330,299 @@ class RegisterScreen(SectionScreen):
                     self._people,
                     id="people-table",
                 )
+            with TabPane(_("Follow-ups") + " (f)", id="followups"):
+                with Horizontal(classes="filters"):
+                    yield Label(_("Not contacted for weeks:"), classes="filter-label")
+                    yield Input(str(self.followup_weeks), id="followup-weeks", type="integer")
+                yield Label("", classes="list-summary", id="followup-summary")
+                yield PagedTable(
+                    [_("Last contact"), _("Who"), _("Kind")], self._followups, id="followup-table"
+                )
+            with TabPane(_("Pipeline") + " (v)", id="pipeline"):
+                with Horizontal(id="pipeline-columns"):
+                    for phase in Phase:
+                        with VerticalScroll(classes="pipeline-column"):
+                            yield Static(id=f"pipeline-{phase.value}")
         yield from self.compose_footer()
 
     def on_mount(self) -> None:
         self.sub_title = _("Network register")
+        self.load_choices()
+        self.load_pipeline()
+
+    # -- data -------------------------------------------------------------------------------
+
+    @work(thread=True, exit_on_error=False, group="choices")
+    def load_choices(self) -> None:
+        cities = domain.cities(self.context.engine)
+        languages = domain.languages(self.context.engine)
+        self.app.call_from_thread(
+            self.query_one("#org-city", Select).set_options, [(c, c) for c in cities]
+        )
+        self.app.call_from_thread(
+            self.query_one("#person-language", Select).set_options,
+            [(lang, lang) for lang in languages],
+        )
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="pipeline")
+    def load_pipeline(self) -> None:
+        columns = domain.pipeline(self.context.engine)
+
+        def show() -> None:
+            for phase, orgs in columns.items():
+                lines = [f"[b]{label(phase)}[/b] ({len(orgs)})", ""] + [
+                    name.replace("[", r"\[") for _i, name in orgs
+                ]
+                self.query_one(f"#pipeline-{phase.value}", Static).update("\n".join(lines))
+
+        self.app.call_from_thread(show)
+
+    def _organisations(self, offset: int, limit: int) -> Sequence[tuple[int, Sequence[Cell]]]:
+        flt = self.org_filter
+        if offset == 0:
+            total = domain.count_organisations(self.context.engine, flt)
+            self.app.call_from_thread(
+                self._summary, "#org-summary", total, flt.sort, flt.descending
+            )
+        return [
+            (row.id, (row.name, label(row.kind), f"{row.city} {row.district}".strip(), label(row.phase),
+                      label(row.membership), format_date(row.last_contact_at.date() if row.last_contact_at else None)))
+            for row in domain.organisation_page(self.context.engine, flt, offset=offset, limit=limit)
+        ]  # fmt: skip
+
+    def _people(self, offset: int, limit: int) -> Sequence[tuple[int, Sequence[Cell]]]:
+        flt = self.person_filter
+        if offset == 0:
+            total = domain.count_people(self.context.engine, flt)
+            self.app.call_from_thread(
+                self._summary, "#person-summary", total, flt.sort, flt.descending
+            )
+        return [
+            (row.id, (row.name, row.organisations, row.email, row.phone, row.preferred_language,
+                      format_date(row.last_contact_at.date() if row.last_contact_at else None)))
+            for row in domain.people_page(self.context.engine, flt, offset=offset, limit=limit)
+        ]  # fmt: skip
+
+    def _followups(self, offset: int, limit: int) -> Sequence[tuple[int, Sequence[Cell]]]:
+        found, total = contacts.followup_page(
+            self.context, self.context.now(), weeks=self.followup_weeks, offset=offset, limit=limit
+        )
+        if offset == 0:
+            text = ngettext(
+                "{n} partner not contacted for {weeks} weeks",
+                "{n} partners not contacted for {weeks} weeks",
+                total,
+            ).format(n=total, weeks=self.followup_weeks)
+            self.app.call_from_thread(self.query_one("#followup-summary", Label).update, text)
+        return [
+            ((1 if f.kind == "organisation" else -1) * f.id,
+             (format_date(f.last_contact_at.date()) if f.last_contact_at else _("never"), f.name,
+              _("organisation") if f.kind == "organisation" else _("person")))
+            for f in found
+        ]  # fmt: skip
+
+    def _summary(self, target: str, total: int, sort: str, descending: bool) -> None:
+        arrow = "↓" if descending else "↑"
+        text = ngettext("{n} entry", "{n} entries", total).format(n=total)
+        self.query_one(target, Label).update(
+            f"{text} · {_('sorted by')} {_(SORT_LABELS[sort])} {arrow}"
+        )
+
+    # -- what the coordinator does ----------------------------------------------------------
+
+    @property
+    def tab(self) -> str:
+        return self.query_one(TabbedContent).active
+
+    def table(self, tab: str | None = None) -> PagedTable:
+        ids = {
+            "organisations": "#organisation-table",
+            "people": "#people-table",
+            "followups": "#followup-table",
+        }
+        return self.query_one(ids.get(tab or self.tab, "#organisation-table"), PagedTable)
+
+    def selected_id(self) -> int | None:
+        if self.tab not in ("organisations", "people", "followups"):
+            return None
+        table = self.table()
+        if table.row_count == 0:
+            return None
+        key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
+        return int(key) if key is not None else None
+
+    def selected(self) -> tuple[str, int] | None:
+        """(kind, id) of the highlighted row: kind is "organisation" or "person"."""
+        record = self.selected_id()
+        if record is None:
+            return None
+        if self.tab == "followups":
+            return ("organisation", record) if record > 0 else ("person", -record)
+        return ("organisation", record) if self.tab == "organisations" else ("person", record)
+
+    def refresh_lists(self) -> None:
+        for tab in ("organisations", "people", "followups"):
+            self.table(tab).reload()
+        self.load_pipeline()
+        self.load_choices()
 
     def action_show_tab(self, tab: str) -> None:
         self.query_one(TabbedContent).active = tab
-        self.query_one(f"#{tab} PagedTable", PagedTable).focus()
+        if tab != "pipeline":
+            self.table(tab).focus()
 
-    def _organisations(self, offset: int, limit: int) -> Sequence[tuple[int, Sequence[Cell]]]:
-        return [
-            (
-                row.id,
-                (
-                    row.name,
-                    label(row.kind),
-                    row.district,
-                    label(row.phase),
-                    label(row.membership),
-                    format_date(row.last_contact_at.date() if row.last_contact_at else None),
-                ),
-            )
-            for row in domain.organisation_page(self.context.engine, offset=offset, limit=limit)
-        ]
+    def action_search(self) -> None:
+        target = {
+            "organisations": "#org-search",
+            "people": "#person-search",
+            "followups": "#followup-weeks",
+        }
+        if self.tab in target:
+            self.query_one(target[self.tab], Input).focus()
 
-    def _people(self, offset: int, limit: int) -> Sequence[tuple[int, Sequence[Cell]]]:
-        return [
-            (
-                row.id,
-                (
-                    row.name,
-                    row.organisations,
-                    row.email,
-                    row.phone,
-                    row.preferred_language,
-                    format_date(row.last_contact_at.date() if row.last_contact_at else None),
-                ),
+    @on(Input.Changed, "#org-search, #person-search, #followup-weeks")
+    def _typed(self, event: Input.Changed) -> None:
+        if self._search_timer is not None:
+            self._search_timer.stop()
+        self._search_timer = self.set_timer(
+            SEARCH_DELAY, lambda: self._apply_search(event.input.id or "", event.value)
+        )
+
+    def _apply_search(self, source: str, value: str) -> None:
+        if source == "org-search":
+            self.org_filter = replace(self.org_filter, text=value)
+            self.table("organisations").reload()
+        elif source == "person-search":
+            self.person_filter = replace(self.person_filter, text=value)
+            self.table("people").reload()
+        elif value.isdigit() and int(value) > 0:
+            self.followup_weeks = int(value)
+            self.table("followups").reload()
+
+    @on(Input.Submitted, "#org-search, #person-search, #followup-weeks")
+    def _to_list(self) -> None:
+        self.table().focus()
+
+    @on(Select.Changed)
+    def _filtered(self, event: Select.Changed) -> None:
+        value = None if event.value is Select.NULL else event.value
+        name = event.select.id
+        if name == "person-language":
+            self.person_filter = replace(self.person_filter, language=str(value or ""))
+            self.table("people").reload()
+            return
+        field = {
+            "org-kind": "kind",
+            "org-topic": "topic",
+            "org-phase": "phase",
+            "org-city": "city",
+        }.get(name or "")
+        if field:
+            self.org_filter = replace(
+                self.org_filter, **{field: value if field != "city" else str(value or "")}
             )
-            for row in domain.people_page(self.context.engine, offset=offset, limit=limit)
-        ]
+            self.table("organisations").reload()
+
+    def action_sort(self) -> None:
+        if self.tab == "organisations":
+            nxt = ORG_SORTS[(ORG_SORTS.index(self.org_filter.sort) + 1) % len(ORG_SORTS)]
+            self.org_filter = replace(self.org_filter, sort=nxt)
+            self.table().reload()
+        elif self.tab == "people":
+            nxt = PERSON_SORTS[
+                (PERSON_SORTS.index(self.person_filter.sort) + 1) % len(PERSON_SORTS)
+            ]
+            self.person_filter = replace(self.person_filter, sort=nxt)
+            self.table().reload()
+
+    def on_data_table_header_selected(self, event: PagedTable.HeaderSelected) -> None:
+        """Click a column header to sort by it; click again to reverse."""
+        columns = {
+            "organisations": ORG_SORTS,
+            "people": ("name", None, "email", None, "language", "last_contact"),
+        }
+        sorts = columns.get(self.tab)
+        if not sorts or event.column_index >= len(sorts) or sorts[event.column_index] is None:
+            return
+        key = sorts[event.column_index]
+        if self.tab == "organisations":
+            same = self.org_filter.sort == key
+            self.org_filter = replace(
+                self.org_filter, sort=key, descending=same and not self.org_filter.descending
+            )
+        else:
+            same = self.person_filter.sort == key
+            self.person_filter = replace(
+                self.person_filter, sort=key, descending=same and not self.person_filter.descending
+            )
+        self.table().reload()
+
+    def on_data_table_row_selected(self) -> None:
+        self.action_open()
+
+    def action_open(self) -> None:
+        from screens.details import OrganisationDetailScreen, PersonDetailScreen
+
+        chosen = self.selected()
+        if chosen is None:
+            return
+        kind, record = chosen
+        screen = (
+            OrganisationDetailScreen(self.context, record)
+            if kind == "organisation"
+            else PersonDetailScreen(self.context, record)
+        )
+        self.app.push_screen(screen, lambda changed: self.refresh_lists() if changed else None)
+
+    def action_add(self) -> None:
+        if self.tab == "people":
+            add_person(self, self.context, self.refresh_lists)
+        elif self.tab == "organisations":
+            add_organisation(self, self.context, self.refresh_lists)
+
+    def action_edit(self) -> None:
+        chosen = self.selected()
+        if chosen and chosen[0] == "organisation":
+            edit_organisation(self, self.context, chosen[1], self.refresh_lists)
+        elif chosen:
+            edit_person(self, self.context, chosen[1], self.refresh_lists)
+
+    def action_delete(self) -> None:
+        chosen = self.selected()
+        if chosen and chosen[0] == "organisation":
+            delete_organisation(self, self.context, chosen[1], self.refresh_lists)
+        elif chosen:
+            delete_person(self, self.context, chosen[1], self.refresh_lists)
+
+    def action_phase(self) -> None:
+        chosen = self.selected()
+        if chosen and chosen[0] == "organisation":
+            current = organisations.input_of(self.context.engine, chosen[1])
+            change_organisation_phase(
+                self,
+                self.context,
+                chosen[1],
+                current.name,
+                Phase(current.phase),
+                self.refresh_lists,
+            )
+
+    def action_log_contact(self) -> None:
+        chosen = self.selected()
+        if not chosen:
+            return
+        kind, record = chosen
+        table = self.table()
+        who = str(table.get_row_at(table.cursor_row)[1 if self.tab == "followups" else 0])
+        if kind == "organisation":
+            log_contact(self, self.context, who, self.refresh_lists, organisation_id=record)
+        else:
+            log_contact(self, self.context, who, self.refresh_lists, person_id=record)
+
+    def action_import_csv(self) -> None:
+        from screens.import_csv import ImportScreen
+
+        kind = "organisations" if self.tab == "organisations" else "people"
+        self.app.push_screen(
+            ImportScreen(self.context, kind), lambda done: self.refresh_lists() if done else None
+        )

@@ -1,0 +1,140 @@
+"""Small modal dialogs: confirm, choose a phase, log a contact."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
+
+from textual import on
+from textual.app import ComposeResult
+from textual.containers import Horizontal, Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Button, Input, Label, Select, Static
+
+from coordinator.i18n import _
+from coordinator.labels import label
+from coordinator.validation import Checker, ValidationError
+from screens.translate import translate_bindings
+from storage.enums import ContactChannel, Phase
+
+LOCAL_ZONE = ZoneInfo("Europe/Berlin")
+
+
+class Dialog(ModalScreen[object]):
+    """A centred box with a title, a body and buttons; Escape cancels."""
+
+    BINDINGS = [("escape", "cancel", "Cancel")]
+
+    def __init__(self) -> None:
+        super().__init__()
+        translate_bindings(self)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+class ConfirmDialog(Dialog):
+    """Ask before something that cannot be undone; returns True to go ahead."""
+
+    def __init__(
+        self, title: str, body: str, confirm: str, *, extra_input: str | None = None
+    ) -> None:
+        super().__init__()
+        self._title, self._body, self._confirm, self._extra = title, body, confirm, extra_input
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog"):
+            yield Label(self._title, classes="dialog-title")
+            yield Static(self._body, classes="dialog-body")
+            if self._extra:
+                yield Input(placeholder=self._extra, id="extra")
+            with Horizontal(classes="dialog-buttons"):
+                yield Button(self._confirm, variant="error", id="confirm")
+                yield Button(_("Cancel"), id="cancel")
+
+    @on(Button.Pressed, "#confirm")
+    def _confirmed(self) -> None:
+        if self._extra:
+            self.dismiss(self.query_one("#extra", Input).value.strip())
+        else:
+            self.dismiss(True)
+
+    @on(Button.Pressed, "#cancel")
+    def _cancelled(self) -> None:
+        self.dismiss(None)
+
+
+class PhaseDialog(Dialog):
+    """Choose the next network phase of an organisation; returns (phase, note)."""
+
+    def __init__(self, name: str, current: Phase) -> None:
+        super().__init__()
+        self._name, self._current = name, current
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog"):
+            yield Label(
+                _("Network phase of {name}").format(name=self._name), classes="dialog-title"
+            )
+            yield Select(
+                [(label(p), p) for p in Phase], value=self._current, allow_blank=False, id="phase"
+            )
+            yield Input(placeholder=_("Note (optional)"), id="note")
+            with Horizontal(classes="dialog-buttons"):
+                yield Button(_("Save"), variant="primary", id="save")
+                yield Button(_("Cancel"), id="cancel")
+
+    @on(Button.Pressed, "#save")
+    def _save(self) -> None:
+        self.dismiss((self.query_one("#phase", Select).value, self.query_one("#note", Input).value))
+
+    @on(Button.Pressed, "#cancel")
+    def _cancelled(self) -> None:
+        self.dismiss(None)
+
+
+class ContactDialog(Dialog):
+    """Record a call, meeting, e-mail or visit; returns (channel, when, note)."""
+
+    def __init__(self, who: str, today: str) -> None:
+        super().__init__()
+        self._who, self._today = who, today
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog"):
+            yield Label(_("Contact with {who}").format(who=self._who), classes="dialog-title")
+            yield Select(
+                [(label(c), c) for c in ContactChannel],
+                value=ContactChannel.CALL,
+                allow_blank=False,
+                id="channel",
+            )
+            yield Input(value=self._today, placeholder=_("Date"), id="date")
+            yield Label("", classes="field-error", id="date-error")
+            yield Input(placeholder=_("What was it about?"), id="note")
+            with Horizontal(classes="dialog-buttons"):
+                yield Button(_("Save"), variant="primary", id="save")
+                yield Button(_("Cancel"), id="cancel")
+
+    @on(Button.Pressed, "#save")
+    @on(Input.Submitted, "#note")
+    def _save(self) -> None:
+        check = Checker()
+        day = check.date("date", self.query_one("#date", Input).value)
+        if day is None:
+            check.fail("date", _("This field is required."))
+        try:
+            check.check()
+        except ValidationError as exc:
+            self.query_one("#date-error", Label).update(exc.errors["date"])
+            return
+        assert day is not None
+        when = datetime.combine(day, datetime.now(LOCAL_ZONE).time(), LOCAL_ZONE).astimezone(UTC)
+        when = min(when, datetime.now(UTC))
+        self.dismiss(
+            (self.query_one("#channel", Select).value, when, self.query_one("#note", Input).value)
+        )
+
+    @on(Button.Pressed, "#cancel")
+    def _cancelled(self) -> None:
+        self.dismiss(None)

@@ -1,0 +1,128 @@
+"""Import people or organisations from a CSV file: preview, per-row errors, then import or
+cancel (cancelling writes nothing)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from rich.console import Group
+from rich.table import Table
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.widgets import Button, Input, Label, Static
+
+from coordinator import exchange
+from coordinator.context import Context
+from coordinator.i18n import _
+from coordinator.spreadsheet import SpreadsheetError
+from screens.dialogs import Dialog
+
+
+class ImportScreen(Dialog):
+    """Returns True when rows were imported."""
+
+    def __init__(self, context: Context, kind: str) -> None:
+        super().__init__()
+        self.context = context
+        self.kind = kind  # "people" or "organisations"
+        self.plan: exchange.ImportPlan | None = None
+
+    def compose(self) -> ComposeResult:
+        title = (
+            _("Import people from CSV")
+            if self.kind == "people"
+            else _("Import organisations from CSV")
+        )
+        with Vertical(classes="dialog wide"):
+            yield Label(title, classes="dialog-title")
+            yield Input(placeholder=_("Path of the CSV file"), id="path")
+            yield Label("", classes="field-error", id="path-error")
+            with VerticalScroll(id="preview-box"):
+                yield Static(_("Type the path and press Enter to see a preview."), id="preview")
+            with Horizontal(classes="dialog-buttons"):
+                yield Button(_("Import"), variant="primary", id="import", disabled=True)
+                yield Button(_("Cancel"), id="cancel")
+
+    @on(Input.Submitted, "#path")
+    def _preview(self, event: Input.Submitted) -> None:
+        self.query_one("#path-error", Label).update("")
+        self.query_one("#import", Button).disabled = True
+        self.plan = None
+        path = Path(event.value.strip()).expanduser()
+        try:
+            data = path.read_bytes()
+        except OSError as exc:
+            self.query_one("#path-error", Label).update(
+                _("cannot read {path}: {reason}").format(path=path, reason=exc.strerror)
+            )
+            return
+        self.query_one("#preview", Static).update(_("Checking …"))
+        self.make_plan(data)
+
+    @work(thread=True, exclusive=True, exit_on_error=False)
+    def make_plan(self, data: bytes) -> None:
+        planner = (
+            exchange.plan_people_import
+            if self.kind == "people"
+            else exchange.plan_organisations_import
+        )
+        try:
+            plan = planner(self.context.engine, data)
+        except SpreadsheetError as exc:
+            self.app.call_from_thread(
+                self.query_one("#path-error", Label).update,
+                _("Not a usable CSV file: {reason}").format(reason=exc),
+            )
+            self.app.call_from_thread(self.query_one("#preview", Static).update, "")
+            return
+        self.app.call_from_thread(self.show_plan, plan)
+
+    def show_plan(self, plan: exchange.ImportPlan) -> None:
+        self.plan = plan
+        parts: list[object] = [
+            Text(
+                _("{n} rows can be imported ({delimiter} separated, {encoding}).").format(
+                    n=plan.valid, delimiter=plan.delimiter, encoding=plan.encoding
+                ),
+                style="bold",
+            )
+        ]
+        if plan.new_organisations:
+            parts.append(
+                Text(
+                    _("New organisations: {names}").format(names=", ".join(plan.new_organisations))
+                )
+            )
+        if plan.unknown_columns:
+            parts.append(
+                Text(_("columns not used: {names}").format(names=", ".join(plan.unknown_columns)))
+            )
+        if plan.problems:
+            table = Table(_("Line"), _("Row"), _("Problem"), box=None, header_style="bold red")
+            for problem in plan.problems:
+                table.add_row(
+                    str(problem.line),
+                    problem.summary or "–",
+                    "\n".join(f"{field}: {message}" for field, message in problem.errors.items()),
+                )
+            parts += [Text(""), Text(_("These rows will not be imported:"), style="bold"), table]
+        self.query_one("#preview", Static).update(Group(*parts))  # type: ignore[arg-type]
+        button = self.query_one("#import", Button)
+        button.disabled = plan.valid == 0
+        button.label = _("Import {n} rows").format(n=plan.valid)
+
+    @on(Button.Pressed, "#import")
+    def _import(self) -> None:
+        if self.plan is None or self.plan.valid == 0:
+            return
+        added = exchange.apply_import(
+            self.context.engine, self.plan, today=self.context.now().date()
+        )
+        self.notify(_("{n} rows imported.").format(n=added))
+        self.dismiss(True)
+
+    @on(Button.Pressed, "#cancel")
+    def _cancelled(self) -> None:
+        self.dismiss(None)

@@ -1,0 +1,297 @@
+"""Pilot tests of the network register: search, filter, add, edit with a bad e-mail, delete
+with confirmation, phase change, follow-up list, GDPR export and erasure, CSV import."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from sqlalchemy import func
+from sqlmodel import Session, select
+from textual.widgets import Input, Select
+
+from coordinator.app import CoordinatorApp
+from coordinator.context import Context
+from screens.details import OrganisationDetailScreen, PersonDetailScreen
+from screens.dialogs import ConfirmDialog, ContactDialog, PhaseDialog
+from screens.forms import OrganisationForm, PersonForm
+from screens.import_csv import ImportScreen
+from screens.paged_table import PagedTable
+from screens.register import RegisterScreen
+from storage.enums import OrgKind, Phase
+from storage.models import ContactLogEntry, Organisation, Person, PhaseChange
+from tests.ui.helpers import screen_text, settle
+
+
+async def open_register(pilot, tab: str = "o") -> RegisterScreen:  # type: ignore[no-untyped-def]
+    await settle(pilot)
+    await pilot.press("n")
+    await settle(pilot)
+    await pilot.press(tab)
+    await settle(pilot)
+    screen = pilot.app.screen
+    assert isinstance(screen, RegisterScreen)
+    return screen
+
+
+async def search(pilot, text: str) -> None:  # type: ignore[no-untyped-def]
+    await pilot.press("slash")
+    await pilot.press(*text)
+    await pilot.pause(0.3)
+    await settle(pilot)
+
+
+def count(context: Context, model: type, *where: object) -> int:
+    with Session(context.engine) as session:
+        return int(session.exec(select(func.count()).select_from(model).where(*where)).one())
+
+
+async def test_search_as_you_type_ignores_accents(sample_context: Context) -> None:
+    app = CoordinatorApp(sample_context)
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await open_register(pilot, "p")
+        await search(pilot, "celik")
+        text = screen_text(app)
+        assert "Zeynep Çelik" in text and "Ayşe Çelik" in text
+        assert "Miriam Aksoy-Brandt" not in text
+        assert screen.table().row_count == 3
+
+
+async def test_filters_narrow_the_organisations(sample_context: Context) -> None:
+    app = CoordinatorApp(sample_context)
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await open_register(pilot)
+        screen.query_one("#org-kind", Select).value = OrgKind.SCHOOL
+        await pilot.pause(0.2)
+        await settle(pilot)
+        names = {str(screen.table().get_row_at(i)[0]) for i in range(screen.table().row_count)}
+        assert names == {"Gesamtschule Heepen", "Grundschule am Sennepark"}
+        screen.query_one("#org-phase", Select).value = Phase.ORGANISING
+        await pilot.pause(0.2)
+        await settle(pilot)
+        assert screen.table().row_count == 1
+        assert "1 entry" in screen_text(app)
+
+
+async def test_add_an_organisation_and_a_person(sample_context: Context) -> None:
+    app = CoordinatorApp(sample_context)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await open_register(pilot)
+        await pilot.press("a")
+        await settle(pilot)
+        form = app.screen
+        assert isinstance(form, OrganisationForm)
+        form.query_one("#field-name", Input).value = "Eritreischer Kulturverein Sennestadt"
+        form.query_one("#field-city", Input).value = "Bielefeld"
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert isinstance(app.screen, RegisterScreen)
+        assert (
+            count(
+                sample_context,
+                Organisation,
+                Organisation.name == "Eritreischer Kulturverein Sennestadt",
+            )
+            == 1
+        )
+
+        await pilot.press("p")
+        await pilot.press("a")
+        await settle(pilot)
+        form = app.screen
+        assert isinstance(form, PersonForm)
+        form.query_one("#field-given_name", Input).value = "Yonas"
+        form.query_one("#field-family_name", Input).value = "Mehari"
+        form.query_one("#field-affiliations", Input).value = "eritreischer kulturverein sennestadt"
+        form.query_one("#roles", Input).value = "Vorsitz"
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert isinstance(app.screen, RegisterScreen)
+        await search(pilot, "mehari")
+        assert "Eritreischer Kulturverein Sennestadt" in screen_text(app)
+
+
+async def test_edit_with_a_bad_email_shows_the_error_and_saves_nothing(
+    sample_context: Context,
+) -> None:
+    with Session(sample_context.engine) as session:
+        before = session.exec(
+            select(Person.email).where(Person.family_name == "Çelik", Person.given_name == "Zeynep")
+        ).one()
+    app = CoordinatorApp(sample_context)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await open_register(pilot, "p")
+        await search(pilot, "zeynep celik")
+        await pilot.press("enter")  # from the search box to the list
+        await pilot.press("e")
+        await settle(pilot)
+        form = app.screen
+        assert isinstance(form, PersonForm)
+        form.query_one("#field-email", Input).value = "zeynep.celik(at)example"
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert app.screen is form  # still open
+        assert "Not an e-mail address" in screen_text(app)
+        await pilot.press("escape")
+        await settle(pilot)
+    assert count(sample_context, Person, Person.email == before) == 1
+    assert count(sample_context, Person, Person.email.contains("(at)")) == 0  # type: ignore[attr-defined]
+
+
+async def test_delete_asks_first_and_says_what_goes(sample_context: Context) -> None:
+    app = CoordinatorApp(sample_context)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await open_register(pilot)
+        await search(pilot, "kita regenbogen")
+        await pilot.press("enter")
+        await pilot.press("delete")
+        await settle(pilot)
+        assert isinstance(app.screen, ConfirmDialog)
+        text = screen_text(app)
+        assert "Delete Kita Regenbogen?" in text and "lose this membership" in text
+        await pilot.press("escape")  # changed my mind
+        await settle(pilot)
+        assert count(sample_context, Organisation, Organisation.name == "Kita Regenbogen") == 1
+        await pilot.press("delete")
+        await settle(pilot)
+        await pilot.click("#confirm")
+        await settle(pilot)
+        assert count(sample_context, Organisation, Organisation.name == "Kita Regenbogen") == 0
+        assert "Kita Regenbogen" not in screen_text(app)
+
+
+async def test_phase_change_is_recorded(sample_context: Context) -> None:
+    app = CoordinatorApp(sample_context)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await open_register(pilot)
+        await search(pilot, "eritreische gemeinschaft")
+        await pilot.press("enter")
+        before = count(sample_context, PhaseChange)
+        await pilot.press("g")
+        await settle(pilot)
+        dialog = app.screen
+        assert isinstance(dialog, PhaseDialog)
+        dialog.query_one("#phase", Select).value = Phase.FIRST_CONTACT
+        await pilot.click("#save")
+        await settle(pilot)
+        assert count(sample_context, PhaseChange) == before + 1
+        with Session(sample_context.engine) as session:
+            org = session.exec(
+                select(Organisation).where(
+                    Organisation.name == "Eritreische Gemeinschaft Bielefeld e.V."
+                )
+            ).one()
+            assert org.phase == Phase.FIRST_CONTACT
+        await pilot.press("v")
+        await settle(pilot)
+        assert "Eritreische Gemeinschaft Bielefeld e.V." in str(
+            app.screen.query_one("#pipeline-first_contact").render()
+        )
+
+
+async def test_follow_up_list_and_logging_a_contact(sample_context: Context) -> None:
+    app = CoordinatorApp(sample_context)
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await open_register(pilot, "f")
+        await settle(pilot)
+        text = screen_text(app)
+        assert "partners not contacted for 8 weeks" in text and "never" in text
+        table = screen.table()
+        first = str(table.get_row_at(0)[1])
+        rows_before = table.row_count
+        table.focus()
+        await pilot.press("l")
+        await settle(pilot)
+        assert isinstance(app.screen, ContactDialog)
+        app.screen.query_one("#note", Input).value = "Anruf wegen Sommerfest"
+        await pilot.click("#save")
+        await settle(pilot)
+        await pilot.pause(0.2)
+        await settle(pilot)
+        assert (
+            count(sample_context, ContactLogEntry, ContactLogEntry.note == "Anruf wegen Sommerfest")
+            == 1
+        )
+        assert screen.table().row_count < rows_before or first not in screen_text(app)
+
+
+async def test_person_detail_gdpr_export_and_erase(
+    sample_context: Context, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    app = CoordinatorApp(sample_context)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await open_register(pilot, "p")
+        await search(pilot, "ayse erdem")
+        await pilot.press("enter", "enter")
+        await settle(pilot)
+        detail = app.screen
+        assert isinstance(detail, PersonDetailScreen)
+        text = screen_text(app)
+        assert "Ayşe Erdem" in text and "Meetings" in text and "Contact log" in text
+        await pilot.press("x")
+        await settle(pilot)
+        assert "ayse.erdem@example.org" in (tmp_path / "person-5-data.json").read_text()
+        assert "Data held about Ayşe Erdem" in (tmp_path / "person-5-data.txt").read_text()
+        await pilot.press("ctrl+x")
+        await settle(pilot)
+        assert isinstance(app.screen, ConfirmDialog)
+        await pilot.click("#confirm")
+        await settle(pilot)
+        assert isinstance(app.screen, RegisterScreen)
+    with Session(sample_context.engine) as session:
+        person = session.get(Person, 5)
+        assert person is not None and person.erased_at is not None and person.email == ""
+
+
+async def test_csv_import_preview_then_cancel_imports_nothing(
+    sample_context: Context, tmp_path: Path
+) -> None:
+    source = tmp_path / "liste.csv"
+    source.write_bytes(
+        "Vorname;Nachname;E-Mail\nLea;Neumann;lea@example.org\nX;Y;kaputt\n".encode("cp1252")
+    )
+    before = count(sample_context, Person)
+    app = CoordinatorApp(sample_context)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await open_register(pilot, "p")
+        await pilot.press("i")
+        await settle(pilot)
+        dialog = app.screen
+        assert isinstance(dialog, ImportScreen)
+        dialog.query_one("#path", Input).value = str(source)
+        await pilot.press("enter")
+        await settle(pilot)
+        text = screen_text(app)
+        assert "1 rows can be imported" in text and "Not an e-mail address" in text
+        await pilot.click("#cancel")
+        await settle(pilot)
+        assert count(sample_context, Person) == before
+        await pilot.press("i")
+        await settle(pilot)
+        app.screen.query_one("#path", Input).value = str(source)
+        await pilot.press("enter")
+        await settle(pilot)
+        await pilot.click("#import")
+        await settle(pilot)
+        assert count(sample_context, Person) == before + 1
+
+
+async def test_organisation_detail_shows_people_and_history(sample_context: Context) -> None:
+    app = CoordinatorApp(sample_context)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await open_register(pilot)
+        await search(pilot, "circolo")
+        await pilot.press("enter", "enter")
+        await settle(pilot)
+        assert isinstance(app.screen, OrganisationDetailScreen)
+        text = screen_text(app)
+        assert (
+            "Circolo Italiano Bielefeld e.V." in text
+            and "Phase history" in text
+            and "People" in text
+        )
+        await pilot.press("escape")
+        await settle(pilot)
+        assert isinstance(app.screen, RegisterScreen)
+        assert isinstance(app.screen.table(), PagedTable)
