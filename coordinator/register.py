@@ -44,7 +44,7 @@ ORGANISATION_SORTS: dict[str, Any] = {
     "last_contact": Organisation.last_contact_at,
 }
 PERSON_SORTS: dict[str, Any] = {
-    "name": Person.family_name,
+    "name": (Person.family_name, Person.given_name),
     "email": Person.email,
     "language": Person.preferred_language,
     "last_contact": Person.last_contact_at,
@@ -101,18 +101,24 @@ def _organisation_conditions(flt: OrganisationFilter) -> list[Any]:
     return conditions
 
 
-def _order(column: Any, descending: bool, tiebreak: Any) -> list[Any]:
-    first = col(column).desc() if descending else col(column).asc()
-    return [first, col(tiebreak)]
+def _order(columns: Any, descending: bool, tiebreak: Any) -> list[Any]:
+    columns = columns if isinstance(columns, tuple) else (columns,)
+    order = [col(c).desc() if descending else col(c).asc() for c in columns]
+    return [*order, col(tiebreak).desc() if descending else col(tiebreak)]
+
+
+COUNT_CAP = 1000  # lists say "1000+" beyond this: counting every match would cost a full scan
+
+
+def _capped_count(session: Any, model: Any, conditions: list[Any]) -> int:
+    """How many rows match, counting no further than COUNT_CAP + 1."""
+    matches = select(model.id).where(*conditions).limit(COUNT_CAP + 1).subquery()
+    return int(session.exec(select(func.count()).select_from(matches)).one())
 
 
 def count_organisations(engine: Engine, flt: OrganisationFilter = OrganisationFilter()) -> int:
     with reading(engine) as session:
-        return int(
-            session.exec(
-                select(func.count()).select_from(Organisation).where(*_organisation_conditions(flt))
-            ).one()
-        )
+        return _capped_count(session, Organisation, _organisation_conditions(flt))
 
 
 def organisation_page(
@@ -160,30 +166,29 @@ def _person_conditions(flt: PersonFilter) -> list[Any]:
     conditions += [
         col(Person.search_text).like(like_pattern(word), escape="\\") for word in _words(flt.text)
     ]
+    # EXISTS rather than IN: the list reads people in name order and checks each one by
+    # primary key, so the first page needs no scan of all people speaking that language.
     if flt.language:
         conditions.append(
-            col(Person.id).in_(
-                select(PersonLanguage.person_id).where(PersonLanguage.language == flt.language)
-            )
+            select(PersonLanguage.person_id)
+            .where(PersonLanguage.person_id == Person.id, PersonLanguage.language == flt.language)
+            .exists()
         )
     if flt.organisation_id is not None:
         conditions.append(
-            col(Person.id).in_(
-                select(Affiliation.person_id).where(
-                    Affiliation.organisation_id == flt.organisation_id
-                )
+            select(Affiliation.person_id)
+            .where(
+                Affiliation.person_id == Person.id,
+                Affiliation.organisation_id == flt.organisation_id,
             )
+            .exists()
         )
     return conditions
 
 
 def count_people(engine: Engine, flt: PersonFilter = PersonFilter()) -> int:
     with reading(engine) as session:
-        return int(
-            session.exec(
-                select(func.count()).select_from(Person).where(*_person_conditions(flt))
-            ).one()
-        )
+        return _capped_count(session, Person, _person_conditions(flt))
 
 
 def people_page(
@@ -236,3 +241,17 @@ def pipeline(engine: Engine) -> dict[Phase, list[tuple[int, str]]]:
         ):
             found[Phase(phase)].append((oid, name))
     return found
+
+
+def first_organisations(
+    engine: Engine, flt: OrganisationFilter, *, limit: int
+) -> tuple[list[OrganisationRow], int]:
+    """The first page and how many match: a short page is the whole answer, so the count
+    query runs only when the page is full (and stops at COUNT_CAP)."""
+    rows = organisation_page(engine, flt, offset=0, limit=limit)
+    return rows, len(rows) if len(rows) < limit else count_organisations(engine, flt)
+
+
+def first_people(engine: Engine, flt: PersonFilter, *, limit: int) -> tuple[list[PersonRow], int]:
+    rows = people_page(engine, flt, offset=0, limit=limit)
+    return rows, len(rows) if len(rows) < limit else count_people(engine, flt)

@@ -380,27 +380,31 @@ class RegisterScreen(SectionScreen):
     def _organisations(self, offset: int, limit: int) -> Sequence[tuple[int, Sequence[Cell]]]:
         flt = self.org_filter
         if offset == 0:
-            total = domain.count_organisations(self.context.engine, flt)
+            rows, total = domain.first_organisations(self.context.engine, flt, limit=limit)
             self.app.call_from_thread(
                 self._summary, "#org-summary", total, flt.sort, flt.descending
             )
+        else:
+            rows = domain.organisation_page(self.context.engine, flt, offset=offset, limit=limit)
         return [
             (row.id, (row.name, label(row.kind), f"{row.city} {row.district}".strip(), label(row.phase),
                       label(row.membership), format_date(row.last_contact_at.date() if row.last_contact_at else None)))
-            for row in domain.organisation_page(self.context.engine, flt, offset=offset, limit=limit)
+            for row in rows
         ]  # fmt: skip
 
     def _people(self, offset: int, limit: int) -> Sequence[tuple[int, Sequence[Cell]]]:
         flt = self.person_filter
         if offset == 0:
-            total = domain.count_people(self.context.engine, flt)
+            rows, total = domain.first_people(self.context.engine, flt, limit=limit)
             self.app.call_from_thread(
                 self._summary, "#person-summary", total, flt.sort, flt.descending
             )
+        else:
+            rows = domain.people_page(self.context.engine, flt, offset=offset, limit=limit)
         return [
             (row.id, (row.name, row.organisations, row.email, row.phone, row.preferred_language,
                       format_date(row.last_contact_at.date() if row.last_contact_at else None)))
-            for row in domain.people_page(self.context.engine, flt, offset=offset, limit=limit)
+            for row in rows
         ]  # fmt: skip
 
     def _followups(self, offset: int, limit: int) -> Sequence[tuple[int, Sequence[Cell]]]:
@@ -423,7 +427,10 @@ class RegisterScreen(SectionScreen):
 
     def _summary(self, target: str, total: int, sort: str, descending: bool) -> None:
         arrow = "↓" if descending else "↑"
-        text = ngettext("{n} entry", "{n} entries", total).format(n=total)
+        if total > domain.COUNT_CAP:
+            text = _("more than {n} entries").format(n=domain.COUNT_CAP)
+        else:
+            text = ngettext("{n} entry", "{n} entries", total).format(n=total)
         self.query_one(target, Label).update(
             f"{text} · {_('sorted by')} {_(SORT_LABELS[sort])} {arrow}"
         )

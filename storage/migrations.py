@@ -49,6 +49,15 @@ def _v3_search_text(conn: Connection) -> None:
 
     for table in ("organisation", "person"):
         conn.execute(text(f"ALTER TABLE {table} ADD COLUMN search_text TEXT NOT NULL DEFAULT ''"))
+    conn.execute(
+        text("CREATE INDEX ix_organisation_name_search ON organisation (name, id, search_text)")
+    )
+    conn.execute(
+        text(
+            "CREATE INDEX ix_person_name_search "
+            "ON person (family_name, given_name, id, erased_at, search_text)"
+        )
+    )
     for oid, name, origin, city, district, notes in conn.execute(
         text("SELECT id, name, origin, city, district, notes FROM organisation")
     ).all():

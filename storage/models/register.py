@@ -15,6 +15,8 @@ class Organisation(SQLModel, table=True):
         Index("ix_organisation_phase_name", "phase", "name"),
         # Covers the follow-up list and its count without reading rows (schema version 2).
         Index("ix_organisation_last_contact", "last_contact_at", "membership"),
+        # The list in name order, filtered by search words, read from the index alone (v3).
+        Index("ix_organisation_name_search", "name", "id", "search_text"),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -66,6 +68,9 @@ class Person(SQLModel, table=True):
     __table_args__ = (
         Index("ix_person_family_given", "family_name", "given_name"),
         Index("ix_person_last_contact", "last_contact_at", "erased_at"),
+        Index(
+            "ix_person_name_search", "family_name", "given_name", "id", "erased_at", "search_text"
+        ),
     )
 
     id: int | None = Field(default=None, primary_key=True)

@@ -1,0 +1,91 @@
+"""Search-as-you-type and filter changes on a national-scale register.
+
+    .venv/bin/python -m bench.register [--rounds 5]
+
+Runs the queries the register screen runs on each keystroke and each filter change (the
+first page of 100 rows and the count shown above the list) on a generated network of
+15,000 organisations and 50,000 people (bench/data/large.db), and prints the median and
+95th percentile per step. Target: under 50 ms at the 95th percentile.
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from bench.generate import LARGE, ensure
+from coordinator import register
+from storage.engine import open_database, resolve_target
+from storage.enums import OrgKind, Phase, Topic
+
+ROOT = Path(__file__).resolve().parent.parent
+PAGE = 100
+WORDS = ("mehmet", "nguyen", "verein 01", "kö", "zentrum 123", "example.org")
+
+
+def timed(step: Callable[[], object]) -> float:
+    started = time.perf_counter()
+    step()
+    return (time.perf_counter() - started) * 1000
+
+
+def report(name: str, samples: list[float]) -> None:
+    samples.sort()
+    p95 = samples[min(len(samples) - 1, int(len(samples) * 0.95))]
+    verdict = "meets" if p95 < 50 else "MISSES"
+    print(f"{name}: median {statistics.median(samples):.1f} ms, p95 {p95:.1f} ms, "
+          f"max {samples[-1]:.1f} ms over {len(samples)} steps (target p95 < 50 ms: {verdict})")  # fmt: skip
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--rounds", type=int, default=5)
+    args = parser.parse_args()
+    engine = open_database(
+        resolve_target(str(ensure(ROOT / "bench" / "data" / "large.db", **LARGE)))
+    )
+
+    # What the screen runs on each change: the first page and the count above the list.
+    def people_step(flt: register.PersonFilter) -> Callable[[], object]:
+        return lambda: register.first_people(engine, flt, limit=PAGE)
+
+    def org_step(flt: register.OrganisationFilter) -> Callable[[], object]:
+        return lambda: register.first_organisations(engine, flt, limit=PAGE)
+
+    people_step(register.PersonFilter())()  # warm the cache once
+    keystrokes_people: list[float] = []
+    keystrokes_orgs: list[float] = []
+    filters: list[float] = []
+    for _round in range(args.rounds):
+        for word in WORDS:
+            for end in range(1, len(word) + 1):
+                keystrokes_people.append(timed(people_step(register.PersonFilter(text=word[:end]))))
+                keystrokes_orgs.append(
+                    timed(org_step(register.OrganisationFilter(text=word[:end])))
+                )
+        for flt in (
+            register.OrganisationFilter(kind=OrgKind.MSO),
+            register.OrganisationFilter(kind=OrgKind.SCHOOL, phase=Phase.ORGANISING),
+            register.OrganisationFilter(topic=Topic.REFUGEES),
+            register.OrganisationFilter(topic=Topic.SPORT, city="Kiel"),
+            register.OrganisationFilter(city="Berlin", sort="last_contact", descending=True),
+            register.OrganisationFilter(phase=Phase.FORMALISATION, sort="city"),
+        ):
+            filters.append(timed(org_step(flt)))
+        for flt in (
+            register.PersonFilter(language="de"),
+            register.PersonFilter(language="de", sort="last_contact", descending=True),
+            register.PersonFilter(text="meh", language="de"),
+        ):
+            filters.append(timed(people_step(flt)))
+    report("people search, per keystroke", keystrokes_people)
+    report("organisation search, per keystroke", keystrokes_orgs)
+    report("filter or sort change", filters)
+    engine.dispose()
+
+
+if __name__ == "__main__":
+    main()
