@@ -5,7 +5,6 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-import tempfile
 from collections.abc import Sequence
 from datetime import UTC, datetime
 from pathlib import Path
@@ -145,20 +144,15 @@ def _open(args: argparse.Namespace) -> Engine:
 
 def _emit(text: str, output: str | None) -> None:
     """Write to standard output, or to a new private file (written whole, then renamed)."""
+    from coordinator.files import write_private
+
     if not output:
         sys.stdout.write(text)
         return
-    path = Path(output).expanduser().absolute()
-    if not path.parent.is_dir():
-        raise UsageError(_("folder {folder} does not exist").format(folder=path.parent))
-    fd, temp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
     try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
-            handle.write(text)
-        os.replace(temp, path)
-    except BaseException:
-        Path(temp).unlink(missing_ok=True)
-        raise
+        path = write_private(Path(output), text)
+    except FileNotFoundError as exc:
+        raise UsageError(_("folder {folder} does not exist").format(folder=exc.args[0])) from None
     print(_("Written to {path}").format(path=path), file=sys.stderr)
 
 

@@ -3,7 +3,6 @@ sorting; the pipeline of organisations by phase; and who to contact again."""
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable, Sequence
 from dataclasses import replace
 from pathlib import Path
@@ -21,6 +20,7 @@ from coordinator import contacts, gdpr, organisations, people
 from coordinator import register as domain
 from coordinator.context import Context
 from coordinator.dashboard import DEFAULT_FOLLOWUP_WEEKS
+from coordinator.files import write_private
 from coordinator.i18n import N_, _, ngettext
 from coordinator.labels import format_date, label
 from screens.base import SectionScreen
@@ -224,13 +224,12 @@ def gdpr_export(
 ) -> list[Path]:
     """Write everything held about a person as JSON and text, readable by the owner only."""
     folder = folder or Path.cwd()
-    written = []
-    for suffix, render in (("json", gdpr.export_json), ("txt", gdpr.export_text)):
-        path = folder / f"person-{person_id}-data.{suffix}"
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(render(context.engine, person_id))
-        written.append(path)
+    written = [
+        write_private(
+            folder / f"person-{person_id}-data.{suffix}", render(context.engine, person_id)
+        )
+        for suffix, render in (("json", gdpr.export_json), ("txt", gdpr.export_text))
+    ]
     screen.notify(
         _("Written: {files}").format(files=", ".join(str(p) for p in written)), timeout=10
     )
@@ -278,6 +277,7 @@ class RegisterScreen(SectionScreen):
         Binding("delete", "delete", "Delete"),
         Binding("s", "sort", "Sort", show=False),
         Binding("i", "import_csv", "Import CSV"),
+        Binding("x", "export", "Export"),
     ]
 
     def __init__(self, context: Context) -> None:
@@ -625,6 +625,13 @@ class RegisterScreen(SectionScreen):
             log_contact(self, self.context, who, self.refresh_lists, organisation_id=record)
         else:
             log_contact(self, self.context, who, self.refresh_lists, person_id=record)
+
+    def action_export(self) -> None:
+        from screens.export import ExportDialog
+
+        self.app.push_screen(
+            ExportDialog(self.context, "organisations" if self.tab == "organisations" else "people")
+        )
 
     def action_import_csv(self) -> None:
         from screens.import_csv import ImportScreen

@@ -295,3 +295,26 @@ async def test_organisation_detail_shows_people_and_history(sample_context: Cont
         await settle(pilot)
         assert isinstance(app.screen, RegisterScreen)
         assert isinstance(app.screen.table(), PagedTable)
+
+
+async def test_export_people_as_vcard_from_the_register(
+    sample_context: Context, tmp_path: Path
+) -> None:
+    from screens.export import ExportDialog
+
+    app = CoordinatorApp(sample_context)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await open_register(pilot, "p")
+        await pilot.press("x")
+        await settle(pilot)
+        dialog = app.screen
+        assert isinstance(dialog, ExportDialog)
+        dialog.query_one("#format", Select).value = "vcard"
+        await pilot.pause()
+        target = tmp_path / "kontakte.vcf"
+        dialog.query_one("#path", Input).value = str(target)
+        await pilot.click("#export")
+        await settle(pilot)
+        assert isinstance(app.screen, RegisterScreen)
+    text = target.read_text()
+    assert text.count("BEGIN:VCARD") == 119 and oct(target.stat().st_mode & 0o777) == "0o600"
