@@ -17,7 +17,7 @@ if TYPE_CHECKING:
 
     from coordinator.exchange import ImportPlan
 
-SUBCOMMANDS = ("sample", "people", "orgs", "followups")
+SUBCOMMANDS = ("sample", "people", "orgs", "followups", "agenda")
 
 
 class UsageError(Exception):
@@ -50,6 +50,7 @@ def main_parser() -> argparse.ArgumentParser:
             "  people export|import|gdpr-export|erase   contact people (CSV, vCard, JSON)\n"
             "  orgs export|import                       organisations (CSV, JSON)\n"
             "  followups [--weeks N]                    partners not contacted for a while\n"
+            "  agenda MEETING_ID [--format md|txt|html] the agenda of a meeting\n"
             "  sample --out PATH                        write the fictional sample network to a new database file\n"
             "\nRun 'coordinator SUB-COMMAND --help' for the options of one."
         ),
@@ -228,6 +229,14 @@ def _dispatch(args: argparse.Namespace, engine: Engine) -> int:
 
     if args.command == "followups":
         return run_followups(args, engine)
+    if args.command == "agenda":
+        from coordinator.agenda_export import render
+
+        try:
+            _emit(render(engine, args.meeting, args.format), args.output)
+        except LookupError:
+            raise UsageError(_("no meeting with ID {id}").format(id=args.meeting)) from None
+        return 0
     if args.action == "import":
         return run_import(args, engine)
     if args.action == "export":

@@ -59,3 +59,10 @@ def ngettext(singular: str, plural: str, n: int) -> str:
 def N_(message: str) -> str:
     """Mark a string for extraction without translating it now (translated where shown)."""
     return message
+
+
+def translator(language: str) -> gettext.NullTranslations:
+    """The catalog of one language, for texts written in the reader's language (agendas,
+    invitations), whatever language the interface speaks."""
+    code = language if language in LANGUAGES else DEFAULT_LANGUAGE
+    return gettext.translation(DOMAIN, LOCALE_DIR, languages=[code], fallback=True)

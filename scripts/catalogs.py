@@ -20,7 +20,8 @@ LOCALE = ROOT / "coordinator" / "locale"
 SOURCES = ("coordinator", "screens", "storage")
 # Calls whose first argument is a message: the translation functions, and the storage
 # error whose English template the entry point translates.
-MESSAGE_CALLS = ("_", "N_", "DatabaseOpenError")
+# ``tr`` is the gettext of a chosen language (texts written in the reader's language).
+MESSAGE_CALLS = ("_", "N_", "tr", "DatabaseOpenError")
 HEADER = (
     "Project-Id-Version: coordinator\n"
     "MIME-Version: 1.0\n"

@@ -1,0 +1,164 @@
+"""The agenda (Tagesordnung): ordered items with presenter and planned minutes, each with its
+computed start time; open tasks of the series are offered as follow-up items."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import Engine, func
+from sqlmodel import Session, col, select
+
+from coordinator.i18n import _
+from coordinator.recurrence import zone
+from coordinator.validation import Checker
+from storage.enums import TaskStatus
+from storage.models import AgendaItem, Meeting, Person, Task
+from storage.uow import reading, transaction
+
+
+@dataclass(frozen=True)
+class AgendaLine:
+    id: int
+    position: int
+    title: str
+    presenter: str
+    duration_minutes: int
+    note: str
+    starts_at: datetime  # computed from the meeting's start and the items before it
+    source_task_id: int | None
+
+
+def _check(title: str, minutes: int) -> tuple[str, int]:
+    check = Checker()
+    title = check.required("title", title, max_length=300)
+    if not 0 < minutes <= 600:
+        check.fail("duration_minutes", _("Between 1 and 600 minutes."))
+    check.check()
+    return title, minutes
+
+
+def add_item(
+    engine: Engine, meeting_id: int, title: str, *, minutes: int = 15, presenter_id: int | None = None,
+    note: str = "", source_task_id: int | None = None,
+) -> int:  # fmt: skip
+    title, minutes = _check(title, minutes)
+    with transaction(engine) as session:
+        if session.get(Meeting, meeting_id) is None:
+            raise LookupError(meeting_id)
+        last = session.exec(
+            select(func.max(AgendaItem.position)).where(AgendaItem.meeting_id == meeting_id)
+        ).one()
+        item = AgendaItem(
+            meeting_id=meeting_id, position=(last if last is not None else -1) + 1, title=title,
+            presenter_id=presenter_id, duration_minutes=minutes, note=note.strip(), source_task_id=source_task_id,
+        )  # fmt: skip
+        session.add(item)
+        session.flush()
+        assert item.id is not None
+        return item.id
+
+
+def _items(session: Session, meeting_id: int) -> list[AgendaItem]:
+    return list(
+        session.exec(
+            select(AgendaItem)
+            .where(AgendaItem.meeting_id == meeting_id)
+            .order_by(col(AgendaItem.position), col(AgendaItem.id))
+        )
+    )
+
+
+def move_item(engine: Engine, item_id: int, step: int) -> None:
+    """Move an item up (step -1) or down (+1); positions stay 0, 1, 2, ..."""
+    with transaction(engine) as session:
+        item = session.get(AgendaItem, item_id)
+        if item is None:
+            raise LookupError(item_id)
+        items = _items(session, item.meeting_id)
+        index = next(i for i, it in enumerate(items) if it.id == item_id)
+        target = max(0, min(len(items) - 1, index + step))
+        items.insert(target, items.pop(index))
+        for position, it in enumerate(items):
+            it.position = position
+
+
+def remove_item(engine: Engine, item_id: int) -> None:
+    with transaction(engine) as session:
+        item = session.get(AgendaItem, item_id)
+        if item is None:
+            raise LookupError(item_id)
+        meeting_id = item.meeting_id
+        session.delete(item)
+        session.flush()
+        for position, it in enumerate(_items(session, meeting_id)):
+            it.position = position
+
+
+def agenda(engine: Engine, meeting_id: int) -> list[AgendaLine]:
+    with reading(engine) as session:
+        meeting = session.get(Meeting, meeting_id)
+        if meeting is None:
+            raise LookupError(meeting_id)
+        names = {
+            pid: f"{g} {f}".strip()
+            for pid, g, f in session.exec(select(Person.id, Person.given_name, Person.family_name).where(
+                col(Person.id).in_(select(AgendaItem.presenter_id).where(AgendaItem.meeting_id == meeting_id))
+            ))
+        }  # fmt: skip
+        clock = meeting.starts_at.astimezone(zone(meeting.timezone))
+        lines = []
+        for item in _items(session, meeting_id):
+            lines.append(
+                AgendaLine(
+                    item.id or 0, item.position, item.title, names.get(item.presenter_id or -1, ""),
+                    item.duration_minutes, item.note, clock, item.source_task_id,
+                )
+            )  # fmt: skip
+            clock += timedelta(minutes=item.duration_minutes)
+        return lines
+
+
+def open_followups(engine: Engine, meeting_id: int) -> list[tuple[int, str]]:
+    """Open tasks from earlier meetings of the same series, not yet on this agenda."""
+    with reading(engine) as session:
+        meeting = session.get(Meeting, meeting_id)
+        if meeting is None:
+            raise LookupError(meeting_id)
+        series = meeting.series_id or (meeting.id if meeting.rrule else None)
+        if series is None:
+            return []
+        earlier = select(Meeting.id).where(
+            (col(Meeting.series_id) == series) | (col(Meeting.id) == series),
+            col(Meeting.starts_at) < meeting.starts_at,
+        )
+        on_agenda = select(AgendaItem.source_task_id).where(
+            AgendaItem.meeting_id == meeting_id, col(AgendaItem.source_task_id).is_not(None)
+        )
+        rows = session.exec(
+            select(Task.id, Task.title)
+            .where(
+                col(Task.meeting_id).in_(earlier),
+                col(Task.status).in_((TaskStatus.OPEN, TaskStatus.IN_PROGRESS)),
+                col(Task.id).not_in(on_agenda),
+            )
+            .order_by(col(Task.due_on), col(Task.id))
+        ).all()
+        return [(tid or 0, title) for tid, title in rows]
+
+
+def add_followups(engine: Engine, meeting_id: int, task_ids: list[int]) -> int:
+    """Put open tasks on the agenda as "follow-up of agreed steps" items."""
+    offered = dict(open_followups(engine, meeting_id))
+    added = 0
+    for task_id in task_ids:
+        if task_id in offered:
+            add_item(
+                engine,
+                meeting_id,
+                _("Follow-up: {task}").format(task=offered[task_id]),
+                minutes=5,
+                source_task_id=task_id,
+            )
+            added += 1
+    return added

@@ -1,0 +1,127 @@
+"""Invitations: who is invited to a meeting, and what they answered."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+
+from sqlalchemy import Engine
+from sqlmodel import Session, col, select
+
+from coordinator.register import OrganisationFilter, _organisation_conditions
+from storage.enums import Membership, Phase, Rsvp, Topic
+from storage.models import (
+    Affiliation,
+    Invitation,
+    Meeting,
+    Organisation,
+    Person,
+    PersonLanguage,
+    RecipientGroup,
+    RecipientGroupMember,
+)
+from storage.uow import transaction
+
+
+def _invite(session: Session, meeting_id: int, person_ids: list[int]) -> int:
+    if session.get(Meeting, meeting_id) is None:
+        raise LookupError(meeting_id)
+    already = set(
+        session.exec(select(Invitation.person_id).where(Invitation.meeting_id == meeting_id)).all()
+    )
+    living = set(
+        session.exec(
+            select(Person.id).where(col(Person.id).in_(person_ids), col(Person.erased_at).is_(None))
+        ).all()
+    )
+    added = 0
+    for person_id in dict.fromkeys(person_ids):
+        if person_id in living and person_id not in already:
+            session.add(Invitation(meeting_id=meeting_id, person_id=person_id))
+            added += 1
+    return added
+
+
+def invite_people(engine: Engine, meeting_id: int, person_ids: list[int]) -> int:
+    """Invite people (each once); returns how many were newly invited."""
+    with transaction(engine) as session:
+        return _invite(session, meeting_id, person_ids)
+
+
+def invite_organisation(engine: Engine, meeting_id: int, organisation_id: int) -> int:
+    """Invite every contact person of an organisation."""
+    with transaction(engine) as session:
+        members = list(
+            session.exec(
+                select(Affiliation.person_id).where(Affiliation.organisation_id == organisation_id)
+            ).all()
+        )
+        return _invite(session, meeting_id, members)
+
+
+def group_members(session: Session, group: RecipientGroup) -> list[int]:
+    """The people of a saved group: its filter over the register, plus those picked by hand."""
+    rules = json.loads(group.filter_json or "{}")
+    people: set[int] = set(
+        session.exec(
+            select(RecipientGroupMember.person_id).where(RecipientGroupMember.group_id == group.id)
+        ).all()
+    )
+    org_rules = {
+        k: v for k, v in rules.items() if k in ("kind", "topic", "phase", "city", "membership")
+    }
+    if org_rules:
+        query = select(Organisation.id)
+        for key, values in org_rules.items():
+            values = values if isinstance(values, list) else [values]
+            if key == "topic":
+                for topic in values:
+                    query = query.where(
+                        *_organisation_conditions(OrganisationFilter(topic=Topic(topic)))
+                    )
+            elif key == "phase":
+                query = query.where(col(Organisation.phase).in_([Phase(v) for v in values]))
+            elif key == "membership":
+                query = query.where(
+                    col(Organisation.membership).in_([Membership(v) for v in values])
+                )
+            else:
+                query = query.where(col(getattr(Organisation, key)).in_(values))
+        org_ids = list(session.exec(query).all())
+        people |= set(
+            session.exec(
+                select(Affiliation.person_id).where(col(Affiliation.organisation_id).in_(org_ids))
+            ).all()
+        )
+    if "language" in rules:
+        languages = (
+            rules["language"] if isinstance(rules["language"], list) else [rules["language"]]
+        )
+        speakers = set(
+            session.exec(
+                select(PersonLanguage.person_id).where(col(PersonLanguage.language).in_(languages))
+            ).all()
+        )
+        people = people & speakers if org_rules else people | speakers
+    return sorted(people)
+
+
+def invite_group(engine: Engine, meeting_id: int, group_id: int) -> int:
+    with transaction(engine) as session:
+        group = session.get(RecipientGroup, group_id)
+        if group is None:
+            raise LookupError(group_id)
+        return _invite(session, meeting_id, group_members(session, group))
+
+
+def set_rsvp(engine: Engine, meeting_id: int, person_id: int, rsvp: Rsvp) -> None:
+    with transaction(engine) as session:
+        invitation = session.exec(
+            select(Invitation).where(
+                Invitation.meeting_id == meeting_id, Invitation.person_id == person_id
+            )
+        ).first()
+        if invitation is None:
+            raise LookupError((meeting_id, person_id))
+        invitation.rsvp = rsvp
+        invitation.responded_at = datetime.now(UTC) if rsvp != Rsvp.NO_REPLY else None

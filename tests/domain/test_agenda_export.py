@@ -1,0 +1,67 @@
+"""Golden files: the agenda exports in German and English (Markdown, text, HTML), and the
+invitation text in the invitee's language."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+from sqlalchemy import Engine
+
+from coordinator import agenda, agenda_export, meetings, people
+from coordinator.meetings import MeetingInput
+from coordinator.people import PersonInput
+
+GOLDEN = Path(__file__).resolve().parent.parent / "golden"
+UPDATE = os.environ.get("UPDATE_GOLDEN") == "1"  # UPDATE_GOLDEN=1 pytest ... rewrites them
+
+
+def meeting_with_agenda(engine: Engine, language: str) -> tuple[int, int]:
+    presenter = people.create_person(
+        engine, PersonInput(given_name="Aminata", family_name="Diallo", preferred_language="fr")
+    )
+    reader = people.create_person(
+        engine, PersonInput(given_name="Jonas", family_name="Weber", preferred_language="de")
+    )
+    meeting_id = meetings.create_meeting(
+        engine,
+        MeetingInput(
+            title="Netzwerktreffen <März>", day="2027-03-30", start="18:00", end="20:00",
+            location="Stadtteilzentrum Mitte, Saal 2", online_url="https://meet.example.org/netzwerk",
+            language=language,
+        ),
+    )  # fmt: skip
+    agenda.add_item(engine, meeting_id, "Begrüßung und Protokoll", minutes=10)
+    agenda.add_item(
+        engine,
+        meeting_id,
+        "Sommerfest & Ramadan-Kalender",
+        minutes=40,
+        presenter_id=presenter,
+        note="Bitte Ideen mitbringen",
+    )
+    agenda.add_item(engine, meeting_id, "Verschiedenes", minutes=10)
+    return meeting_id, reader
+
+
+@pytest.mark.parametrize("language", ["de", "en"])
+@pytest.mark.parametrize("fmt", ["md", "txt", "html"])
+def test_agenda_exports_match_golden_files(engine: Engine, language: str, fmt: str) -> None:
+    meeting_id, _reader = meeting_with_agenda(engine, language)
+    text = agenda_export.render(engine, meeting_id, fmt)
+    golden = GOLDEN / f"agenda.{language}.{fmt}"
+    if UPDATE:
+        golden.write_text(text, encoding="utf-8")
+    assert text == golden.read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize(
+    ("preferred", "greeting"), [("de", "Liebe/r Jonas Weber,"), ("fr", "Dear Aminata Diallo,")]
+)
+def test_invitation_in_the_invitees_language(engine: Engine, preferred: str, greeting: str) -> None:
+    meeting_id, reader = meeting_with_agenda(engine, "de")
+    person = reader if preferred == "de" else reader - 1
+    text = agenda_export.invitation_text(engine, meeting_id, person)
+    assert text.startswith(greeting)
+    assert "18:00" in text and "Stadtteilzentrum Mitte" in text and "Sommerfest" in text

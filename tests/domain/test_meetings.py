@@ -1,0 +1,262 @@
+"""Meetings: validation, series with moved and cancelled occurrences, invitations and
+updates, conflicts, date polls and their ranking, agendas."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
+
+import pytest
+from sqlalchemy import Engine
+from sqlmodel import Session, select
+
+from coordinator import agenda, date_poll, invitations, meetings, people
+from coordinator.conflicts import busy
+from coordinator.context import Context
+from coordinator.meetings import MeetingInput
+from coordinator.people import PersonInput
+from coordinator.schedule import occurrences
+from coordinator.validation import ValidationError
+from storage.enums import Availability, MeetingStatus, PollStatus, Rsvp
+from storage.models import Invitation, Meeting, Task
+from storage.uow import transaction
+
+BERLIN = ZoneInfo("Europe/Berlin")
+
+
+def local(y: int, m: int, d: int, h: int = 0, mi: int = 0) -> datetime:
+    return datetime(y, m, d, h, mi, tzinfo=BERLIN)
+
+
+@pytest.fixture
+def folks(engine: Engine) -> list[int]:
+    return [
+        people.create_person(engine, PersonInput(given_name=g, family_name=f))
+        for g, f in (("Ada", "Arslan"), ("Ben", "Bauer"), ("Cem", "Coşkun"))
+    ]
+
+
+@pytest.mark.parametrize(
+    ("changes", "field"),
+    [
+        ({"end": "17:00"}, "end"),
+        ({"day": "31.02.2027"}, "day"),
+        ({"timezone": "Europe/Bielefeld"}, "timezone"),
+        ({"title": ""}, "title"),
+        ({"start": "25:99"}, "start"),
+        ({"repeat": "weekly", "until": "2026-01-01"}, "until"),
+    ],
+)
+def test_bad_dates_give_field_errors_and_save_nothing(
+    engine: Engine, changes: dict[str, str], field: str
+) -> None:
+    data = MeetingInput(title="Netzwerktreffen", day="2027-03-02", start="18:00", end="20:00")
+    for key, value in changes.items():
+        setattr(data, key, value)
+    with pytest.raises(ValidationError) as caught:
+        meetings.create_meeting(engine, data)
+    assert field in caught.value.errors
+    with Session(engine) as session:
+        assert session.exec(select(Meeting)).all() == []
+
+
+def test_weekly_series_stays_at_local_time_and_occurrences_move_or_cancel_alone(
+    engine: Engine,
+) -> None:
+    series = meetings.create_meeting(
+        engine,
+        MeetingInput(
+            title="AG Sprache",
+            day="2027-03-09",
+            start="18:00",
+            end="19:30",
+            repeat="weekly",
+            count="6",
+        ),
+    )
+    context = Context(engine)
+    with context.rows() as rows:
+        starts = [o.local_start for o in occurrences(rows, local(2027, 3, 1), local(2027, 5, 1))]
+    assert [s.strftime("%d.%m. %H:%M") for s in starts] == [
+        "09.03. 18:00",
+        "16.03. 18:00",
+        "23.03. 18:00",
+        "30.03. 18:00",
+        "06.04. 18:00",
+        "13.04. 18:00",
+    ]  # 28 March 2027: clocks go forward, the meeting stays at 18:00
+    meetings.move_occurrence(engine, series, local(2027, 3, 23, 18), local(2027, 3, 24, 19))
+    meetings.cancel_occurrence(engine, series, local(2027, 4, 6, 18))
+    with context.rows() as rows:
+        after = [
+            o.local_start.strftime("%d.%m. %H:%M")
+            for o in occurrences(rows, local(2027, 3, 1), local(2027, 5, 1))
+        ]
+    assert after == ["09.03. 18:00", "16.03. 18:00", "24.03. 19:00", "30.03. 18:00", "13.04. 18:00"]
+    with pytest.raises(ValidationError):
+        meetings.cancel_occurrence(
+            engine, series, local(2027, 4, 7, 18)
+        )  # not a date of the series
+
+
+def test_monthly_on_the_nth_weekday(engine: Engine) -> None:
+    meetings.create_meeting(
+        engine,
+        MeetingInput(
+            title="Runder Tisch",
+            day="2027-01-14",
+            start="17:00",
+            end="19:00",
+            repeat="monthly",
+            until="2027-06-30",
+        ),
+    )
+    with Context(engine).rows() as rows:
+        days = [
+            o.local_start.date().isoformat()
+            for o in occurrences(rows, local(2027, 1, 1), local(2028, 1, 1))
+        ]
+    assert days == [
+        "2027-01-14",
+        "2027-02-11",
+        "2027-03-11",
+        "2027-04-08",
+        "2027-05-13",
+        "2027-06-10",
+    ]
+
+
+def test_changing_time_of_a_confirmed_meeting_marks_invitees_for_an_update(
+    engine: Engine, folks: list[int]
+) -> None:
+    meeting_id = meetings.create_meeting(
+        engine, MeetingInput(title="Klausur", day="2027-02-06", start="10:00", end="16:00")
+    )
+    invitations.invite_people(engine, meeting_id, folks)
+    meetings.set_status(engine, meeting_id, MeetingStatus.CONFIRMED)
+    data = meetings.input_of(engine, meeting_id)
+    data.notes = "Bitte Essen mitbringen"
+    assert meetings.update_meeting(engine, meeting_id, data) is False  # a note: nobody to tell
+    data.start = "11:00"
+    assert meetings.update_meeting(engine, meeting_id, data) is True
+    with Session(engine) as session:
+        assert session.get(Meeting, meeting_id).sequence == 1  # type: ignore[union-attr]
+        assert all(i.needs_update for i in session.exec(select(Invitation)))
+    meetings.set_status(engine, meeting_id, MeetingStatus.CANCELLED)
+    with Session(engine) as session:
+        assert session.get(Meeting, meeting_id).sequence == 2  # type: ignore[union-attr]
+
+
+def test_invitations_count_each_person_once_and_record_answers(
+    engine: Engine, folks: list[int]
+) -> None:
+    meeting_id = meetings.create_meeting(
+        engine, MeetingInput(title="Fest", day="2027-06-12", start="14:00", end="20:00")
+    )
+    assert invitations.invite_people(engine, meeting_id, [*folks, folks[0]]) == 3
+    assert invitations.invite_people(engine, meeting_id, folks) == 0
+    invitations.set_rsvp(engine, meeting_id, folks[0], Rsvp.ACCEPTED)
+    invitations.set_rsvp(engine, meeting_id, folks[1], Rsvp.DECLINED)
+    with Context(engine).rows() as rows:
+        occ = occurrences(rows, local(2027, 6, 1), local(2027, 7, 1))[0]
+    assert (occ.rsvp.accepted, occ.rsvp.declined, occ.rsvp.no_reply) == (1, 1, 1)
+
+
+def test_conflicts_find_invitees_busy_elsewhere(engine: Engine, folks: list[int]) -> None:
+    series = meetings.create_meeting(
+        engine,
+        MeetingInput(
+            title="Netzwerktreffen", day="2027-03-02", start="18:00", end="20:00", repeat="biweekly"
+        ),
+    )
+    invitations.invite_people(engine, series, folks[:2])
+    context = Context(engine)
+    found = busy(
+        context,
+        folks,
+        local(2027, 3, 16, 19).astimezone(UTC),
+        local(2027, 3, 16, 21).astimezone(UTC),
+    )
+    assert set(found) == {folks[0], folks[1]}
+    assert found[folks[0]][0].title == "Netzwerktreffen"
+    assert (
+        busy(
+            context,
+            folks,
+            local(2027, 3, 9, 19).astimezone(UTC),
+            local(2027, 3, 9, 21).astimezone(UTC),
+        )
+        == {}
+    )
+
+
+def test_date_poll_ranking_and_choosing_a_slot(engine: Engine, folks: list[int]) -> None:
+    meeting_id = meetings.create_meeting(
+        engine, MeetingInput(title="Workshop", day="2027-02-01", start="10:00", end="12:00")
+    )
+    invitations.invite_people(engine, meeting_id, folks)
+    office = (local(2027, 2, 3, 10).astimezone(UTC), local(2027, 2, 3, 12).astimezone(UTC))
+    evening = (local(2027, 2, 3, 18).astimezone(UTC), local(2027, 2, 3, 20).astimezone(UTC))
+    saturday = (local(2027, 2, 6, 10).astimezone(UTC), local(2027, 2, 6, 12).astimezone(UTC))
+    poll = date_poll.create_poll(engine, meeting_id, [office, evening, saturday], volunteers=True)
+    grid = date_poll.matrix(engine, poll)
+    slot = {start: sid for sid, start, _end in grid.slots}
+    answers = {
+        office[0]: (Availability.YES, Availability.IF_NEED_BE, Availability.NO),
+        evening[0]: (Availability.YES, Availability.IF_NEED_BE, Availability.NO),
+        saturday[0]: (Availability.YES, Availability.NO, Availability.NO),
+    }
+    for start, row in answers.items():
+        for person, answer in zip(folks, row, strict=True):
+            date_poll.record_answer(engine, slot[start], person, answer)
+    # another meeting makes the evening clash for one invitee
+    clash = meetings.create_meeting(
+        engine, MeetingInput(title="Elternabend", day="2027-02-03", start="19:00", end="21:00")
+    )
+    invitations.invite_people(engine, clash, [folks[0]])
+    ranked = date_poll.ranking(engine, Context(engine), poll)
+    # office and evening tie on answers; volunteers: the evening wins despite the clash;
+    # Saturday has fewer if-need-be answers and comes last
+    assert [s.starts_at for s in ranked] == [evening[0], office[0], saturday[0]]
+    assert (
+        ranked[0].conflicts == 1
+        and ranked[0].volunteer_friendly
+        and not ranked[1].volunteer_friendly
+    )
+
+    date_poll.choose_slot(engine, poll, slot[evening[0]])
+    with Session(engine) as session:
+        meeting = session.get(Meeting, meeting_id)
+        assert meeting is not None and meeting.status == MeetingStatus.CONFIRMED
+        assert meeting.starts_at == evening[0]
+    assert date_poll.matrix(engine, poll).status == PollStatus.CLOSED
+    with pytest.raises(ValidationError):
+        date_poll.record_answer(engine, slot[office[0]], folks[0], Availability.YES)
+
+
+def test_agenda_order_start_times_and_follow_ups(engine: Engine, folks: list[int]) -> None:
+    series = meetings.create_meeting(
+        engine,
+        MeetingInput(
+            title="Netzwerktreffen", day="2027-03-02", start="18:00", end="20:00", repeat="biweekly"
+        ),
+    )
+    first = meetings.occurrence(engine, series, local(2027, 3, 2, 18))
+    second = meetings.occurrence(engine, series, local(2027, 3, 16, 18))
+    with transaction(engine) as session:
+        session.add(Task(title="Flyer drucken", meeting_id=first))
+        session.add(Task(title="Raum buchen", meeting_id=first, status="done"))
+    a = agenda.add_item(engine, second, "Begrüßung", minutes=10)
+    b = agenda.add_item(engine, second, "Sommerfest", minutes=30, presenter_id=folks[0])
+    c = agenda.add_item(engine, second, "Verschiedenes", minutes=10)
+    agenda.move_item(engine, c, -1)
+    lines = agenda.agenda(engine, second)
+    assert [line.id for line in lines] == [a, c, b]
+    assert [f"{line.starts_at:%H:%M}" for line in lines] == ["18:00", "18:10", "18:20"]
+    offered = agenda.open_followups(engine, second)
+    assert [title for _id, title in offered] == ["Flyer drucken"]
+    assert agenda.add_followups(engine, second, [offered[0][0]]) == 1
+    assert agenda.open_followups(engine, second) == []
+    assert agenda.agenda(engine, second)[-1].title == "Follow-up: Flyer drucken"
+    with pytest.raises(ValidationError):
+        agenda.add_item(engine, second, "", minutes=10)
