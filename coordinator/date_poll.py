@@ -184,3 +184,33 @@ def choose_slot(engine: Engine, poll_id: int, slot_id: int) -> None:
 def delete_poll(engine: Engine, poll_id: int) -> None:
     with transaction(engine) as session:
         session.exec(delete(DatePoll).where(col(DatePoll.id) == poll_id))  # type: ignore[call-overload]
+
+
+def parse_slots(text: str, timezone: str) -> list[tuple[datetime, datetime]]:
+    """Candidate slots typed one per line (or separated by ;) as "2027-02-03 18:00-20:00" or
+    "03.02.2027 18:00-20:00", in the meeting's time zone."""
+    from datetime import datetime as dt
+    from datetime import time
+
+    from coordinator.validation import Checker
+
+    tz = zone(timezone)
+    check = Checker()
+    slots = []
+    for part in [p.strip() for p in text.replace(";", "\n").splitlines() if p.strip()]:
+        try:
+            day_text, hours = part.split()
+            start_text, end_text = hours.split("-")
+            day = check.date("slots", day_text)
+            start = time.fromisoformat(start_text.strip().zfill(5))
+            end = time.fromisoformat(end_text.strip().zfill(5))
+        except ValueError:
+            check.fail("slots", _("Not a date and time span: {text}").format(text=part))
+            continue
+        if day is None:
+            continue
+        slots.append(
+            (dt.combine(day, start, tz).astimezone(UTC), dt.combine(day, end, tz).astimezone(UTC))
+        )
+    check.check()
+    return slots

@@ -125,3 +125,45 @@ def set_rsvp(engine: Engine, meeting_id: int, person_id: int, rsvp: Rsvp) -> Non
             raise LookupError((meeting_id, person_id))
         invitation.rsvp = rsvp
         invitation.responded_at = datetime.now(UTC) if rsvp != Rsvp.NO_REPLY else None
+
+
+def invite_by_name(engine: Engine, meeting_id: int, kind: str, name: str) -> int:
+    """Invite an organisation's people, a saved group, or one person, named as typed
+    (case and accents do not matter). Returns how many were newly invited."""
+    from coordinator.i18n import _
+    from coordinator.validation import ValidationError
+    from storage.search import fold
+
+    wanted = fold(name.strip())
+    with transaction(engine) as session:
+        if kind == "organisation":
+            candidates = session.exec(select(Organisation.id, Organisation.name)).all()
+        elif kind == "group":
+            candidates = session.exec(select(RecipientGroup.id, RecipientGroup.name)).all()
+        else:
+            candidates = [
+                (pid, f"{g} {f}".strip())
+                for pid, g, f in session.exec(
+                    select(Person.id, Person.given_name, Person.family_name).where(
+                        col(Person.erased_at).is_(None)
+                    )
+                )
+            ]
+        matches = [cid for cid, cname in candidates if fold(cname) == wanted]
+        if len(matches) != 1:
+            raise ValidationError(
+                {"name": _("No single match for “{name}”.").format(name=name.strip())}
+            )
+        target = matches[0]
+        if kind == "organisation":
+            members = list(
+                session.exec(
+                    select(Affiliation.person_id).where(Affiliation.organisation_id == target)
+                ).all()
+            )
+            return _invite(session, meeting_id, members)
+        if kind == "group":
+            group = session.get(RecipientGroup, target)
+            assert group is not None
+            return _invite(session, meeting_id, group_members(session, group))
+        return _invite(session, meeting_id, [target])

@@ -188,10 +188,12 @@ def create_meeting(engine: Engine, data: MeetingInput, *, organiser_id: int | No
 
 
 def _tell_invitees(session: Session, meeting: Meeting) -> None:
-    """A change invitees must know: a new SEQUENCE and every invitation marked for an update."""
+    """A change invitees must know: a new SEQUENCE and every invitation marked for an update
+    (an occurrence of a series shares the series' invitations)."""
     meeting.sequence += 1
+    invited_at = meeting.series_id or meeting.id
     session.exec(  # type: ignore[call-overload]
-        update(Invitation).where(col(Invitation.meeting_id) == meeting.id).values(needs_update=True)
+        update(Invitation).where(col(Invitation.meeting_id) == invited_at).values(needs_update=True)
     )
 
 

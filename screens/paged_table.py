@@ -10,7 +10,7 @@ from textual import work
 from textual.widgets import DataTable
 
 Cell = str | Text
-PageLoader = Callable[[int, int], Sequence[tuple[int, Sequence[Cell]]]]
+PageLoader = Callable[[int, int], Sequence[tuple[int | str, Sequence[Cell]]]]
 
 
 class PagedTable(DataTable[Cell]):
@@ -48,7 +48,7 @@ class PagedTable(DataTable[Cell]):
         rows = self._loader(offset, self.PAGE_SIZE)
         self.app.call_from_thread(self._append, offset, rows)
 
-    def _append(self, offset: int, rows: Sequence[tuple[int, Sequence[Cell]]]) -> None:
+    def _append(self, offset: int, rows: Sequence[tuple[int | str, Sequence[Cell]]]) -> None:
         self._loading = False
         if offset != self._loaded:
             return  # a reload happened meanwhile

@@ -347,6 +347,7 @@ class RegisterScreen(SectionScreen):
 
     def on_mount(self) -> None:
         self.sub_title = _("Network register")
+        self.table("organisations").focus()
         self.load_choices()
         self.load_pipeline()
 

@@ -1,0 +1,366 @@
+"""One meeting: its facts, agenda (reorder by keys), invitees and their answers, and the date
+poll. Keys act on the table that has the focus."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rich.text import Text
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Header, Label, Static
+
+from coordinator import agenda, date_poll, invitations, meetings
+from coordinator.context import Context
+from coordinator.i18n import _
+from coordinator.labels import format_date, format_datetime, label
+from coordinator.meeting_view import MeetingView, meeting_view
+from coordinator.recurrence import zone
+from coordinator.validation import ValidationError
+from screens.dialogs import ConfirmDialog
+from screens.meeting_dialogs import AgendaItemDialog, InviteDialog, MeetingForm, PollDialog
+from screens.translate import translate_bindings
+from storage.enums import Availability, MeetingStatus, Rsvp
+
+RSVP_KEYS = {"y": Rsvp.ACCEPTED, "m": Rsvp.TENTATIVE, "n": Rsvp.DECLINED}
+POLL_KEYS = {"y": Availability.YES, "m": Availability.IF_NEED_BE, "n": Availability.NO}
+POLL_MARKS = {Availability.YES: "✓", Availability.IF_NEED_BE: "(✓)", Availability.NO: "✗"}
+
+
+class MeetingScreen(Screen[bool]):
+    BINDINGS = [
+        Binding("escape", "close", "Back"),
+        Binding("e", "edit", "Edit"),
+        Binding("a", "add_item", "Agenda item"),
+        Binding("ctrl+up", "move(-1)", "Item up", key_display="^↑"),
+        Binding("ctrl+down", "move(1)", "Item down", key_display="^↓"),
+        Binding("f", "followups", "Follow-ups"),
+        Binding("i", "invite", "Invite"),
+        Binding("y", "answer('y')", "Yes", show=False),
+        Binding("m", "answer('m')", "Maybe", show=False),
+        Binding("n", "answer('n')", "No", show=False),
+        Binding("p", "poll", "Find a date"),
+        Binding("c", "choose", "Choose date"),
+        Binding("x", "cancel_meeting", "Cancel meeting"),
+        Binding("delete", "remove_item", "Remove item", show=False),
+    ]
+
+    def __init__(self, context: Context, meeting_id: int) -> None:
+        super().__init__()
+        self.context = context
+        self.meeting_id = meeting_id
+        self.view: MeetingView | None = None
+        self.changed = False
+        translate_bindings(self)
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with VerticalScroll():
+            yield Static(_("Loading…"), id="meeting-facts")
+            yield Label(
+                _("Agenda")
+                + "  (a "
+                + _("add")
+                + ", ^↑ ^↓ "
+                + _("move")
+                + ", Del "
+                + _("remove")
+                + ")",
+                classes="section-title",
+            )
+            yield DataTable(id="agenda-table", cursor_type="row")
+            yield Label(
+                _("Invitees")
+                + "  (i "
+                + _("invite")
+                + "; y / m / n "
+                + _("record the answer")
+                + ")",
+                classes="section-title",
+            )
+            yield DataTable(id="invitee-table", cursor_type="row")
+            yield Label("", classes="section-title", id="poll-title")
+            yield DataTable(id="poll-table", cursor_type="cell")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.reload()
+
+    @work(thread=True, exclusive=True, exit_on_error=False)
+    def reload(self) -> None:
+        try:
+            view = meeting_view(self.context.engine, self.context, self.meeting_id)
+        except LookupError:
+            self.app.call_from_thread(self.dismiss, True)
+            return
+        self.app.call_from_thread(self.show, view)
+
+    def show(self, view: MeetingView) -> None:
+        self.view = view
+        self.sub_title = f"{view.title} · ID {view.id}"
+        tz = zone(view.timezone)
+        counts = {r: sum(1 for i in view.invitees if i.rsvp == r) for r in Rsvp}
+        facts = [
+            f"[b]{view.title}[/b]  ({label(view.kind)}, {label(view.status)})",
+            f"{_('When')}: {format_datetime(view.starts_at.astimezone(tz))} – {view.ends_at.astimezone(tz):%H:%M} ({view.timezone})",
+            f"{_('Place')}: {view.location or '–'}"
+            + (f"  ·  {view.online_url}" if view.online_url else ""),
+            _("{yes} yes · {maybe} maybe · {no} no · {open} open").format(
+                yes=counts[Rsvp.ACCEPTED],
+                maybe=counts[Rsvp.TENTATIVE],
+                no=counts[Rsvp.DECLINED],
+                open=counts[Rsvp.NO_REPLY],
+            ),
+        ]
+        if view.rrule:
+            facts.append(_("Part of a series: {rule}").format(rule=view.rrule))
+        self.query_one("#meeting-facts", Static).update(Text.from_markup("\n".join(facts)))
+
+        items = self.query_one("#agenda-table", DataTable)
+        cursor = items.cursor_row
+        items.clear(columns=True)
+        items.add_columns(_("Time"), _("Item"), _("Presenter"), _("Minutes"))
+        for line in view.agenda:
+            items.add_row(
+                f"{line.starts_at:%H:%M}",
+                line.title,
+                line.presenter,
+                str(line.duration_minutes),
+                key=str(line.id),
+            )
+        if view.agenda:
+            items.move_cursor(row=min(cursor, len(view.agenda) - 1))
+
+        people = self.query_one("#invitee-table", DataTable)
+        cursor = people.cursor_row
+        people.clear(columns=True)
+        people.add_columns(_("Name"), _("Answer"), _("Update due"), _("Busy with"))
+        for inv in view.invitees:
+            people.add_row(
+                inv.name,
+                label(inv.rsvp),
+                "✉" if inv.needs_update else "",
+                inv.busy_with,
+                key=str(inv.person_id),
+            )
+        if view.invitees:
+            people.move_cursor(row=min(cursor, len(view.invitees) - 1))
+        self._show_poll(view)
+
+    def _show_poll(self, view: MeetingView) -> None:
+        table = self.query_one("#poll-table", DataTable)
+        table.clear(columns=True)
+        title = self.query_one("#poll-title", Label)
+        if view.poll is None:
+            title.update(_("No date poll (p starts one)."))
+            table.display = False
+            return
+        table.display = True
+        best = view.poll_ranking[0].slot_id if view.poll_ranking else None
+        tz = zone(view.poll.timezone)
+        title.update(
+            _(
+                "Date poll ({status}): y / m / n records availability, c chooses the highlighted date"
+            ).format(status=_("open") if view.poll.status == "open" else _("closed"))
+        )
+        table.add_column(_("Name"), key="name")
+        for slot_id, start, end in view.poll.slots:
+            mark = " ★" if slot_id == best else ""
+            table.add_column(
+                f"{format_datetime(start.astimezone(tz))}–{end.astimezone(tz):%H:%M}{mark}",
+                key=str(slot_id),
+            )
+        for person_id, name in view.poll.people:
+            marks = [
+                POLL_MARKS.get(view.poll.answers.get((person_id, sid)), "")
+                for sid, _s, _e in view.poll.slots
+            ]  # type: ignore[arg-type]
+            table.add_row(name, *marks, key=str(person_id))
+        scores = {s.slot_id: s for s in view.poll_ranking}
+        table.add_row(
+            Text(_("yes / maybe / clashes"), style="bold"),
+            *[
+                f"{scores[sid].yes}/{scores[sid].if_need_be}/{scores[sid].conflicts}"
+                for sid, _s, _e in view.poll.slots
+            ],
+            key="score",
+        )
+
+    # -- actions --------------------------------------------------------------------------------
+
+    def _after(self) -> None:
+        self.changed = True
+        self.reload()
+
+    def _guard(self, action: Any) -> None:
+        try:
+            action()
+        except ValidationError as exc:
+            self.notify("; ".join(exc.errors.values()), severity="error")
+            return
+        self._after()
+
+    def action_close(self) -> None:
+        self.dismiss(self.changed)
+
+    def action_edit(self) -> None:
+        def save(value: meetings.MeetingInput) -> None:
+            if meetings.update_meeting(self.context.engine, self.meeting_id, value):
+                self.notify(_("Time or place changed: the invitees are marked for an update."))
+
+        current = meetings.input_of(self.context.engine, self.meeting_id)
+        self.app.push_screen(
+            MeetingForm(_("Edit {name}").format(name=current.title), current, save),
+            lambda ok: self._after() if ok else None,
+        )
+
+    def action_add_item(self) -> None:
+        def added(result: Any) -> None:
+            if result:
+                title, minutes = result
+                self._guard(
+                    lambda: agenda.add_item(
+                        self.context.engine, self.meeting_id, title, minutes=minutes
+                    )
+                )
+
+        self.app.push_screen(AgendaItemDialog(), added)
+
+    def _selected_key(self, table_id: str) -> str | None:
+        table = self.query_one(table_id, DataTable)
+        if table.row_count == 0:
+            return None
+        return table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
+
+    def action_move(self, step: int) -> None:
+        key = self._selected_key("#agenda-table")
+        if key is not None:
+            agenda.move_item(self.context.engine, int(key), step)
+            table = self.query_one("#agenda-table", DataTable)
+            table.move_cursor(row=max(0, min(table.row_count - 1, table.cursor_row + step)))
+            self._after()
+
+    def action_remove_item(self) -> None:
+        key = self._selected_key("#agenda-table")
+        if key is not None and self.focused is self.query_one("#agenda-table"):
+            agenda.remove_item(self.context.engine, int(key))
+            self._after()
+
+    def action_followups(self) -> None:
+        offered = agenda.open_followups(self.context.engine, self.meeting_id)
+        if not offered:
+            self.notify(_("No open tasks from earlier meetings of this series."))
+            return
+        added = agenda.add_followups(
+            self.context.engine, self.meeting_id, [tid for tid, _t in offered]
+        )
+        self.notify(_("{n} open tasks added to the agenda.").format(n=added))
+        self._after()
+
+    def action_invite(self) -> None:
+        dialog = InviteDialog()
+
+        def chosen(result: Any) -> None:
+            if not result:
+                return
+            kind, name = result
+            target = self.view.series_id if self.view and self.view.series_id else self.meeting_id
+            try:
+                added = invitations.invite_by_name(self.context.engine, target, kind, name)
+            except ValidationError as exc:
+                self.notify("; ".join(exc.errors.values()), severity="error")
+                return
+            self.notify(_("{n} people invited.").format(n=added))
+            self._after()
+
+        self.app.push_screen(dialog, chosen)
+
+    def action_answer(self, key: str) -> None:
+        focused = self.focused
+        if focused is self.query_one("#invitee-table"):
+            person = self._selected_key("#invitee-table")
+            if person is not None and self.view:
+                target = self.view.series_id or self.meeting_id
+                invitations.set_rsvp(self.context.engine, target, int(person), RSVP_KEYS[key])
+                self._after()
+        elif focused is self.query_one("#poll-table") and self.view and self.view.poll:
+            table = self.query_one("#poll-table", DataTable)
+            cell = table.coordinate_to_cell_key(table.cursor_coordinate)
+            if cell.column_key.value in (None, "name") or cell.row_key.value in (None, "score"):
+                return
+            self._guard(
+                lambda: date_poll.record_answer(
+                    self.context.engine,
+                    int(cell.column_key.value or 0),
+                    int(cell.row_key.value or 0),
+                    POLL_KEYS[key],
+                )
+            )
+
+    def action_poll(self) -> None:
+        if self.view is None:
+            return
+        timezone = self.view.timezone
+
+        def save(text: str, volunteers: bool) -> None:
+            slots = date_poll.parse_slots(text, timezone)
+            date_poll.create_poll(
+                self.context.engine, self.meeting_id, slots, volunteers=volunteers
+            )
+
+        self.app.push_screen(PollDialog(save), lambda ok: self._after() if ok else None)
+
+    def action_choose(self) -> None:
+        view = self.view
+        if view is None or view.poll is None or not view.poll_ranking:
+            return
+        table = self.query_one("#poll-table", DataTable)
+        slot_id = view.poll_ranking[0].slot_id
+        if self.focused is table:
+            column = table.coordinate_to_cell_key(table.cursor_coordinate).column_key.value
+            if column not in (None, "name"):
+                slot_id = int(column or 0)
+        start = next(s for sid, s, _e in view.poll.slots if sid == slot_id)
+
+        def confirmed(answer: Any) -> None:
+            if answer:
+                self._guard(
+                    lambda: date_poll.choose_slot(self.context.engine, view.poll.poll_id, slot_id)
+                )  # type: ignore[union-attr]
+
+        when = format_datetime(start.astimezone(zone(view.timezone)))
+        self.app.push_screen(
+            ConfirmDialog(
+                _("Fix the meeting on {when}?").format(when=when),
+                _("The meeting is confirmed and the poll closed."),
+                _("Choose"),
+            ),
+            confirmed,
+        )
+
+    def action_cancel_meeting(self) -> None:
+        view = self.view
+        if view is None:
+            return
+
+        def confirmed(answer: Any) -> None:
+            if answer:
+                if view.series_id:
+                    meetings.cancel_occurrence(self.context.engine, view.series_id, view.starts_at)
+                else:
+                    meetings.set_status(
+                        self.context.engine, self.meeting_id, MeetingStatus.CANCELLED
+                    )
+                self.notify(_("Meeting cancelled; the invitees are marked to be notified."))
+                self._after()
+
+        self.app.push_screen(
+            ConfirmDialog(
+                _("Cancel {title} on {day}?").format(title=view.title, day=format_date(view.starts_at.astimezone(zone(view.timezone)).date())),
+                _("All invitees will be marked to be notified."), _("Cancel meeting"),
+            ),
+            confirmed,
+        )  # fmt: skip

@@ -1,0 +1,166 @@
+"""Dialogs of the meeting screens: the meeting form, an agenda item, inviting, a date poll."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from textual import on
+from textual.app import ComposeResult
+from textual.containers import Horizontal, Vertical
+from textual.widgets import Button, Checkbox, Input, Label, Select
+
+from coordinator.i18n import N_, _
+from coordinator.labels import label
+from coordinator.meetings import MeetingInput
+from coordinator.validation import ValidationError
+from screens.dialogs import Dialog
+from screens.forms import Form
+from storage.enums import MeetingKind
+
+REPEAT_LABELS = {
+    "none": N_("does not repeat"),
+    "weekly": N_("every week"),
+    "biweekly": N_("every two weeks"),
+    "monthly": N_("monthly on the same weekday"),
+}
+
+
+class MeetingForm(Form):
+    def compose_fields(self) -> ComposeResult:
+        value: MeetingInput = self._value
+        yield from self.text("title", _("Title") + " *")
+        yield from self.field(
+            "kind",
+            _("Kind"),
+            Select([(label(k), k.value) for k in MeetingKind], value=value.kind, allow_blank=False),
+        )
+        yield from self.text("day", _("Date") + " *", placeholder="31.03.2027")
+        yield from self.text("start", _("From"), placeholder="18:00")
+        yield from self.text("end", _("To"), placeholder="20:00")
+        yield Checkbox(_("All day"), value=value.all_day, id="all-day")
+        yield from self.text("timezone", _("Time zone"))
+        yield from self.text("location", _("Place"))
+        yield from self.text("online_url", _("Online link"), placeholder="https://")
+        yield from self.field(
+            "repeat", _("Repeats"),
+            Select([(_(text), key) for key, text in REPEAT_LABELS.items()], value=value.repeat, allow_blank=False),
+        )  # fmt: skip
+        yield from self.text("until", _("Last date of the series"), placeholder="31.12.2027")
+        yield from self.text("count", _("or number of meetings"))
+        yield from self.text("language", _("Language of agenda and invitations"), placeholder="de")
+        yield from self.text("notes", _("Notes"))
+
+    def collect(self) -> Any:
+        value = super().collect()
+        value.all_day = self.query_one("#all-day", Checkbox).value
+        return value
+
+
+class AgendaItemDialog(Dialog):
+    """Returns (title, minutes)."""
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog"):
+            yield Label(_("New agenda item"), classes="dialog-title")
+            yield Input(placeholder=_("Title"), id="item-title")
+            yield Input(value="15", placeholder=_("Minutes"), id="item-minutes", type="integer")
+            yield Label("", classes="field-error", id="item-error")
+            with Horizontal(classes="dialog-buttons"):
+                yield Button(_("Save"), variant="primary", id="save")
+                yield Button(_("Cancel"), id="cancel")
+
+    @on(Button.Pressed, "#save")
+    @on(Input.Submitted)
+    def _save(self) -> None:
+        title = self.query_one("#item-title", Input).value.strip()
+        minutes = self.query_one("#item-minutes", Input).value.strip()
+        if not title:
+            self.query_one("#item-error", Label).update(_("This field is required."))
+            return
+        self.dismiss((title, int(minutes) if minutes.isdigit() else 0))
+
+    @on(Button.Pressed, "#cancel")
+    def _cancelled(self) -> None:
+        self.dismiss(None)
+
+
+class InviteDialog(Dialog):
+    """Returns (kind, name): kind is organisation, group or person."""
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog"):
+            yield Label(_("Invite"), classes="dialog-title")
+            yield Select(
+                [(_("an organisation (all its people)"), "organisation"), (_("a saved group"), "group"), (_("one person"), "person")],
+                value="organisation", allow_blank=False, id="invite-kind",
+            )  # fmt: skip
+            yield Input(placeholder=_("Name, exactly as in the register"), id="invite-name")
+            yield Label("", classes="field-error", id="invite-error")
+            with Horizontal(classes="dialog-buttons"):
+                yield Button(_("Invite"), variant="primary", id="save")
+                yield Button(_("Cancel"), id="cancel")
+
+    def on_mount(self) -> None:
+        self.query_one("#invite-name", Input).focus()
+
+    def show_error(self, message: str) -> None:
+        self.query_one("#invite-error", Label).update(message)
+
+    @on(Button.Pressed, "#save")
+    @on(Input.Submitted)
+    def _save(self) -> None:
+        self.dismiss(
+            (
+                str(self.query_one("#invite-kind", Select).value),
+                self.query_one("#invite-name", Input).value,
+            )
+        )
+
+    @on(Button.Pressed, "#cancel")
+    def _cancelled(self) -> None:
+        self.dismiss(None)
+
+
+class PollDialog(Dialog):
+    """Candidate dates for a meeting; ``save(text, volunteers)`` raises ValidationError."""
+
+    def __init__(self, save: Any) -> None:
+        super().__init__()
+        self._save_slots = save
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog"):
+            yield Label(_("Find a date"), classes="dialog-title")
+            yield Label(
+                _(
+                    "Candidate dates, separated by ; (like 03.02.2027 18:00-20:00; 06.02.2027 10:00-12:00)"
+                )
+            )
+            yield Input(id="slots")
+            yield Checkbox(
+                _("The group are volunteers: prefer evenings and weekends"),
+                value=True,
+                id="volunteers",
+            )
+            yield Label("", classes="field-error", id="slots-error")
+            with Horizontal(classes="dialog-buttons"):
+                yield Button(_("Start the poll"), variant="primary", id="save")
+                yield Button(_("Cancel"), id="cancel")
+
+    @on(Button.Pressed, "#save")
+    @on(Input.Submitted)
+    def _save(self) -> None:
+        try:
+            self._save_slots(
+                self.query_one("#slots", Input).value, self.query_one("#volunteers", Checkbox).value
+            )
+        except ValidationError as exc:
+            self.query_one("#slots-error", Label).update(
+                exc.errors.get("slots", "; ".join(exc.errors.values()))
+            )
+            return
+        self.dismiss(True)
+
+    @on(Button.Pressed, "#cancel")
+    def _cancelled(self) -> None:
+        self.dismiss(None)
