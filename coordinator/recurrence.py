@@ -6,7 +6,10 @@ runs over aware local datetimes (wall-clock arithmetic), and only the results ar
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import UTC, datetime
+from functools import lru_cache
+from itertools import takewhile
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from dateutil.rrule import rrule, rrulestr
@@ -24,9 +27,16 @@ def zone(name: str) -> ZoneInfo:
 
 
 def parse_rule(text: str, dtstart_utc: datetime, tz_name: str) -> rrule:
+    """The rule of a series, parsed once and kept (with the occurrences it has generated:
+    a calendar view asks for the same series again and again)."""
+    return _parse_rule(text, dtstart_utc, tz_name)
+
+
+@lru_cache(maxsize=4096)
+def _parse_rule(text: str, dtstart_utc: datetime, tz_name: str) -> rrule:
     local_start = dtstart_utc.astimezone(zone(tz_name))
     try:
-        rule = rrulestr(text, dtstart=local_start)
+        rule = rrulestr(text, dtstart=local_start, cache=True)
     except (ValueError, TypeError) as exc:
         raise RecurrenceError(f"invalid recurrence rule {text!r}: {exc}") from None
     if not isinstance(rule, rrule):
@@ -40,6 +50,15 @@ def occurrences_between(
     """Starts (aware, UTC) of the occurrences that begin in [start, end]."""
     rule = parse_rule(text, dtstart_utc, tz_name)
     return [occ.astimezone(UTC) for occ in rule.between(start, end, inc=True)]
+
+
+def iter_occurrences(
+    text: str, dtstart_utc: datetime, tz_name: str, start: datetime, end: datetime
+) -> Iterator[datetime]:
+    """Starts (UTC) from ``start`` to ``end``, lazily, in order."""
+    rule = parse_rule(text, dtstart_utc, tz_name)
+    for occ in takewhile(lambda o: o <= end, rule.xafter(start, inc=True)):
+        yield occ.astimezone(UTC)
 
 
 def last_occurrence(text: str, dtstart_utc: datetime, tz_name: str) -> datetime | None:

@@ -7,13 +7,15 @@ others come from expanding the master's rule in its time zone.
 
 from __future__ import annotations
 
+import heapq
 from collections import defaultdict
+from collections.abc import Iterator
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import Any, Protocol
 
-from coordinator.recurrence import occurrences_between, zone
+from coordinator.recurrence import iter_occurrences, occurrences_between, zone
 from storage.enums import MeetingKind, MeetingStatus, Rsvp
 from storage.rows import Row, Rows, utc
 
@@ -137,23 +139,41 @@ def occurrences(
                 },
             )
         }
-        for master, rule in masters:
-            starts = occurrences_between(rule, master.starts_at, master.timezone, start, end)
-            if newest_first:
-                starts.reverse()
+        if limit is not None and not newest_first:
+            # The first ``limit`` of all series together: merge their lazy expansions.
+            streams = [
+                _tagged(rule, m, index, start, end) for index, (m, rule) in enumerate(masters)
+            ]
             taken = 0
-            for begins in starts:
+            for begins, index in heapq.merge(*streams):
+                master = masters[index][0]
                 if (master.meeting_id, begins) in overridden:
                     continue
                 found.append(_shifted(master, begins))
                 taken += 1
-                if limit is not None and taken >= limit:
+                if taken >= limit:
                     break
+        else:
+            for master, rule in masters:
+                starts = occurrences_between(rule, master.starts_at, master.timezone, start, end)
+                if newest_first:
+                    starts.reverse()
+                for begins in starts[: limit if limit is not None else None]:
+                    if (master.meeting_id, begins) not in overridden:
+                        found.append(_shifted(master, begins))
 
     found.sort(key=lambda occ: occ.starts_at, reverse=newest_first)
     if limit is not None:
         found = found[:limit]
     return _with_rsvps(rows, found)
+
+
+def _tagged(
+    rule: str, master: Occurrence, index: int, start: datetime, end: datetime
+) -> Iterator[tuple[datetime, int]]:
+    """A series' starts in [start, end], each tagged with the series' index, for merging."""
+    for begins in iter_occurrences(rule, master.starts_at, master.timezone, start, end):
+        yield begins, index
 
 
 def _with_rsvps(rows: Rows, found: list[Occurrence]) -> list[Occurrence]:
@@ -177,12 +197,19 @@ def upcoming_page(
 
 
 def past_page(source: RowSource, before: datetime, *, offset: int, limit: int) -> list[Occurrence]:
-    """One page of what took place before ``before``, newest first, series expanded."""
+    """One page of what took place before ``before``, newest first, series expanded. The
+    window reaches back further only until the page is full."""
+    wanted = offset + limit
     with source.rows() as rows:
         first = utc(rows.scalar("SELECT MIN(starts_at) FROM meeting"))
         if first is None:
             return []
-        found = occurrences(
-            rows, first, before - timedelta(seconds=1), limit=offset + limit, newest_first=True
-        )
-    return found[offset:]
+        span = timedelta(days=90)
+        while True:
+            start = max(first, before - span)
+            found = occurrences(
+                rows, start, before - timedelta(seconds=1), limit=wanted, newest_first=True
+            )
+            if len(found) >= wanted or start == first:
+                return found[offset:]
+            span *= 4
