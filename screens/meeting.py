@@ -3,6 +3,7 @@ poll. Keys act on the table that has the focus."""
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from rich.text import Text
@@ -14,7 +15,9 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Label, Static
 
 from coordinator import agenda, date_poll, invitations, meetings
+from coordinator.agenda_export import FORMATS, render
 from coordinator.context import Context
+from coordinator.files import write_private
 from coordinator.i18n import _
 from coordinator.labels import format_date, format_datetime, label
 from coordinator.meeting_view import MeetingView, meeting_view
@@ -44,7 +47,9 @@ class MeetingScreen(Screen[bool]):
         Binding("n", "answer('n')", "No", show=False),
         Binding("p", "poll", "Find a date"),
         Binding("c", "choose", "Choose date"),
+        Binding("k", "confirm_meeting", "Confirm"),
         Binding("x", "cancel_meeting", "Cancel meeting"),
+        Binding("w", "write_agenda", "Agenda files"),
         Binding("delete", "remove_item", "Remove item", show=False),
     ]
 
@@ -339,6 +344,25 @@ class MeetingScreen(Screen[bool]):
                 _("Choose"),
             ),
             confirmed,
+        )
+
+    def action_confirm_meeting(self) -> None:
+        meetings.set_status(self.context.engine, self.meeting_id, MeetingStatus.CONFIRMED)
+        self.notify(_("Meeting confirmed."))
+        self._after()
+
+    def action_write_agenda(self, folder: Path | None = None) -> None:
+        """Write the agenda as Markdown, text and printable HTML next to where the app runs."""
+        folder = folder or Path.cwd()
+        written = [
+            write_private(
+                folder / f"agenda-{self.meeting_id}.{fmt}",
+                render(self.context.engine, self.meeting_id, fmt),
+            )
+            for fmt in FORMATS
+        ]
+        self.notify(
+            _("Written: {files}").format(files=", ".join(str(p) for p in written)), timeout=10
         )
 
     def action_cancel_meeting(self) -> None:

@@ -223,3 +223,35 @@ async def test_opening_an_occurrence_of_a_series_and_the_calendars(sample_contex
         await settle(pilot)
         assert "Week of" in screen_text(app)
         assert screen is app.screen
+
+
+async def test_confirm_and_write_the_agenda_files(
+    sample_context: Context, tmp_path, monkeypatch
+) -> None:  # type: ignore[no-untyped-def]
+    monkeypatch.chdir(tmp_path)
+    app = CoordinatorApp(sample_context)
+    async with app.run_test(size=(120, 45)) as pilot:
+        await open_meetings(pilot)
+        await pilot.press("a")
+        await settle(pilot)
+        await fill(
+            pilot,
+            title="Hearing Integrationsrat",
+            day="08.04.2027",
+            start="17:00",
+            end="19:00",
+            language="en",
+        )
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, MeetingScreen)
+        await pilot.press("k")
+        await settle(pilot)
+        await pilot.press("w")
+        await settle(pilot)
+        meeting_id = screen.meeting_id
+    with Session(sample_context.engine) as session:
+        assert session.get(Meeting, meeting_id).status == MeetingStatus.CONFIRMED  # type: ignore[union-attr]
+    assert (tmp_path / f"agenda-{meeting_id}.html").read_text().startswith("<!DOCTYPE html>")
+    assert "Agenda: Hearing Integrationsrat" in (tmp_path / f"agenda-{meeting_id}.md").read_text()
