@@ -14,33 +14,18 @@ from __future__ import annotations
 
 import argparse
 import random
-import statistics
-import time
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from bench.generate import LARGE, ensure
+from bench.measure import report, timed
 from coordinator.calendar_view import by_day, month_grid, week_start
 from coordinator.context import Context
 from coordinator.schedule import past_page, upcoming_page
 from storage.target import resolve_target
 
 ROOT = Path(__file__).resolve().parent.parent
-
-
-def timed(step: Callable[[], object]) -> float:
-    started = time.perf_counter()
-    step()
-    return (time.perf_counter() - started) * 1000
-
-
-def report(name: str, samples: list[float]) -> None:
-    samples.sort()
-    p95 = samples[min(len(samples) - 1, int(len(samples) * 0.95))]
-    verdict = "meets" if p95 < 100 else "MISSES"
-    print(f"{name}: median {statistics.median(samples):.1f} ms, p95 {p95:.1f} ms, "
-          f"max {samples[-1]:.1f} ms over {len(samples)} runs (target p95 < 100 ms: {verdict})")  # fmt: skip
 
 
 def main() -> None:
@@ -64,18 +49,22 @@ def main() -> None:
         return lambda: by_day(context, monday, monday + timedelta(days=6))
 
     timed(month(days[0]))  # warm the file cache once
-    report("month view", [timed(month(now)) for now in days])
-    report("week view", [timed(week(now)) for now in days])
+    report("month view", [timed(month(now)) for now in days], target_ms=100, unit="runs")
+    report("week view", [timed(week(now)) for now in days], target_ms=100, unit="runs")
     report(
         "upcoming list, first page",
         [
             timed(lambda n=now: upcoming_page(context, n, days=365, offset=0, limit=100))
             for now in days
         ],
+        target_ms=100,
+        unit="runs",
     )
     report(
         "past list, first page",
         [timed(lambda n=now: past_page(context, n, offset=0, limit=100)) for now in days],
+        target_ms=100,
+        unit="runs",
     )
 
 

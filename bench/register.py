@@ -11,12 +11,11 @@ first page of 100 rows and the count shown above the list) on a generated networ
 from __future__ import annotations
 
 import argparse
-import statistics
-import time
 from collections.abc import Callable
 from pathlib import Path
 
 from bench.generate import LARGE, ensure
+from bench.measure import report, timed
 from coordinator import register
 from storage.engine import open_database, resolve_target
 from storage.enums import OrgKind, Phase, Topic
@@ -24,20 +23,6 @@ from storage.enums import OrgKind, Phase, Topic
 ROOT = Path(__file__).resolve().parent.parent
 PAGE = 100
 WORDS = ("mehmet", "nguyen", "verein 01", "kö", "zentrum 123", "example.org")
-
-
-def timed(step: Callable[[], object]) -> float:
-    started = time.perf_counter()
-    step()
-    return (time.perf_counter() - started) * 1000
-
-
-def report(name: str, samples: list[float]) -> None:
-    samples.sort()
-    p95 = samples[min(len(samples) - 1, int(len(samples) * 0.95))]
-    verdict = "meets" if p95 < 50 else "MISSES"
-    print(f"{name}: median {statistics.median(samples):.1f} ms, p95 {p95:.1f} ms, "
-          f"max {samples[-1]:.1f} ms over {len(samples)} steps (target p95 < 50 ms: {verdict})")  # fmt: skip
 
 
 def main() -> None:
@@ -81,9 +66,9 @@ def main() -> None:
             register.PersonFilter(text="meh", language="de"),
         ):
             filters.append(timed(people_step(flt)))
-    report("people search, per keystroke", keystrokes_people)
-    report("organisation search, per keystroke", keystrokes_orgs)
-    report("filter or sort change", filters)
+    report("people search, per keystroke", keystrokes_people, target_ms=50, unit="steps")
+    report("organisation search, per keystroke", keystrokes_orgs, target_ms=50, unit="steps")
+    report("filter or sort change", filters, target_ms=50, unit="steps")
     engine.dispose()
 
 
