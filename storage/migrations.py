@@ -11,6 +11,7 @@ Schema history:
     follow-up list and the dashboard need no aggregate over the whole log.
  3. ``search_text`` on organisations and people: their searchable fields folded to lower
     case without accents (storage/search.py), for search as you type in any database.
+ 4. ``minutes_event``: the history of minutes (started, approved, reopened with a reason).
 """
 
 from __future__ import annotations
@@ -80,7 +81,36 @@ def _v3_search_text(conn: Connection) -> None:
         conn.execute(text("UPDATE person SET search_text = :k WHERE id = :i"), {"k": key, "i": pid})
 
 
-MIGRATIONS: dict[int, Callable[[Connection], None]] = {2: _v2_last_contact, 3: _v3_search_text}
+def _v4_minutes_events(conn: Connection) -> None:
+    # A frozen copy of the table as version 4 made it (the model may grow later).
+    from sqlalchemy import Column, ForeignKey, Integer, MetaData, String, Table
+
+    from storage.types import UTCDateTime
+
+    metadata = MetaData()
+    Table("minutes", metadata, Column("id", Integer, primary_key=True))
+    Table(
+        "minutes_event",
+        metadata,
+        Column("id", Integer, primary_key=True),
+        Column(
+            "minutes_id",
+            Integer,
+            ForeignKey("minutes.id", ondelete="CASCADE"),
+            nullable=False,
+            index=True,
+        ),
+        Column("at", UTCDateTime, nullable=False),
+        Column("action", String(20), nullable=False),
+        Column("note", String, nullable=False),
+    ).create(conn)
+
+
+MIGRATIONS: dict[int, Callable[[Connection], None]] = {
+    2: _v2_last_contact,
+    3: _v3_search_text,
+    4: _v4_minutes_events,
+}
 
 
 def _set_version(conn: Connection, version: int) -> None:

@@ -12,7 +12,7 @@ from storage.models.meetings import (
     RecipientGroupMember,
 )
 from storage.models.meta import Meta
-from storage.models.minutes import Attendance, Decision, Minutes
+from storage.models.minutes import Attendance, Decision, Minutes, MinutesEvent
 from storage.models.register import (
     Affiliation,
     ContactLogEntry,
@@ -42,6 +42,7 @@ ALL_MODELS = (
     PollSlot,
     PollVote,
     Minutes,
+    MinutesEvent,
     Attendance,
     Decision,
     Task,

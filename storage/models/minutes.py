@@ -53,3 +53,15 @@ class Decision(SQLModel, table=True):
     replaced_by_id: int | None = Field(default=None, foreign_key="decision.id", ondelete="SET NULL")
     decided_on: date
     created_at: datetime = created_field()
+
+
+class MinutesEvent(SQLModel, table=True):
+    """The history of minutes: started, approved, reopened (with the reason), schema 4."""
+
+    __tablename__ = "minutes_event"
+
+    id: int | None = Field(default=None, primary_key=True)
+    minutes_id: int = Field(foreign_key="minutes.id", index=True, ondelete="CASCADE")
+    at: datetime = created_field()
+    action: str = Field(max_length=20)
+    note: str = ""

@@ -37,6 +37,7 @@ from storage.models import (
     Meeting,
     Meta,
     Minutes,
+    MinutesEvent,
     Organisation,
     OrganisationTopic,
     Person,
@@ -176,6 +177,7 @@ def build_graph(session: Session) -> list[SQLModel]:
         Announcement(
             subject="Rundbrief März", body="Hallo", group_id=group.id, meeting_id=meeting.id
         ),
+        MinutesEvent(minutes_id=minutes.id, action="approved", note="im Folgetreffen"),
     ]
     session.add_all(rows[10:])
     return rows
