@@ -1,18 +1,33 @@
-"""Tasks: pages of the task list, most urgent first."""
+"""Tasks: the list and the board with filters, and the quick changes (status, owner, due
+date), each recorded in the task's history."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import date
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
 
 from sqlalchemy import Engine, func
-from sqlmodel import col, select
+from sqlmodel import Session, col, select
 
+from coordinator.i18n import _
+from coordinator.validation import Checker, ValidationError
 from storage.enums import Priority, TaskStatus
-from storage.models import Meeting, Organisation, Person, Task
-from storage.uow import reading
+from storage.models import Meeting, Organisation, Person, Task, TaskEvent
+from storage.uow import reading, transaction
 
 OPEN_STATES = (TaskStatus.OPEN, TaskStatus.IN_PROGRESS)
+DUE_CHOICES = ("overdue", "week", "later", "none")
+
+
+@dataclass(frozen=True)
+class TaskFilter:
+    states: tuple[TaskStatus, ...] = OPEN_STATES
+    owner_person_id: int | None = None
+    owner_organisation_id: int | None = None  # the organisation, or one of its people
+    meeting_id: int | None = None  # a meeting, or every meeting of its series
+    due: str = ""  # "", overdue, week, later, none
+    text: str = ""
 
 
 @dataclass(frozen=True)
@@ -26,39 +41,213 @@ class TaskRow:
     meeting: str
 
 
-def count_tasks(engine: Engine, *, states: tuple[TaskStatus, ...] = OPEN_STATES) -> int:
+def _conditions(flt: TaskFilter, today: date) -> list[Any]:
+    from storage.models import Affiliation
+    from storage.search import like_pattern
+
+    conditions: list[Any] = [col(Task.status).in_(flt.states)]
+    if flt.owner_person_id is not None:
+        conditions.append(Task.owner_person_id == flt.owner_person_id)
+    if flt.owner_organisation_id is not None:
+        members = select(Affiliation.person_id).where(
+            Affiliation.organisation_id == flt.owner_organisation_id
+        )
+        conditions.append(
+            (col(Task.owner_organisation_id) == flt.owner_organisation_id)
+            | col(Task.owner_person_id).in_(members)
+        )
+    if flt.meeting_id is not None:
+        series = select(Meeting.id).where(
+            (col(Meeting.id) == flt.meeting_id) | (col(Meeting.series_id) == flt.meeting_id)
+        )
+        conditions.append(col(Task.meeting_id).in_(series))
+    if flt.due == "overdue":
+        conditions.append(col(Task.due_on) < today)
+    elif flt.due == "week":
+        conditions += [col(Task.due_on) >= today, col(Task.due_on) <= today + timedelta(days=6)]
+    elif flt.due == "later":
+        conditions.append(col(Task.due_on) > today + timedelta(days=6))
+    elif flt.due == "none":
+        conditions.append(col(Task.due_on).is_(None))
+    for word in flt.text.split():
+        conditions.append(col(Task.title).like(like_pattern(word), escape="\\"))
+    return conditions
+
+
+def _rows(session: Session, query: Any) -> list[TaskRow]:
+    return [
+        TaskRow(
+            task.id or 0, task.title, task.status, task.priority, task.due_on,
+            " ".join(p for p in (given, family) if p) or org or "", meeting or "",
+        )
+        for task, given, family, org, meeting in session.exec(query)
+    ]  # fmt: skip
+
+
+def _select() -> Any:
+    return (
+        select(Task, Person.given_name, Person.family_name, Organisation.name, Meeting.title)
+        .join(Person, col(Person.id) == col(Task.owner_person_id), isouter=True)
+        .join(Organisation, col(Organisation.id) == col(Task.owner_organisation_id), isouter=True)
+        .join(Meeting, col(Meeting.id) == col(Task.meeting_id), isouter=True)
+    )
+
+
+def count_tasks(
+    engine: Engine, flt: TaskFilter = TaskFilter(), *, today: date | None = None
+) -> int:
+    today = today or date.today()
     with reading(engine) as session:
-        return session.exec(
-            select(func.count()).select_from(Task).where(col(Task.status).in_(states))
-        ).one()
+        return int(
+            session.exec(
+                select(func.count()).select_from(Task).where(*_conditions(flt, today))
+            ).one()
+        )
 
 
 def task_page(
-    engine: Engine, *, offset: int, limit: int, states: tuple[TaskStatus, ...] = OPEN_STATES
+    engine: Engine,
+    flt: TaskFilter = TaskFilter(),
+    *,
+    offset: int,
+    limit: int,
+    today: date | None = None,
 ) -> list[TaskRow]:
-    """Tasks in the given states by due date (undated last), one page."""
+    """Tasks by due date (undated last), one page."""
+    today = today or date.today()
     with reading(engine) as session:
-        rows = session.exec(
-            select(Task, Person.given_name, Person.family_name, Organisation.name, Meeting.title)
-            .join(Person, col(Person.id) == col(Task.owner_person_id), isouter=True)
-            .join(
-                Organisation, col(Organisation.id) == col(Task.owner_organisation_id), isouter=True
-            )
-            .join(Meeting, col(Meeting.id) == col(Task.meeting_id), isouter=True)
-            .where(col(Task.status).in_(states))
+        query = (
+            _select()
+            .where(*_conditions(flt, today))
             .order_by(col(Task.due_on).asc().nulls_last(), col(Task.id))
             .offset(offset)
             .limit(limit)
-        ).all()
-        return [
-            TaskRow(
-                task.id or 0,
-                task.title,
-                task.status,
-                task.priority,
-                task.due_on,
-                " ".join(p for p in (given, family) if p) or org or "",
-                meeting or "",
+        )
+        return _rows(session, query)
+
+
+@dataclass(frozen=True)
+class BoardColumn:
+    status: TaskStatus
+    count: int
+    tasks: list[TaskRow] = field(default_factory=list)
+
+
+def board(
+    engine: Engine,
+    flt: TaskFilter = TaskFilter(),
+    *,
+    today: date | None = None,
+    per_column: int = 30,
+) -> list[BoardColumn]:
+    """The task board: one column per status with its count and most urgent tasks."""
+    today = today or date.today()
+    columns = []
+    with reading(engine) as session:
+        for status in TaskStatus:
+            column_filter = TaskFilter(**{**flt.__dict__, "states": (status,)})
+            conditions = _conditions(column_filter, today)
+            count = int(
+                session.exec(select(func.count()).select_from(Task).where(*conditions)).one()
             )
-            for task, given, family, org, meeting in rows
+            order = (
+                col(Task.due_on).asc().nulls_last()
+                if status in OPEN_STATES
+                else col(Task.updated_at).desc()
+            )
+            rows = _rows(
+                session,
+                _select().where(*conditions).order_by(order, col(Task.id)).limit(per_column),
+            )
+            columns.append(BoardColumn(status, count, rows))
+    return columns
+
+
+def _record(session: Session, task: Task, name: str, old: object, new: object) -> None:
+    session.add(
+        TaskEvent(task_id=task.id or 0, field=name, old_value=_text(old), new_value=_text(new))
+    )
+    task.updated_at = datetime.now(UTC)
+    task.version += 1
+
+
+def _text(value: object) -> str:
+    if value is None:
+        return ""
+    return value.isoformat() if isinstance(value, date) else str(getattr(value, "value", value))
+
+
+def create_task(
+    engine: Engine, title: str, *, owner_person_id: int | None = None, owner_organisation_id: int | None = None,
+    due_on: date | None = None, priority: Priority = Priority.NORMAL, notes: str = "", meeting_id: int | None = None,
+) -> int:  # fmt: skip
+    check = Checker()
+    title = check.required("title", title, max_length=300)
+    if owner_person_id is not None and owner_organisation_id is not None:
+        check.fail("owner", _("A task has one owner: a person or an organisation."))
+    check.check()
+    with transaction(engine) as session:
+        task = Task(
+            title=title, owner_person_id=owner_person_id, owner_organisation_id=owner_organisation_id,
+            due_on=due_on, priority=priority, notes=notes.strip(), meeting_id=meeting_id,
+        )  # fmt: skip
+        session.add(task)
+        session.flush()
+        _record(session, task, "created", None, title)
+        return task.id or 0
+
+
+def _task(session: Session, task_id: int) -> Task:
+    task = session.get(Task, task_id)
+    if task is None:
+        raise LookupError(task_id)
+    return task
+
+
+def set_status(engine: Engine, task_id: int, status: TaskStatus) -> None:
+    with transaction(engine) as session:
+        task = _task(session, task_id)
+        if task.status == status:
+            return
+        _record(session, task, "status", task.status, status)
+        task.status = status
+        task.completed_at = datetime.now(UTC) if status == TaskStatus.DONE else None
+
+
+def reassign(
+    engine: Engine,
+    task_id: int,
+    *,
+    person_id: int | None = None,
+    organisation_id: int | None = None,
+) -> None:
+    if person_id is not None and organisation_id is not None:
+        raise ValidationError({"owner": _("A task has one owner: a person or an organisation.")})
+    with transaction(engine) as session:
+        task = _task(session, task_id)
+        for model, key in ((Person, person_id), (Organisation, organisation_id)):
+            if key is not None and session.get(model, key) is None:
+                raise ValidationError({"owner": _("Unknown person or organisation.")})
+        old = f"{task.owner_person_id or ''}/{task.owner_organisation_id or ''}"
+        task.owner_person_id, task.owner_organisation_id = person_id, organisation_id
+        _record(session, task, "owner", old, f"{person_id or ''}/{organisation_id or ''}")
+
+
+def postpone(engine: Engine, task_id: int, *, days: int = 7, to: date | None = None) -> date:
+    """Move the due date (by a week unless said otherwise); returns the new date."""
+    with transaction(engine) as session:
+        task = _task(session, task_id)
+        new = to or (max(task.due_on or date.today(), date.today()) + timedelta(days=days))
+        _record(session, task, "due_on", task.due_on, new)
+        task.due_on = new
+        return new
+
+
+def history(engine: Engine, task_id: int) -> list[tuple[datetime, str, str, str]]:
+    with reading(engine) as session:
+        return [
+            (e.at, e.field, e.old_value, e.new_value)
+            for e in session.exec(
+                select(TaskEvent).where(TaskEvent.task_id == task_id).order_by(col(TaskEvent.id))
+            )
         ]
