@@ -233,6 +233,8 @@ def generate(
                 for _ in range(people)
             ],
         )
+    with engine.begin() as conn:  # statistics, as a database in use would have them
+        conn.exec_driver_sql("ANALYZE")
     engine.dispose()
 
 

@@ -221,6 +221,9 @@ def run_scripted(args: argparse.Namespace) -> int:
     try:
         return _dispatch(args, engine)
     finally:
+        from storage.engine import optimize
+
+        optimize(engine)
         engine.dispose()
 
 

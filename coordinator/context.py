@@ -71,4 +71,7 @@ class Context:
 
     def dispose(self) -> None:
         if self._engine is not None:
+            from storage.engine import optimize
+
+            optimize(self._engine)
             self._engine.dispose()

@@ -3,7 +3,7 @@ date), each recorded in the task's history."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
@@ -105,6 +105,36 @@ def count_tasks(
         )
 
 
+def _by_due(session: Session, flt: TaskFilter, today: date, limit: int) -> list[TaskRow]:
+    """The first ``limit`` tasks by due date (undated last). One ordered index scan per state
+    and for the dated and undated ones, merged here, instead of sorting every match."""
+    dated: list[TaskRow] = []
+    for state in flt.states:
+        conditions = _conditions(replace(flt, states=(state,)), today)
+        dated += _rows(
+            session,
+            _select()
+            .where(*conditions, col(Task.due_on).is_not(None))
+            .order_by(col(Task.due_on), col(Task.id))
+            .limit(limit),
+        )
+    dated.sort(key=lambda row: (row.due_on or date.max, row.id))
+    found = dated[:limit]
+    if len(found) < limit:
+        undated: list[TaskRow] = []
+        for state in flt.states:
+            conditions = _conditions(replace(flt, states=(state,)), today)
+            undated += _rows(
+                session,
+                _select()
+                .where(*conditions, col(Task.due_on).is_(None))
+                .order_by(col(Task.id))
+                .limit(limit),
+            )
+        found += sorted(undated, key=lambda row: row.id)[: limit - len(found)]
+    return found
+
+
 def task_page(
     engine: Engine,
     flt: TaskFilter = TaskFilter(),
@@ -114,16 +144,8 @@ def task_page(
     today: date | None = None,
 ) -> list[TaskRow]:
     """Tasks by due date (undated last), one page."""
-    today = today or date.today()
     with reading(engine) as session:
-        query = (
-            _select()
-            .where(*_conditions(flt, today))
-            .order_by(col(Task.due_on).asc().nulls_last(), col(Task.id))
-            .offset(offset)
-            .limit(limit)
-        )
-        return _rows(session, query)
+        return _by_due(session, flt, today or date.today(), offset + limit)[offset:]
 
 
 @dataclass(frozen=True)
@@ -144,21 +166,27 @@ def board(
     today = today or date.today()
     columns = []
     with reading(engine) as session:
+        everything = replace(flt, states=tuple(TaskStatus))
+        counts = dict(
+            session.exec(
+                select(Task.status, func.count())
+                .where(*_conditions(everything, today))
+                .group_by(Task.status)
+            ).all()
+        )
         for status in TaskStatus:
-            column_filter = TaskFilter(**{**flt.__dict__, "states": (status,)})
+            column_filter = replace(flt, states=(status,))
             conditions = _conditions(column_filter, today)
-            count = int(
-                session.exec(select(func.count()).select_from(Task).where(*conditions)).one()
-            )
-            order = (
-                col(Task.due_on).asc().nulls_last()
-                if status in OPEN_STATES
-                else col(Task.updated_at).desc()
-            )
-            rows = _rows(
-                session,
-                _select().where(*conditions).order_by(order, col(Task.id)).limit(per_column),
-            )
+            count = int(counts.get(status, 0))
+            if status in OPEN_STATES:
+                rows = _by_due(session, column_filter, today, per_column)
+            else:  # finished work: the latest first, read backwards from the index
+                latest = (
+                    _select()
+                    .where(*conditions)
+                    .order_by(col(Task.updated_at).desc(), col(Task.id).desc())
+                )
+                rows = _rows(session, latest.limit(per_column))
             columns.append(BoardColumn(status, count, rows))
     return columns
 

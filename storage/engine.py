@@ -123,3 +123,13 @@ def _open_server_database(engine: Engine, target: Target) -> Engine:
             )
         migrations.upgrade(engine, backup_of=None)
     return engine
+
+
+def optimize(engine: Engine) -> None:
+    """Let the database refresh its query statistics where they are stale (SQLite's
+    recommended PRAGMA optimize, run when a session of work ends): without them the planner
+    may scan a large index in order instead of using a selective one."""
+    if engine.dialect.name != "sqlite":
+        return  # PostgreSQL's autovacuum keeps its statistics
+    with engine.connect() as conn:
+        conn.exec_driver_sql("PRAGMA optimize")

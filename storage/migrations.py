@@ -11,7 +11,8 @@ Schema history:
     follow-up list and the dashboard need no aggregate over the whole log.
  3. ``search_text`` on organisations and people: their searchable fields folded to lower
     case without accents (storage/search.py), for search as you type in any database.
- 4. ``minutes_event``: the history of minutes (started, approved, reopened with a reason).
+ 4. ``minutes_event``: the history of minutes (started, approved, reopened with a reason);
+    an index on tasks by status and last change, for the task board.
 """
 
 from __future__ import annotations
@@ -104,6 +105,7 @@ def _v4_minutes_events(conn: Connection) -> None:
         Column("action", String(20), nullable=False),
         Column("note", String, nullable=False),
     ).create(conn)
+    conn.execute(text("CREATE INDEX ix_task_status_updated ON task (status, updated_at)"))
 
 
 MIGRATIONS: dict[int, Callable[[Connection], None]] = {

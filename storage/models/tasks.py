@@ -21,6 +21,8 @@ class Task(SQLModel, table=True):
         Index("ix_task_status_due", "status", "due_on"),
         Index("ix_task_owner_person_status", "owner_person_id", "status"),
         Index("ix_task_owner_org_status", "owner_organisation_id", "status"),
+        # The board's done and dropped columns, latest first (schema version 4).
+        Index("ix_task_status_updated", "status", "updated_at"),
     )
 
     id: int | None = Field(default=None, primary_key=True)
