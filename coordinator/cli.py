@@ -17,7 +17,7 @@ if TYPE_CHECKING:
 
     from coordinator.exchange import ImportPlan
 
-SUBCOMMANDS = ("sample", "people", "orgs", "followups", "agenda")
+SUBCOMMANDS = ("sample", "people", "orgs", "followups", "agenda", "minutes", "tasks", "decisions")
 
 
 class UsageError(Exception):
@@ -51,6 +51,9 @@ def main_parser() -> argparse.ArgumentParser:
             "  orgs export|import                       organisations (CSV, JSON)\n"
             "  followups [--weeks N]                    partners not contacted for a while\n"
             "  agenda MEETING_ID [--format md|txt|html] the agenda of a meeting\n"
+            "  minutes MEETING_ID [--format md|txt|html] the minutes of a meeting\n"
+            "  tasks [--owner NAME] [--due ...] [--status ...] [--format md|txt|html|csv]  a to-do list\n"
+            "  decisions [--search WORDS]               the decision register\n"
             "  sample --out PATH                        write the fictional sample network to a new database file\n"
             "\nRun 'coordinator SUB-COMMAND --help' for the options of one."
         ),
@@ -112,6 +115,64 @@ def scripted_parser() -> argparse.ArgumentParser:
             erase.add_argument("id", type=int, metavar="ID")
             erase.add_argument("--yes", action="store_true", help=_("erase without asking"))
             _database_options(erase)
+
+    agenda = commands.add_parser(
+        "agenda", help=_("the agenda of a meeting as a file to print or mail")
+    )
+    agenda.add_argument(
+        "meeting", type=int, metavar="MEETING_ID", help=_("the ID shown in the meeting screens")
+    )
+    agenda.add_argument("--format", choices=("md", "txt", "html"), default="md")
+    agenda.add_argument(
+        "-o", "--output", metavar="FILE", help=_("write to FILE instead of standard output")
+    )
+    _database_options(agenda)
+
+    minutes = commands.add_parser(
+        "minutes", help=_("the minutes of a meeting as a file to print or mail")
+    )
+    minutes.add_argument(
+        "meeting", type=int, metavar="MEETING_ID", help=_("the ID shown in the meeting screens")
+    )
+    minutes.add_argument("--format", choices=("md", "txt", "html"), default="md")
+    minutes.add_argument(
+        "-o", "--output", metavar="FILE", help=_("write to FILE instead of standard output")
+    )
+    _database_options(minutes)
+
+    todo = commands.add_parser(
+        "tasks", help=_("a to-do list, for example per person or organisation")
+    )
+    todo.add_argument(
+        "--owner",
+        metavar="NAME",
+        help=_("a person or organisation (name as in the register, or a person's ID)"),
+    )
+    todo.add_argument(
+        "--due", choices=("overdue", "week", "later", "none"), help=_("when the tasks are due")
+    )
+    todo.add_argument(
+        "--status",
+        default="open,in_progress",
+        help=_("comma-separated: open, in_progress, done, dropped"),
+    )
+    todo.add_argument("--format", choices=("md", "txt", "html", "csv"), default="md")
+    todo.add_argument(
+        "-o", "--output", metavar="FILE", help=_("write to FILE instead of standard output")
+    )
+    _database_options(todo)
+
+    register = commands.add_parser(
+        "decisions", help=_("the decision register: all decisions and agreements")
+    )
+    register.add_argument(
+        "--search", default="", metavar="WORDS", help=_("only decisions containing these words")
+    )
+    register.add_argument("--format", choices=("md", "txt", "html"), default="md")
+    register.add_argument(
+        "-o", "--output", metavar="FILE", help=_("write to FILE instead of standard output")
+    )
+    _database_options(register)
 
     followups = commands.add_parser(
         "followups", help=_("partners not contacted for a while, oldest first")
@@ -232,6 +293,8 @@ def _dispatch(args: argparse.Namespace, engine: Engine) -> int:
 
     if args.command == "followups":
         return run_followups(args, engine)
+    if args.command in ("minutes", "tasks", "decisions"):
+        return run_documents(args, engine)
     if args.command == "agenda":
         from coordinator.agenda_export import render
 
@@ -276,6 +339,45 @@ def _dispatch(args: argparse.Namespace, engine: Engine) -> int:
     except LookupError:
         raise UsageError(_("no person with ID {id}").format(id=args.id)) from None
     raise UsageError(args.action)
+
+
+def run_documents(args: argparse.Namespace, engine: Engine) -> int:
+    from coordinator import minutes_export, tasks
+    from coordinator.documents import render
+    from coordinator.i18n import current_language
+    from coordinator.validation import ValidationError
+    from storage.enums import TaskStatus
+
+    if args.command == "minutes":
+        try:
+            _emit(minutes_export.render_minutes(engine, args.meeting, args.format), args.output)
+        except LookupError:
+            raise UsageError(_("meeting {id} has no minutes").format(id=args.meeting)) from None
+        return 0
+    if args.command == "decisions":
+        doc = minutes_export.decision_register(
+            engine, language=current_language(), text=args.search
+        )
+        _emit(render(doc, args.format), args.output)
+        return 0
+    try:
+        states = tuple(TaskStatus(s.strip()) for s in args.status.split(",") if s.strip())
+    except ValueError:
+        raise UsageError(_("--status takes open, in_progress, done or dropped")) from None
+    try:
+        owner = tasks.owner_filter(engine, args.owner) if args.owner else {}
+    except ValidationError as exc:
+        raise UsageError("; ".join(exc.errors.values())) from None
+    flt = tasks.TaskFilter(states=states, due=args.due or "", **owner)
+    title = _("To-do list") + (f": {args.owner}" if args.owner else "")
+    today = datetime.now(UTC).date()
+    _emit(
+        minutes_export.render_todo(
+            engine, flt, args.format, title=title, language=current_language(), today=today
+        ),
+        args.output,
+    )
+    return 0
 
 
 def run_followups(args: argparse.Namespace, engine: Engine) -> int:

@@ -8,10 +8,14 @@ from enum import StrEnum
 from coordinator.i18n import N_, _, current_language
 from coordinator.schedule import Occurrence
 from storage.enums import (
+    AttendanceStatus,
     ContactChannel,
+    DecisionKind,
+    DecisionStatus,
     MeetingKind,
     MeetingStatus,
     Membership,
+    MinutesStatus,
     OrgKind,
     Phase,
     Priority,
@@ -77,6 +81,19 @@ _LABELS: dict[StrEnum, str] = {
     Rsvp.ACCEPTED: N_("accepted"),
     Rsvp.TENTATIVE: N_("tentative"),
     Rsvp.DECLINED: N_("declined"),
+    MinutesStatus.DRAFT: N_("draft"),
+    MinutesStatus.APPROVED: N_("approved"),
+    DecisionKind.DECISION: N_("decision"),
+    DecisionKind.PROCESS: N_("process"),
+    DecisionKind.RESPONSIBILITY: N_("responsibility"),
+    DecisionKind.RULE: N_("rule"),
+    DecisionKind.MEASURE: N_("measure"),
+    DecisionStatus.VALID: N_("valid"),
+    DecisionStatus.REPLACED: N_("replaced"),
+    DecisionStatus.REVOKED: N_("revoked"),
+    AttendanceStatus.PRESENT: N_("present"),
+    AttendanceStatus.EXCUSED: N_("excused"),
+    AttendanceStatus.ABSENT: N_("absent"),
 }
 
 

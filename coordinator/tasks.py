@@ -279,3 +279,28 @@ def history(engine: Engine, task_id: int) -> list[tuple[datetime, str, str, str]
                 select(TaskEvent).where(TaskEvent.task_id == task_id).order_by(col(TaskEvent.id))
             )
         ]
+
+
+def owner_filter(engine: Engine, name: str) -> dict[str, int]:
+    """The filter for an owner given by name (a person or an organisation, as in the register;
+    case and accents do not matter) or by a person's ID."""
+    from storage.search import fold
+
+    name = name.strip()
+    if name.isdigit():
+        return {"owner_person_id": int(name)}
+    wanted = fold(name)
+    with reading(engine) as session:
+        orgs = [
+            oid
+            for oid, n in session.exec(select(Organisation.id, Organisation.name))
+            if fold(n) == wanted
+        ]
+        people = [
+            pid
+            for pid, g, f in session.exec(select(Person.id, Person.given_name, Person.family_name))
+            if fold(f"{g} {f}".strip()) == wanted
+        ]
+    if len(orgs) + len(people) != 1:
+        raise ValidationError({"owner": _("No single match for “{name}”.").format(name=name)})
+    return {"owner_organisation_id": orgs[0]} if orgs else {"owner_person_id": people[0]}

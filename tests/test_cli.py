@@ -167,3 +167,40 @@ def test_followups_lists_oldest_first(sample_copy: Path) -> None:
     assert "partners not contacted for 12 weeks" in lines[0]
     assert "never" in lines[1]
     assert run("followups", "--weeks", "0", "--db", str(sample_copy)).returncode == 2
+
+
+def test_agenda_minutes_tasks_and_decisions_from_the_command_line(
+    sample_copy: Path, tmp_path: Path
+) -> None:
+    agenda = run("agenda", "10", "--format", "txt", "--db", str(sample_copy))
+    assert agenda.returncode == 0 and agenda.stdout.startswith(
+        "Tagesordnung: Netzwerktreffen"
+    )  # the meeting speaks German
+    minutes = run(
+        "minutes",
+        "10",
+        "--format",
+        "html",
+        "-o",
+        str(tmp_path / "p.html"),
+        "--db",
+        str(sample_copy),
+    )
+    assert minutes.returncode == 0 and "<h2>Anwesenheit</h2>" in (tmp_path / "p.html").read_text()
+    assert run("minutes", "99999", "--db", str(sample_copy)).returncode == 2
+    todo = run(
+        "tasks",
+        "--owner",
+        "miriam aksoy-brandt",
+        "--due",
+        "overdue",
+        "--format",
+        "csv",
+        "--db",
+        str(sample_copy),
+    )
+    assert todo.returncode == 0 and todo.stdout.startswith("\ufeffDue;Task;Owner;Status;Meeting")
+    assert run("tasks", "--owner", "Niemand Unbekannt", "--db", str(sample_copy)).returncode == 2
+    assert run("tasks", "--status", "finished", "--db", str(sample_copy)).returncode == 2
+    decisions = run("decisions", "--search", "flyer", "--db", str(sample_copy))
+    assert decisions.returncode == 0 and "mehrsprachiger Flyer" in decisions.stdout

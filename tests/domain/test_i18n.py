@@ -17,6 +17,7 @@ SAME_IN_GERMAN = {
     "ID",
     "Name",
     "Online",
+    "To-do",
     "April",
     "August",
     "September",

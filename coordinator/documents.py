@@ -1,0 +1,140 @@
+"""Printable documents (minutes, to-do lists, decision registers) as Markdown, plain text or
+HTML from one description: a title, facts, and sections of paragraphs or tables."""
+
+from __future__ import annotations
+
+import html
+from dataclasses import dataclass, field
+
+FORMATS = ("md", "txt", "html")
+
+
+@dataclass
+class Section:
+    heading: str
+    paragraphs: list[str] = field(default_factory=list)
+    header: list[str] = field(default_factory=list)  # a table when set
+    rows: list[list[str]] = field(default_factory=list)
+    empty: str = "–"
+
+
+@dataclass
+class Document:
+    title: str
+    language: str
+    facts: list[tuple[str, str]] = field(default_factory=list)
+    sections: list[Section] = field(default_factory=list)
+
+
+def _md_cell(text: str) -> str:
+    return text.replace("|", "\\|").replace("\n", " ")
+
+
+def to_markdown(doc: Document) -> str:
+    out = [f"# {doc.title}", ""]
+    out += [f"- **{k}:** {v}" for k, v in doc.facts]
+    for section in doc.sections:
+        out += ["", f"## {section.heading}", ""]
+        out += (
+            [p for paragraph in section.paragraphs for p in (paragraph, "")][:-1]
+            if section.paragraphs
+            else []
+        )
+        if section.header:
+            if section.rows:
+                out += ["| " + " | ".join(_md_cell(h) for h in section.header) + " |"]
+                out += ["|" + "|".join("---" for _ in section.header) + "|"]
+                out += ["| " + " | ".join(_md_cell(c) for c in row) + " |" for row in section.rows]
+            else:
+                out.append(section.empty)
+        elif not section.paragraphs:
+            out.append(section.empty)
+    return "\n".join(out) + "\n"
+
+
+def to_text(doc: Document) -> str:
+    out = [doc.title, "=" * len(doc.title), ""]
+    out += [f"{k}: {v}" for k, v in doc.facts]
+    for section in doc.sections:
+        out += ["", section.heading, "-" * len(section.heading)]
+        out += section.paragraphs
+        if section.header:
+            if section.rows:
+                widths = [
+                    max(len(h), *(len(r[i]) for r in section.rows))
+                    for i, h in enumerate(section.header)
+                ]
+                out.append(
+                    "  ".join(
+                        h.ljust(w) for h, w in zip(section.header, widths, strict=True)
+                    ).rstrip()
+                )
+                out += [
+                    "  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)).rstrip()
+                    for row in section.rows
+                ]
+            else:
+                out.append(section.empty)
+        elif not section.paragraphs:
+            out.append(section.empty)
+    return "\n".join(out) + "\n"
+
+
+def to_html(doc: Document) -> str:
+    esc = html.escape
+    parts = [
+        "<!DOCTYPE html>",
+        f'<html lang="{esc(doc.language)}">',
+        "<head>",
+        '  <meta charset="utf-8">',
+        f"  <title>{esc(doc.title)}</title>",
+        "  <style>",
+        "    body { font-family: sans-serif; max-width: 48em; margin: 2em auto; }",
+        "    dt { font-weight: bold; } dd { margin: 0 0 .5em 0; }",
+        "    table { border-collapse: collapse; width: 100%; }",
+        "    th, td { border-top: 1px solid #999; padding: .3em .5em; text-align: left; vertical-align: top; }",
+        "    @media print { body { margin: 0; } }",
+        "  </style>",
+        "</head>",
+        "<body>",
+        f"  <h1>{esc(doc.title)}</h1>",
+    ]
+    if doc.facts:
+        parts += (
+            ["  <dl>"]
+            + [f"    <dt>{esc(k)}</dt><dd>{esc(v)}</dd>" for k, v in doc.facts]
+            + ["  </dl>"]
+        )
+    for section in doc.sections:
+        parts.append(f"  <h2>{esc(section.heading)}</h2>")
+        parts += [f"  <p>{esc(p)}</p>" for p in section.paragraphs]
+        if section.header and section.rows:
+            parts.append("  <table>")
+            parts.append(
+                "    <tr>" + "".join(f"<th>{esc(h)}</th>" for h in section.header) + "</tr>"
+            )
+            parts += [
+                "    <tr>" + "".join(f"<td>{esc(c)}</td>" for c in row) + "</tr>"
+                for row in section.rows
+            ]
+            parts.append("  </table>")
+        elif not section.paragraphs:
+            parts.append(f"  <p>{esc(section.empty)}</p>")
+    parts += ["</body>", "</html>"]
+    return "\n".join(parts) + "\n"
+
+
+def render(doc: Document, fmt: str) -> str:
+    if fmt == "md":
+        return to_markdown(doc)
+    if fmt == "txt":
+        return to_text(doc)
+    if fmt == "html":
+        return to_html(doc)
+    raise ValueError(fmt)
+
+
+def table_csv(header: list[str], rows: list[list[str]]) -> str:
+    from coordinator.spreadsheet import write_rows
+
+    return write_rows(header, rows)
