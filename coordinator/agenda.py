@@ -44,19 +44,26 @@ def add_item(
 ) -> int:  # fmt: skip
     title, minutes = _check(title, minutes)
     with transaction(engine) as session:
-        if session.get(Meeting, meeting_id) is None:
-            raise LookupError(meeting_id)
-        last = session.exec(
-            select(func.max(AgendaItem.position)).where(AgendaItem.meeting_id == meeting_id)
-        ).one()
-        item = AgendaItem(
-            meeting_id=meeting_id, position=(last if last is not None else -1) + 1, title=title,
-            presenter_id=presenter_id, duration_minutes=minutes, note=note.strip(), source_task_id=source_task_id,
-        )  # fmt: skip
-        session.add(item)
-        session.flush()
-        assert item.id is not None
-        return item.id
+        return _add_item(session, meeting_id, title, minutes, presenter_id, note, source_task_id)
+
+
+def _add_item(
+    session: Session, meeting_id: int, title: str, minutes: int, presenter_id: int | None = None,
+    note: str = "", source_task_id: int | None = None,
+) -> int:  # fmt: skip
+    if session.get(Meeting, meeting_id) is None:
+        raise LookupError(meeting_id)
+    last = session.exec(
+        select(func.max(AgendaItem.position)).where(AgendaItem.meeting_id == meeting_id)
+    ).one()
+    item = AgendaItem(
+        meeting_id=meeting_id, position=(last if last is not None else -1) + 1, title=title,
+        presenter_id=presenter_id, duration_minutes=minutes, note=note.strip(), source_task_id=source_task_id,
+    )  # fmt: skip
+    session.add(item)
+    session.flush()
+    assert item.id is not None
+    return item.id
 
 
 def _items(session: Session, meeting_id: int) -> list[AgendaItem]:
@@ -122,43 +129,51 @@ def agenda(engine: Engine, meeting_id: int) -> list[AgendaLine]:
 def open_followups(engine: Engine, meeting_id: int) -> list[tuple[int, str]]:
     """Open tasks from earlier meetings of the same series, not yet on this agenda."""
     with reading(engine) as session:
-        meeting = session.get(Meeting, meeting_id)
-        if meeting is None:
-            raise LookupError(meeting_id)
-        series = meeting.series_id or (meeting.id if meeting.rrule else None)
-        if series is None:
-            return []
-        earlier = select(Meeting.id).where(
-            (col(Meeting.series_id) == series) | (col(Meeting.id) == series),
-            col(Meeting.starts_at) < meeting.starts_at,
-        )
-        on_agenda = select(AgendaItem.source_task_id).where(
-            AgendaItem.meeting_id == meeting_id, col(AgendaItem.source_task_id).is_not(None)
-        )
-        rows = session.exec(
-            select(Task.id, Task.title)
-            .where(
-                col(Task.meeting_id).in_(earlier),
-                col(Task.status).in_((TaskStatus.OPEN, TaskStatus.IN_PROGRESS)),
-                col(Task.id).not_in(on_agenda),
-            )
-            .order_by(col(Task.due_on), col(Task.id))
-        ).all()
-        return [(tid or 0, title) for tid, title in rows]
+        return _open_followups(session, meeting_id)
 
 
-def add_followups(engine: Engine, meeting_id: int, task_ids: list[int]) -> int:
-    """Put open tasks on the agenda as "follow-up of agreed steps" items."""
-    offered = dict(open_followups(engine, meeting_id))
-    added = 0
-    for task_id in task_ids:
-        if task_id in offered:
-            add_item(
-                engine,
-                meeting_id,
-                _("Follow-up: {task}").format(task=offered[task_id]),
-                minutes=5,
-                source_task_id=task_id,
-            )
-            added += 1
-    return added
+def _open_followups(session: Session, meeting_id: int) -> list[tuple[int, str]]:
+    meeting = session.get(Meeting, meeting_id)
+    if meeting is None:
+        raise LookupError(meeting_id)
+    series = meeting.series_id or (meeting.id if meeting.rrule else None)
+    if series is None:
+        return []
+    earlier = select(Meeting.id).where(
+        (col(Meeting.series_id) == series) | (col(Meeting.id) == series),
+        col(Meeting.starts_at) < meeting.starts_at,
+    )
+    on_agenda = select(AgendaItem.source_task_id).where(
+        AgendaItem.meeting_id == meeting_id, col(AgendaItem.source_task_id).is_not(None)
+    )
+    rows = session.exec(
+        select(Task.id, Task.title)
+        .where(
+            col(Task.meeting_id).in_(earlier),
+            col(Task.status).in_((TaskStatus.OPEN, TaskStatus.IN_PROGRESS)),
+            col(Task.id).not_in(on_agenda),
+        )
+        .order_by(col(Task.due_on), col(Task.id))
+    ).all()
+    return [(tid or 0, title) for tid, title in rows]
+
+
+def add_followups(engine: Engine, meeting_id: int, task_ids: list[int] | None = None) -> int:
+    """Put open tasks (all offered ones unless ``task_ids`` says which) on the agenda as
+    "follow-up of agreed steps" items, in one transaction."""
+    with transaction(engine) as session:
+        return carry_open_tasks(session, meeting_id, task_ids)
+
+
+def carry_open_tasks(session: Session, meeting_id: int, task_ids: list[int] | None = None) -> int:
+    offered = dict(_open_followups(session, meeting_id))
+    chosen = [t for t in (task_ids if task_ids is not None else list(offered)) if t in offered]
+    for task_id in chosen:
+        _add_item(
+            session,
+            meeting_id,
+            _("Follow-up: {task}").format(task=offered[task_id]),
+            5,
+            source_task_id=task_id,
+        )
+    return len(chosen)

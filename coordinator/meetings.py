@@ -246,10 +246,22 @@ def set_status(engine: Engine, meeting_id: int, status: MeetingStatus) -> None:
 
 
 def occurrence(engine: Engine, series_id: int, original_start: datetime) -> int:
-    """The row of one occurrence of a series, made when first needed (to move or cancel it,
-    or to give it its own agenda or minutes). Returns its id."""
+    """The row of one occurrence of a series, made when first needed (to prepare it: its own
+    agenda or minutes). A new one starts with the open tasks of the series' earlier meetings
+    on its agenda ("follow-up of agreed steps"); the coordinator can remove them. Returns its id."""
+    from coordinator.agenda import carry_open_tasks
+
     with transaction(engine) as session:
-        return _occurrence(session, series_id, original_start).id or 0
+        existing = session.exec(
+            select(Meeting.id).where(
+                Meeting.series_id == series_id,
+                Meeting.recurrence_id == original_start.astimezone(UTC),
+            )
+        ).first()
+        row = _occurrence(session, series_id, original_start)
+        if existing is None:
+            carry_open_tasks(session, row.id or 0)
+        return row.id or 0
 
 
 def _occurrence(session: Session, series_id: int, original_start: datetime) -> Meeting:

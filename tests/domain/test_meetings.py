@@ -260,3 +260,20 @@ def test_agenda_order_start_times_and_follow_ups(engine: Engine, folks: list[int
     assert agenda.agenda(engine, second)[-1].title == "Follow-up: Flyer drucken"
     with pytest.raises(ValidationError):
         agenda.add_item(engine, second, "", minutes=10)
+
+
+def test_preparing_the_next_meeting_of_a_series_carries_its_open_tasks(engine: Engine) -> None:
+    series = meetings.create_meeting(
+        engine,
+        MeetingInput(
+            title="Netzwerktreffen", day="2027-03-02", start="18:00", end="20:00", repeat="biweekly"
+        ),
+    )
+    first = meetings.occurrence(engine, series, local(2027, 3, 2, 18))
+    with transaction(engine) as session:
+        session.add(Task(title="Flyer drucken", meeting_id=first))
+        session.add(Task(title="Raum buchen", meeting_id=first, status="done"))
+    second = meetings.occurrence(engine, series, local(2027, 3, 16, 18))
+    assert [line.title for line in agenda.agenda(engine, second)] == ["Follow-up: Flyer drucken"]
+    assert meetings.occurrence(engine, series, local(2027, 3, 16, 18)) == second  # once only
+    assert len(agenda.agenda(engine, second)) == 1
