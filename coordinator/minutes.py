@@ -95,6 +95,18 @@ def set_attendance(
             row.status = status
 
 
+def set_attendance_row(
+    engine: Engine, meeting_id: int, attendance_id: int, status: AttendanceStatus
+) -> None:
+    """Set the status of one line of the attendance list (an invitee or a guest)."""
+    with transaction(engine) as session:
+        minutes = _writable(session, meeting_id)
+        row = session.get(Attendance, attendance_id)
+        if row is None or row.minutes_id != minutes.id:
+            raise LookupError(attendance_id)
+        row.status = status
+
+
 def add_guest(engine: Engine, meeting_id: int, name: str) -> None:
     check = Checker()
     name = check.required("guest", name, max_length=200)

@@ -50,6 +50,7 @@ class MeetingScreen(Screen[bool]):
         Binding("k", "confirm_meeting", "Confirm"),
         Binding("x", "cancel_meeting", "Cancel meeting"),
         Binding("w", "write_agenda", "Agenda files"),
+        Binding("r", "minutes", "Minutes"),
         Binding("delete", "remove_item", "Remove item", show=False),
     ]
 
@@ -344,6 +345,13 @@ class MeetingScreen(Screen[bool]):
                 _("Choose"),
             ),
             confirmed,
+        )
+
+    def action_minutes(self) -> None:
+        from screens.minutes import MinutesScreen
+
+        self.app.push_screen(
+            MinutesScreen(self.context, self.meeting_id), lambda _changed: self._after()
         )
 
     def action_confirm_meeting(self) -> None:

@@ -1,37 +1,189 @@
-"""The task list: open and in-progress tasks, the most urgent first."""
+"""Tasks: a board by status and a filtered list, with quick keys to change status, reassign
+and postpone (each change recorded in the task's history)."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
+from typing import Any
 
 from rich.text import Text
+from textual import on, work
 from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.widgets import Button, DataTable, Input, Label, Select, TabbedContent, TabPane
 
 from coordinator import tasks as domain
 from coordinator.i18n import _
 from coordinator.labels import format_date, label
+from coordinator.validation import Checker, ValidationError
 from screens.base import SectionScreen
+from screens.dialogs import Dialog
 from screens.paged_table import Cell, PagedTable
+from storage.enums import TaskStatus
+
+STATUS_KEYS = {
+    "1": TaskStatus.OPEN,
+    "2": TaskStatus.IN_PROGRESS,
+    "3": TaskStatus.DONE,
+    "4": TaskStatus.DROPPED,
+}
+STATE_CHOICES = {
+    "open": domain.OPEN_STATES,
+    "done": (TaskStatus.DONE,),
+    "dropped": (TaskStatus.DROPPED,),
+    "all": tuple(TaskStatus),
+}
+
+
+class TaskDialog(Dialog):
+    """A new task, or another owner: returns the typed values (title, owner, due)."""
+
+    def __init__(self, title: str, *, ask_title: bool = True, ask_due: bool = True) -> None:
+        super().__init__()
+        self._title, self._ask_title, self._ask_due = title, ask_title, ask_due
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog"):
+            yield Label(self._title, classes="dialog-title")
+            if self._ask_title:
+                yield Input(placeholder=_("Task"), id="task-title")
+            yield Input(
+                placeholder=_("Owner: person or organisation, as in the register"), id="task-owner"
+            )
+            if self._ask_due:
+                yield Input(placeholder=_("Due (like 31.03.2027)"), id="task-due")
+            yield Label("", classes="field-error", id="task-error")
+            with Horizontal(classes="dialog-buttons"):
+                yield Button(_("Save"), variant="primary", id="save")
+                yield Button(_("Cancel"), id="cancel")
+
+    def show_error(self, message: str) -> None:
+        self.query_one("#task-error", Label).update(message)
+
+    def value(self, name: str) -> str:
+        found = self.query(f"#task-{name}")
+        return found.first().value if found else ""  # type: ignore[attr-defined]
+
+    @on(Button.Pressed, "#save")
+    @on(Input.Submitted)
+    def _save(self) -> None:
+        self.dismiss(
+            {"title": self.value("title"), "owner": self.value("owner"), "due": self.value("due")}
+        )
+
+    @on(Button.Pressed, "#cancel")
+    def _cancelled(self) -> None:
+        self.dismiss(None)
 
 
 class TasksScreen(SectionScreen):
+    BINDINGS = [
+        Binding("b", "show_tab('board')", "Board", show=False),
+        Binding("l", "show_tab('list')", "List", show=False),
+        Binding("a", "add", "New task"),
+        Binding("1", "status('1')", "Open", key_display="1"),
+        Binding("2", "status('2')", "In progress", key_display="2"),
+        Binding("3", "status('3')", "Done", key_display="3"),
+        Binding("4", "status('4')", "Dropped", key_display="4"),
+        Binding("r", "reassign", "Reassign"),
+        Binding("plus", "postpone", "+1 week", key_display="+"),
+    ]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.filter = domain.TaskFilter()
+
     def compose(self) -> ComposeResult:
         yield from self.compose_frame()
-        yield PagedTable(
-            [_("Due"), _("Task"), _("Status"), _("Priority"), _("Owner"), _("Meeting")],
-            self._tasks,
-            id="task-table",
-        )
+        with TabbedContent(initial="board"):
+            with TabPane(_("Board") + " (b)", id="board"):
+                with Horizontal(id="board-columns"):
+                    for status in TaskStatus:
+                        table: DataTable[Cell] = DataTable(
+                            id=f"board-{status.value}", cursor_type="row", classes="board-column"
+                        )
+                        table.border_title = label(status)
+                        yield table
+            with TabPane(_("List") + " (l)", id="list"):
+                with Horizontal(classes="filters"):
+                    yield Input(placeholder=_("Search tasks …"), id="task-search")
+                    yield Input(placeholder=_("Owner"), id="task-owner-filter")
+                    yield Select(
+                        [
+                            (_("overdue"), "overdue"),
+                            (_("this week"), "week"),
+                            (_("later"), "later"),
+                            (_("no date"), "none"),
+                        ],
+                        prompt=_("Due"),
+                        id="task-due",
+                    )
+                    yield Select(
+                        [(_("open and in progress"), "open"), (_("done"), "done"), (_("dropped"), "dropped"), (_("all"), "all")],
+                        value="open", allow_blank=False, id="task-states",
+                    )  # fmt: skip
+                yield Label("", classes="list-summary", id="task-summary")
+                yield PagedTable(
+                    [_("Due"), _("Task"), _("Status"), _("Priority"), _("Owner"), _("Meeting")],
+                    self._tasks,
+                    id="task-table",
+                )
         yield from self.compose_footer()
 
     def on_mount(self) -> None:
         self.sub_title = _("Tasks")
+        self.load_board()
+        self.query_one(f"#board-{TaskStatus.OPEN.value}", DataTable).focus()
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="board")
+    def load_board(self) -> None:
+        columns = domain.board(
+            self.context.engine,
+            replace(self.filter, states=tuple(TaskStatus)),
+            today=self.context.now().date(),
+            per_column=100,
+        )
+        self.app.call_from_thread(self._show_board, columns)
+
+    def _show_board(self, columns: list[domain.BoardColumn]) -> None:
+        today = self.context.now().date()
+        for column in columns:
+            table = self.query_one(f"#board-{column.status.value}", DataTable)
+            cursor = table.cursor_row
+            table.clear(columns=True)
+            table.add_columns(_("Due"), _("Task"), _("Owner"))
+            table.border_title = f"{label(column.status)} ({column.count})"
+            for row in column.tasks:
+                late = (
+                    row.due_on is not None
+                    and row.due_on < today
+                    and column.status in domain.OPEN_STATES
+                )
+                due: Cell = (
+                    Text(format_date(row.due_on), style="bold red")
+                    if late
+                    else format_date(row.due_on)
+                )
+                table.add_row(due, row.title, row.owner, key=str(row.id))
+            if column.tasks:
+                table.move_cursor(row=min(cursor, len(column.tasks) - 1))
 
     def _tasks(self, offset: int, limit: int) -> Sequence[tuple[int, Sequence[Cell]]]:
         today = self.context.now().date()
+        if offset == 0:
+            total = domain.count_tasks(self.context.engine, self.filter, today=today)
+            self.app.call_from_thread(
+                self.query_one("#task-summary", Label).update, _("{n} tasks").format(n=total)
+            )
         result: list[tuple[int, Sequence[Cell]]] = []
-        for row in domain.task_page(self.context.engine, offset=offset, limit=limit):
-            overdue = row.due_on is not None and row.due_on < today
+        for row in domain.task_page(
+            self.context.engine, self.filter, offset=offset, limit=limit, today=today
+        ):
+            overdue = (
+                row.due_on is not None and row.due_on < today and row.status in domain.OPEN_STATES
+            )
             due: Cell = (
                 Text(format_date(row.due_on), style="bold red")
                 if overdue
@@ -51,3 +203,102 @@ class TasksScreen(SectionScreen):
                 )
             )
         return result
+
+    def refresh_tasks(self) -> None:
+        self.load_board()
+        self.query_one("#task-table", PagedTable).reload()
+
+    def action_show_tab(self, tab: str) -> None:
+        self.query_one(TabbedContent).active = tab
+        target = "#task-table" if tab == "list" else f"#board-{TaskStatus.OPEN.value}"
+        self.query_one(target).focus()
+
+    def selected_task(self) -> int | None:
+        focused = self.focused
+        if not isinstance(focused, DataTable) or focused.row_count == 0:
+            return None
+        key = focused.coordinate_to_cell_key(focused.cursor_coordinate).row_key.value
+        return int(key) if key and key.isdigit() else None
+
+    def action_status(self, key: str) -> None:
+        task_id = self.selected_task()
+        if task_id is not None:
+            domain.set_status(self.context.engine, task_id, STATUS_KEYS[key])
+            self.notify(_("Task is now: {status}").format(status=label(STATUS_KEYS[key])))
+            self.refresh_tasks()
+
+    def action_postpone(self) -> None:
+        task_id = self.selected_task()
+        if task_id is not None:
+            new = domain.postpone(self.context.engine, task_id, days=7)
+            self.notify(_("Due on {day}").format(day=format_date(new)))
+            self.refresh_tasks()
+
+    def _owner(self, text: str) -> dict[str, int]:
+        return domain.owner_filter(self.context.engine, text) if text.strip() else {}
+
+    def action_reassign(self) -> None:
+        task_id = self.selected_task()
+        if task_id is None:
+            return
+
+        def chosen(values: Any) -> None:
+            if not values:
+                return
+            try:
+                owner = self._owner(values["owner"])
+                domain.reassign(
+                    self.context.engine, task_id,
+                    person_id=owner.get("owner_person_id"), organisation_id=owner.get("owner_organisation_id"),
+                )  # fmt: skip
+            except ValidationError as exc:
+                self.notify("; ".join(exc.errors.values()), severity="error")
+                return
+            self.refresh_tasks()
+
+        self.app.push_screen(TaskDialog(_("Reassign"), ask_title=False, ask_due=False), chosen)
+
+    def action_add(self) -> None:
+        def chosen(values: Any) -> None:
+            if not values:
+                return
+            check = Checker()
+            due = check.date("due", values["due"])
+            try:
+                check.check()
+                owner = self._owner(values["owner"])
+                domain.create_task(
+                    self.context.engine, values["title"], due_on=due,
+                    owner_person_id=owner.get("owner_person_id"), owner_organisation_id=owner.get("owner_organisation_id"),
+                )  # fmt: skip
+            except ValidationError as exc:
+                self.notify("; ".join(exc.errors.values()), severity="error")
+                return
+            self.refresh_tasks()
+
+        self.app.push_screen(TaskDialog(_("New task")), chosen)
+
+    @on(Input.Submitted, "#task-search, #task-owner-filter")
+    def _filter_typed(self) -> None:
+        owner_text = self.query_one("#task-owner-filter", Input).value
+        try:
+            owner = self._owner(owner_text)
+        except ValidationError as exc:
+            self.notify("; ".join(exc.errors.values()), severity="error")
+            return
+        self.filter = replace(
+            self.filter, text=self.query_one("#task-search", Input).value,
+            owner_person_id=owner.get("owner_person_id"), owner_organisation_id=owner.get("owner_organisation_id"),
+        )  # fmt: skip
+        self.refresh_tasks()
+
+    @on(Select.Changed, "#task-due, #task-states")
+    def _filter_chosen(self) -> None:
+        due = self.query_one("#task-due", Select).value
+        states = self.query_one("#task-states", Select).value
+        self.filter = replace(
+            self.filter,
+            due="" if due is Select.NULL else str(due),
+            states=STATE_CHOICES.get(str(states), domain.OPEN_STATES),
+        )
+        self.refresh_tasks()

@@ -51,7 +51,7 @@ def test_coordinator_on_the_sample_shows_the_dashboard_and_sections(tmp_path: Pa
         "keys:m",
         "wait:Runder Tisch Integration",
         "keys:t",
-        "wait:Tagesordnung für das Netzwerktreffen",
+        "wait:in progress (",
         "keys:q",
         "exited",
     )

@@ -52,7 +52,8 @@ async def test_sections_switch_by_single_keys(sample_context: Context) -> None:
         await pilot.press("t")
         await settle(pilot)
         assert isinstance(app.screen, TasksScreen)
-        assert "Tagesordnung für das Netzwerktreffen" in screen_text(app)
+        text = screen_text(app)
+        assert "open (" in text and "in progress (" in text and "done (" in text  # the board
 
         await pilot.press("d")
         await settle(pilot)
@@ -75,6 +76,8 @@ async def test_long_lists_load_page_by_page(sample_context: Context) -> None:
     app = CoordinatorApp(sample_context)
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.press("t")
+        await settle(pilot)
+        await pilot.press("l")  # the task list
         await settle(pilot)
         table = app.screen.query_one(PagedTable)
         assert table.loaded == PagedTable.PAGE_SIZE  # the sample has more open tasks than a page

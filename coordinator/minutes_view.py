@@ -1,0 +1,74 @@
+"""What the minutes screen shows: attendance, agenda items with notes, decisions, action
+items and the approval state."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import Engine
+from sqlmodel import col, select
+
+from storage.enums import AttendanceStatus, DecisionKind, MinutesStatus, TaskStatus
+from storage.models import (
+    AgendaItem,
+    Attendance,
+    Decision,
+    Meeting,
+    Minutes,
+    Organisation,
+    Person,
+    Task,
+)
+from storage.uow import reading
+
+
+@dataclass(frozen=True)
+class MinutesView:
+    meeting_id: int
+    title: str
+    status: MinutesStatus
+    attendance: list[tuple[int, str, AttendanceStatus]]  # attendance row id, name, status
+    items: list[tuple[int, str, str]]  # agenda item id, title, notes
+    decisions: list[tuple[int, DecisionKind, str]]
+    actions: list[
+        tuple[int, str, str, date | None, TaskStatus]
+    ]  # task id, title, owner, due, status
+
+
+def minutes_view(engine: Engine, meeting_id: int) -> MinutesView:
+    with reading(engine) as session:
+        meeting = session.get(Meeting, meeting_id)
+        minutes = session.exec(select(Minutes).where(Minutes.meeting_id == meeting_id)).first()
+        if meeting is None or minutes is None:
+            raise LookupError(meeting_id)
+        attendance = session.exec(
+            select(Attendance, Person.given_name, Person.family_name)
+            .join(Person, col(Person.id) == col(Attendance.person_id), isouter=True)
+            .where(Attendance.minutes_id == minutes.id)
+            .order_by(col(Person.family_name), col(Attendance.id))
+        ).all()
+        items = session.exec(
+            select(AgendaItem)
+            .where(AgendaItem.meeting_id == meeting_id)
+            .order_by(col(AgendaItem.position))
+        ).all()
+        decisions = session.exec(
+            select(Decision).where(Decision.meeting_id == meeting_id).order_by(col(Decision.id))
+        ).all()
+        actions = session.exec(
+            select(Task, Person.given_name, Person.family_name, Organisation.name)
+            .join(Person, col(Person.id) == col(Task.owner_person_id), isouter=True)
+            .join(
+                Organisation, col(Organisation.id) == col(Task.owner_organisation_id), isouter=True
+            )
+            .where(Task.meeting_id == meeting_id)
+            .order_by(col(Task.id))
+        ).all()
+        return MinutesView(
+            meeting_id, meeting.title, minutes.status,
+            [(a.id or 0, f"{g or ''} {f or ''}".strip() or a.guest_name, a.status) for a, g, f in attendance],
+            [(i.id or 0, i.title, i.minutes_text) for i in items],
+            [(d.id or 0, d.kind, d.text) for d in decisions],
+            [(t.id or 0, t.title, f"{g or ''} {f or ''}".strip() or (o or ""), t.due_on, t.status) for t, g, f, o in actions],
+        )  # fmt: skip

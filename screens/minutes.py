@@ -1,0 +1,316 @@
+"""Writing the minutes during the meeting, from the keyboard: attendance (p / e / a), notes
+per agenda item (Enter), decisions (d), action items (t), approval (ctrl+a) and reopening
+(ctrl+o). Approved minutes refuse changes with a clear message."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Button, DataTable, Footer, Header, Input, Label, Select, Static
+
+from coordinator import minutes as domain
+from coordinator.context import Context
+from coordinator.documents import FORMATS
+from coordinator.files import write_private
+from coordinator.i18n import _
+from coordinator.labels import format_date, label
+from coordinator.minutes_export import render_minutes
+from coordinator.minutes_view import MinutesView, minutes_view
+from coordinator.tasks import owner_filter
+from coordinator.validation import Checker, ValidationError
+from screens.dialogs import Dialog
+from screens.translate import translate_bindings
+from storage.enums import AttendanceStatus, DecisionKind
+
+ATTENDANCE_KEYS = {
+    "p": AttendanceStatus.PRESENT,
+    "e": AttendanceStatus.EXCUSED,
+    "a": AttendanceStatus.ABSENT,
+}
+
+
+class TextDialog(Dialog):
+    """One or two fields: returns {"text": ..., "kind": ...} (kind for decisions)."""
+
+    def __init__(
+        self, title: str, value: str = "", *, kinds: bool = False, placeholder: str = ""
+    ) -> None:
+        super().__init__()
+        self._title, self._value, self._kinds, self._placeholder = title, value, kinds, placeholder
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog"):
+            yield Label(self._title, classes="dialog-title")
+            yield Input(value=self._value, placeholder=self._placeholder, id="text")
+            if self._kinds:
+                yield Select(
+                    [(label(k), k.value) for k in DecisionKind],
+                    value=DecisionKind.DECISION.value,
+                    allow_blank=False,
+                    id="kind",
+                )
+            with Horizontal(classes="dialog-buttons"):
+                yield Button(_("Save"), variant="primary", id="save")
+                yield Button(_("Cancel"), id="cancel")
+
+    def on_mount(self) -> None:
+        self.query_one("#text", Input).focus()
+
+    @on(Button.Pressed, "#save")
+    @on(Input.Submitted)
+    def _save(self) -> None:
+        kind = self.query("#kind")
+        self.dismiss(
+            {
+                "text": self.query_one("#text", Input).value,
+                "kind": str(kind.first().value) if kind else "",
+            }
+        )  # type: ignore[attr-defined]
+
+    @on(Button.Pressed, "#cancel")
+    def _cancelled(self) -> None:
+        self.dismiss(None)
+
+
+class ActionDialog(Dialog):
+    """An action item: title, owner (as in the register) and due date."""
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog"):
+            yield Label(_("New action item"), classes="dialog-title")
+            yield Input(placeholder=_("What is to be done?"), id="title")
+            yield Input(
+                placeholder=_("Owner: person or organisation, as in the register"), id="owner"
+            )
+            yield Input(placeholder=_("Due (like 31.03.2027)"), id="due")
+            with Horizontal(classes="dialog-buttons"):
+                yield Button(_("Save"), variant="primary", id="save")
+                yield Button(_("Cancel"), id="cancel")
+
+    @on(Button.Pressed, "#save")
+    @on(Input.Submitted)
+    def _save(self) -> None:
+        self.dismiss(
+            {name: self.query_one(f"#{name}", Input).value for name in ("title", "owner", "due")}
+        )
+
+    @on(Button.Pressed, "#cancel")
+    def _cancelled(self) -> None:
+        self.dismiss(None)
+
+
+class MinutesScreen(Screen[bool]):
+    BINDINGS = [
+        Binding("escape", "close", "Back"),
+        Binding("p", "attendance('p')", "Present"),
+        Binding("e", "attendance('e')", "Excused"),
+        Binding("a", "attendance('a')", "Absent", show=False),
+        Binding("g", "guest", "Guest"),
+        Binding("d", "decision", "Decision"),
+        Binding("t", "action_item", "Action item"),
+        Binding("ctrl+a", "approve", "Approve"),
+        Binding("ctrl+o", "reopen", "Reopen"),
+        Binding("w", "write", "Minutes files"),
+    ]
+
+    def __init__(self, context: Context, meeting_id: int) -> None:
+        super().__init__()
+        self.context = context
+        self.meeting_id = meeting_id
+        self.view: MinutesView | None = None
+        translate_bindings(self)
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with VerticalScroll():
+            yield Static(_("Loading…"), id="minutes-state")
+            yield Label(
+                _("Attendance") + "  (p / e / a, g " + _("guest") + ")", classes="section-title"
+            )
+            yield DataTable(id="attendance-table", cursor_type="row")
+            yield Label(
+                _("Agenda items") + "  (Enter: " + _("notes") + ")", classes="section-title"
+            )
+            yield DataTable(id="items-table", cursor_type="row")
+            yield Label(_("Decisions and agreements") + "  (d)", classes="section-title")
+            yield DataTable(id="decisions-table", cursor_type="row")
+            yield Label(_("Action items") + "  (t)", classes="section-title")
+            yield DataTable(id="actions-table", cursor_type="row")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        domain.start_minutes(self.context.engine, self.meeting_id)
+        self.reload()
+        self.query_one("#attendance-table").focus()
+
+    @work(thread=True, exclusive=True, exit_on_error=False)
+    def reload(self) -> None:
+        view = minutes_view(self.context.engine, self.meeting_id)
+        self.app.call_from_thread(self.show, view)
+
+    def _fill(self, table_id: str, header: list[str], rows: list[tuple[Any, ...]]) -> None:
+        table = self.query_one(table_id, DataTable)
+        cursor = table.cursor_row
+        table.clear(columns=True)
+        table.add_columns(*header)
+        for key, *cells in rows:
+            table.add_row(*cells, key=str(key))
+        if rows:
+            table.move_cursor(row=min(cursor, len(rows) - 1))
+
+    def show(self, view: MinutesView) -> None:
+        self.view = view
+        self.sub_title = _("Minutes: {title}").format(title=view.title)
+        state = (
+            _("approved: read-only (ctrl+o reopens)") if view.status == "approved" else _("draft")
+        )
+        self.query_one("#minutes-state", Static).update(f"[b]{view.title}[/b] · {state}")
+        self._fill(
+            "#attendance-table",
+            [_("Name"), _("Status")],
+            [(i, n, label(s)) for i, n, s in view.attendance],
+        )
+        self._fill(
+            "#items-table", [_("Item"), _("Notes")], [(i, t, n or "–") for i, t, n in view.items]
+        )
+        self._fill(
+            "#decisions-table",
+            [_("Kind"), _("Decision")],
+            [(i, label(k), t) for i, k, t in view.decisions],
+        )
+        self._fill(
+            "#actions-table", [_("Task"), _("Owner"), _("Due"), _("Status")],
+            [(i, t, o or "–", format_date(d), label(s)) for i, t, o, d, s in view.actions],
+        )  # fmt: skip
+
+    def _guard(self, action: Any) -> bool:
+        try:
+            action()
+        except ValidationError as exc:
+            self.notify("; ".join(exc.errors.values()), severity="error")
+            return False
+        self.reload()
+        return True
+
+    def _key(self, table_id: str) -> int | None:
+        table = self.query_one(table_id, DataTable)
+        if table.row_count == 0:
+            return None
+        return int(table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value or 0)
+
+    def action_close(self) -> None:
+        self.dismiss(True)
+
+    def action_attendance(self, key: str) -> None:
+        row = self._key("#attendance-table")
+        if row is not None and self.focused is self.query_one("#attendance-table"):
+            table = self.query_one("#attendance-table", DataTable)
+            if self._guard(
+                lambda: domain.set_attendance_row(
+                    self.context.engine, self.meeting_id, row, ATTENDANCE_KEYS[key]
+                )
+            ):
+                table.move_cursor(row=table.cursor_row + 1)
+
+    def action_guest(self) -> None:
+        def done(result: Any) -> None:
+            if result:
+                self._guard(
+                    lambda: domain.add_guest(self.context.engine, self.meeting_id, result["text"])
+                )
+
+        self.app.push_screen(TextDialog(_("Guest"), placeholder=_("Name of the guest")), done)
+
+    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+        if event.data_table.id != "items-table" or self.view is None:
+            return
+        item_id = int(event.row_key.value or 0)
+        current = next((n for i, _t, n in self.view.items if i == item_id), "")
+
+        def done(result: Any) -> None:
+            if result is not None:
+                self._guard(
+                    lambda: domain.set_item_notes(
+                        self.context.engine, self.meeting_id, item_id, result["text"]
+                    )
+                )
+
+        self.app.push_screen(TextDialog(_("Notes"), current), done)
+
+    def action_decision(self) -> None:
+        item = self._key("#items-table") if self.focused is self.query_one("#items-table") else None
+
+        def done(result: Any) -> None:
+            if result:
+                self._guard(
+                    lambda: domain.add_decision(
+                        self.context.engine,
+                        self.meeting_id,
+                        result["text"],
+                        kind=DecisionKind(result["kind"]),
+                        agenda_item_id=item,
+                    )
+                )
+
+        self.app.push_screen(TextDialog(_("Decision or agreement"), kinds=True), done)
+
+    def action_action_item(self) -> None:
+        item = self._key("#items-table") if self.focused is self.query_one("#items-table") else None
+
+        def done(result: Any) -> None:
+            if not result:
+                return
+
+            def add() -> None:
+                check = Checker()
+                due = check.date("due", result["due"])
+                check.check()
+                owner = (
+                    owner_filter(self.context.engine, result["owner"])
+                    if result["owner"].strip()
+                    else {}
+                )
+                domain.add_action_item(
+                    self.context.engine, self.meeting_id, result["title"], due_on=due, agenda_item_id=item,
+                    owner_person_id=owner.get("owner_person_id"), owner_organisation_id=owner.get("owner_organisation_id"),
+                )  # fmt: skip
+
+            self._guard(add)
+
+        self.app.push_screen(ActionDialog(), done)
+
+    def action_approve(self) -> None:
+        self._guard(lambda: domain.approve(self.context.engine, self.meeting_id))
+        self.notify(_("Minutes approved."))
+
+    def action_reopen(self) -> None:
+        def done(result: Any) -> None:
+            if result:
+                self._guard(
+                    lambda: domain.reopen(
+                        self.context.engine, self.meeting_id, reason=result["text"]
+                    )
+                )
+
+        self.app.push_screen(
+            TextDialog(_("Reopen the minutes"), placeholder=_("Why? (recorded)")), done
+        )
+
+    def action_write(self, folder: Path | None = None) -> None:
+        folder = folder or Path.cwd()
+        written = [
+            write_private(
+                folder / f"minutes-{self.meeting_id}.{fmt}",
+                render_minutes(self.context.engine, self.meeting_id, fmt),
+            )
+            for fmt in FORMATS
+        ]
+        self.notify(
+            _("Written: {files}").format(files=", ".join(str(p) for p in written)), timeout=10
+        )

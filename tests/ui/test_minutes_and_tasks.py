@@ -1,0 +1,143 @@
+"""Pilot tests: take attendance, write notes, add a decision and two action items during a
+meeting, see the tasks on the board and the dashboard, change status by key, carry open tasks
+into the next meeting's agenda, approve the minutes and fail to edit them."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+from sqlmodel import Session, select
+from textual.widgets import DataTable, Input
+
+from coordinator import agenda, invitations, meetings
+from coordinator.app import CoordinatorApp
+from coordinator.context import Context
+from coordinator.meetings import MeetingInput
+from screens.minutes import ActionDialog, MinutesScreen, TextDialog
+from screens.tasks import TasksScreen
+from storage.enums import AttendanceStatus, MinutesStatus, TaskStatus
+from storage.models import Attendance, Decision, Minutes, Task
+from tests.conftest import FROZEN_NOW
+from tests.ui.helpers import screen_text, settle
+
+
+async def test_minutes_during_the_meeting_then_tasks_on_board_and_next_agenda(
+    sample_context: Context,
+) -> None:
+    engine = sample_context.engine
+    series = meetings.create_meeting(
+        engine,
+        MeetingInput(
+            title="AG Sprachmittlung", day="2026-11-20", start="18:00", end="19:30", repeat="weekly"
+        ),
+    )
+    invitations.invite_by_name(engine, series, "organisation", "Syrisches Haus Bielefeld e.V.")
+    first_start = meetings.validate(
+        MeetingInput(title="x", day="2026-11-20", start="18:00", end="19:30")
+    ).starts_at
+    first = meetings.occurrence(engine, series, first_start)
+    agenda.add_item(engine, first, "Dolmetscherliste", minutes=20)
+
+    app = CoordinatorApp(sample_context)
+    async with app.run_test(size=(120, 50)) as pilot:
+        await settle(pilot)
+        app.push_screen(MinutesScreen(sample_context, first))
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, MinutesScreen)
+        # attendance: the first two present, the third excused
+        await pilot.press("p", "p", "e")
+        await settle(pilot)
+        # notes on the agenda item
+        items = screen.query_one("#items-table", DataTable)
+        items.focus()
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, TextDialog)
+        app.screen.query_one("#text", Input).value = "Liste wird auf Arabisch und Kurdisch ergänzt."
+        await pilot.press("enter")
+        await settle(pilot)
+        # a decision and two action items
+        await pilot.press("d")
+        await settle(pilot)
+        app.screen.query_one(
+            "#text", Input
+        ).value = "Sprachmittler erhalten eine Aufwandsentschädigung."
+        await pilot.press("enter")
+        await settle(pilot)
+        for title, owner in (
+            ("Liste an alle Vereine schicken", "Syrisches Haus Bielefeld e.V."),
+            ("Förderantrag prüfen", ""),
+        ):
+            await pilot.press("t")
+            await settle(pilot)
+            assert isinstance(app.screen, ActionDialog)
+            app.screen.query_one("#title", Input).value = title
+            app.screen.query_one("#owner", Input).value = owner
+            app.screen.query_one("#due", Input).value = (FROZEN_NOW + timedelta(days=3)).strftime(
+                "%d.%m.%Y"
+            )
+            await pilot.press("enter")
+            await settle(pilot)
+        text = screen_text(app)
+        assert "Liste an alle Vereine schicken" in text and "Sprachmittler erhalten" in text
+        # approve, then changes are refused with a clear message
+        await pilot.press("ctrl+a")
+        await settle(pilot)
+        await pilot.press("d")
+        await settle(pilot)
+        app.screen.query_one("#text", Input).value = "Noch ein Beschluss"
+        await pilot.press("enter")
+        await settle(pilot)
+        with Session(engine) as session:
+            minutes = session.exec(select(Minutes).where(Minutes.meeting_id == first)).one()
+            assert minutes.status == MinutesStatus.APPROVED
+            assert [
+                d.text for d in session.exec(select(Decision).where(Decision.meeting_id == first))
+            ] == ["Sprachmittler erhalten eine Aufwandsentschädigung."]
+            statuses = sorted(
+                a.status
+                for a in session.exec(select(Attendance).where(Attendance.minutes_id == minutes.id))
+            )
+            assert (
+                statuses.count(AttendanceStatus.PRESENT) == 2
+                and statuses.count(AttendanceStatus.EXCUSED) == 1
+            )
+        await pilot.press("escape")
+        await settle(pilot)
+
+        # the tasks are on the board, and due this week on the dashboard
+        await pilot.press("t")
+        await settle(pilot)
+        assert isinstance(app.screen, TasksScreen)
+        board = app.screen.query_one("#board-open", DataTable)
+        on_board = [str(board.get_row_at(i)[1]) for i in range(board.row_count)]
+        assert "Liste an alle Vereine schicken" in on_board and "Förderantrag prüfen" in on_board
+        board.focus()
+        row = next(
+            i
+            for i in range(board.row_count)
+            if "Förderantrag prüfen" in str(board.get_row_at(i)[1])
+        )
+        board.move_cursor(row=row)
+        await pilot.press("2")  # in progress
+        await settle(pilot)
+        in_progress = app.screen.query_one("#board-in_progress", DataTable)
+        assert "Förderantrag prüfen" in [
+            str(in_progress.get_row_at(i)[1]) for i in range(in_progress.row_count)
+        ]
+        await pilot.press("d")
+        await settle(pilot)
+        assert "Liste an alle Vereine schicken" in screen_text(app)
+    with Session(engine) as session:
+        task = session.exec(select(Task).where(Task.title == "Förderantrag prüfen")).one()
+        assert task.status == TaskStatus.IN_PROGRESS
+
+    # preparing the next meeting of the series carries the open tasks onto its agenda
+    second = meetings.occurrence(engine, series, first_start + timedelta(days=7))
+    titles = [line.title for line in agenda.agenda(engine, second)]
+    assert (
+        "Follow-up: Liste an alle Vereine schicken" in titles
+        and "Follow-up: Förderantrag prüfen" in titles
+    )
+    _ = datetime.now(UTC)
