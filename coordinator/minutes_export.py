@@ -179,3 +179,33 @@ def decision_register(
         )
     )
     return doc
+
+
+def decision_rows(
+    engine: Engine, *, text: str = "", limit: int = 500
+) -> list[tuple[int, date, str, str, str, str]]:
+    """Decisions for the register screen: (id, date, kind label id, text, meeting, status)."""
+    from storage.search import fold
+
+    words = [fold(w) for w in text.split()]
+    with reading(engine) as session:
+        found = []
+        for d, title in session.exec(
+            select(Decision, Meeting.title)
+            .join(Meeting, col(Meeting.id) == col(Decision.meeting_id))
+            .order_by(col(Decision.decided_on).desc(), col(Decision.id).desc())
+        ):
+            if all(w in fold(f"{d.text} {title}") for w in words):
+                found.append(
+                    (
+                        d.id or 0,
+                        d.decided_on,
+                        english_label(d.kind),
+                        d.text,
+                        title,
+                        english_label(d.status),
+                    )
+                )
+                if len(found) >= limit:
+                    break
+        return found

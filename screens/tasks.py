@@ -17,11 +17,13 @@ from textual.widgets import Button, DataTable, Input, Label, Select, TabbedConte
 from coordinator import tasks as domain
 from coordinator.i18n import _
 from coordinator.labels import format_date, label
+from coordinator.minutes import set_decision_status
+from coordinator.minutes_export import decision_rows
 from coordinator.validation import Checker, ValidationError
 from screens.base import SectionScreen
 from screens.dialogs import Dialog
 from screens.paged_table import Cell, PagedTable
-from storage.enums import TaskStatus
+from storage.enums import DecisionStatus, TaskStatus
 
 STATUS_KEYS = {
     "1": TaskStatus.OPEN,
@@ -89,6 +91,10 @@ class TasksScreen(SectionScreen):
         Binding("4", "status('4')", "Dropped", key_display="4"),
         Binding("r", "reassign", "Reassign"),
         Binding("plus", "postpone", "+1 week", key_display="+"),
+        Binding("c", "show_tab('decisions')", "Decisions", show=False),
+        Binding("v", "decision_status('valid')", "Valid", show=False),
+        Binding("x", "decision_status('revoked')", "Revoked", show=False),
+        Binding("z", "decision_status('replaced')", "Replaced", show=False),
     ]
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -130,6 +136,10 @@ class TasksScreen(SectionScreen):
                     self._tasks,
                     id="task-table",
                 )
+            with TabPane(_("Decisions") + " (c)", id="decisions"):
+                yield Input(placeholder=_("Search decisions …"), id="decision-search")
+                yield Label(_("v valid · x revoked · z replaced"), classes="list-summary")
+                yield DataTable(id="decision-table", cursor_type="row")
         yield from self.compose_footer()
 
     def on_mount(self) -> None:
@@ -210,8 +220,39 @@ class TasksScreen(SectionScreen):
 
     def action_show_tab(self, tab: str) -> None:
         self.query_one(TabbedContent).active = tab
-        target = "#task-table" if tab == "list" else f"#board-{TaskStatus.OPEN.value}"
-        self.query_one(target).focus()
+        targets = {"list": "#task-table", "decisions": "#decision-table"}
+        self.query_one(targets.get(tab, f"#board-{TaskStatus.OPEN.value}")).focus()
+        if tab == "decisions":
+            self.load_decisions()
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="decisions")
+    def load_decisions(self) -> None:
+        text = self.query_one("#decision-search", Input).value
+        rows = decision_rows(self.context.engine, text=text)
+        self.app.call_from_thread(self._show_decisions, rows)
+
+    def _show_decisions(self, rows: list[tuple[Any, ...]]) -> None:
+        table = self.query_one("#decision-table", DataTable)
+        cursor = table.cursor_row
+        table.clear(columns=True)
+        table.add_columns(_("Date"), _("Kind"), _("Decision"), _("Meeting"), _("Status"))
+        for decision_id, day, kind, text, meeting, status in rows:
+            table.add_row(format_date(day), _(kind), text, meeting, _(status), key=str(decision_id))
+        if rows:
+            table.move_cursor(row=min(cursor, len(rows) - 1))
+
+    @on(Input.Submitted, "#decision-search")
+    def _decisions_searched(self) -> None:
+        self.load_decisions()
+        self.query_one("#decision-table").focus()
+
+    def action_decision_status(self, status: str) -> None:
+        table = self.query_one("#decision-table", DataTable)
+        if self.focused is not table or table.row_count == 0:
+            return
+        key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
+        set_decision_status(self.context.engine, int(key or 0), DecisionStatus(status))
+        self.load_decisions()
 
     def selected_task(self) -> int | None:
         focused = self.focused

@@ -141,3 +141,31 @@ async def test_minutes_during_the_meeting_then_tasks_on_board_and_next_agenda(
         and "Follow-up: Förderantrag prüfen" in titles
     )
     _ = datetime.now(UTC)
+
+
+async def test_decision_register_search_and_status(sample_context: Context) -> None:
+    from storage.enums import DecisionStatus
+
+    app = CoordinatorApp(sample_context)
+    async with app.run_test(size=(120, 45)) as pilot:
+        await settle(pilot)
+        await pilot.press("t")
+        await settle(pilot)
+        await pilot.press("c")
+        await settle(pilot)
+        screen = app.screen
+        search = screen.query_one("#decision-search", Input)
+        search.value = "flyer"
+        search.focus()
+        await pilot.press("enter")
+        await settle(pilot)
+        table = screen.query_one("#decision-table", DataTable)
+        assert table.row_count >= 1
+        assert all("Flyer" in str(table.get_row_at(i)[2]) for i in range(table.row_count))
+        table.move_cursor(row=0)
+        decision_id = int(table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value or 0)
+        await pilot.press("x")
+        await settle(pilot)
+        assert "revoked" in str(table.get_row_at(0)[4])
+    with Session(sample_context.engine) as session:
+        assert session.get(Decision, decision_id).status == DecisionStatus.REVOKED  # type: ignore[union-attr]
