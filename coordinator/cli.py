@@ -156,6 +156,12 @@ def scripted_parser() -> argparse.ArgumentParser:
         default="open,in_progress",
         help=_("comma-separated: open, in_progress, done, dropped"),
     )
+    todo.add_argument(
+        "--meeting",
+        type=int,
+        metavar="MEETING_ID",
+        help=_("tasks from this meeting (or every meeting of its series)"),
+    )
     todo.add_argument("--format", choices=("md", "txt", "html", "csv"), default="md")
     todo.add_argument(
         "-o", "--output", metavar="FILE", help=_("write to FILE instead of standard output")
@@ -368,7 +374,7 @@ def run_documents(args: argparse.Namespace, engine: Engine) -> int:
         owner = tasks.owner_filter(engine, args.owner) if args.owner else {}
     except ValidationError as exc:
         raise UsageError("; ".join(exc.errors.values())) from None
-    flt = tasks.TaskFilter(states=states, due=args.due or "", **owner)
+    flt = tasks.TaskFilter(states=states, due=args.due or "", meeting_id=args.meeting, **owner)
     title = _("To-do list") + (f": {args.owner}" if args.owner else "")
     today = datetime.now(UTC).date()
     _emit(

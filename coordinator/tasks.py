@@ -10,7 +10,7 @@ from typing import Any
 from sqlalchemy import Engine, func
 from sqlmodel import Session, col, select
 
-from coordinator.i18n import _
+from coordinator.i18n import N_, _
 from coordinator.validation import Checker, ValidationError
 from storage.enums import Priority, TaskStatus
 from storage.models import Meeting, Organisation, Person, Task, TaskEvent
@@ -189,6 +189,9 @@ def board(
                 rows = _rows(session, latest.limit(per_column))
             columns.append(BoardColumn(status, count, rows))
     return columns
+
+
+FIELD_LABELS = (N_("created"), N_("status"), N_("owner"), N_("due_on"))  # what history lines name
 
 
 def _record(session: Session, task: Task, name: str, old: object, new: object) -> None:

@@ -91,6 +91,7 @@ class TasksScreen(SectionScreen):
         Binding("4", "status('4')", "Dropped", key_display="4"),
         Binding("r", "reassign", "Reassign"),
         Binding("plus", "postpone", "+1 week", key_display="+"),
+        Binding("h", "history", "History"),
         Binding("c", "show_tab('decisions')", "Decisions", show=False),
         Binding("v", "decision_status('valid')", "Valid", show=False),
         Binding("x", "decision_status('revoked')", "Revoked", show=False),
@@ -116,6 +117,9 @@ class TasksScreen(SectionScreen):
                 with Horizontal(classes="filters"):
                     yield Input(placeholder=_("Search tasks …"), id="task-search")
                     yield Input(placeholder=_("Owner"), id="task-owner-filter")
+                    yield Input(
+                        placeholder=_("Meeting ID"), id="task-meeting-filter", type="integer"
+                    )
                     yield Select(
                         [
                             (_("overdue"), "overdue"),
@@ -268,6 +272,16 @@ class TasksScreen(SectionScreen):
             self.notify(_("Task is now: {status}").format(status=label(STATUS_KEYS[key])))
             self.refresh_tasks()
 
+    def action_history(self) -> None:
+        task_id = self.selected_task()
+        if task_id is None:
+            return
+        lines = [
+            f"{format_date(at.date())}  {_(field)}: {old or '–'} → {new or '–'}"
+            for at, field, old, new in domain.history(self.context.engine, task_id)
+        ]
+        self.notify("\n".join(lines) or _("No changes recorded."), title=_("History"), timeout=15)
+
     def action_postpone(self) -> None:
         task_id = self.selected_task()
         if task_id is not None:
@@ -319,7 +333,7 @@ class TasksScreen(SectionScreen):
 
         self.app.push_screen(TaskDialog(_("New task")), chosen)
 
-    @on(Input.Submitted, "#task-search, #task-owner-filter")
+    @on(Input.Submitted, "#task-search, #task-owner-filter, #task-meeting-filter")
     def _filter_typed(self) -> None:
         owner_text = self.query_one("#task-owner-filter", Input).value
         try:
@@ -327,8 +341,10 @@ class TasksScreen(SectionScreen):
         except ValidationError as exc:
             self.notify("; ".join(exc.errors.values()), severity="error")
             return
+        meeting = self.query_one("#task-meeting-filter", Input).value.strip()
         self.filter = replace(
             self.filter, text=self.query_one("#task-search", Input).value,
+            meeting_id=int(meeting) if meeting.isdigit() else None,
             owner_person_id=owner.get("owner_person_id"), owner_organisation_id=owner.get("owner_organisation_id"),
         )  # fmt: skip
         self.refresh_tasks()

@@ -12,7 +12,8 @@ Schema history:
  3. ``search_text`` on organisations and people: their searchable fields folded to lower
     case without accents (storage/search.py), for search as you type in any database.
  4. ``minutes_event``: the history of minutes (started, approved, reopened with a reason);
-    an index on tasks by status and last change, for the task board.
+    indexes on tasks by status and last change, and by status, due date and title, for the
+    task board.
 """
 
 from __future__ import annotations
@@ -106,6 +107,8 @@ def _v4_minutes_events(conn: Connection) -> None:
         Column("note", String, nullable=False),
     ).create(conn)
     conn.execute(text("CREATE INDEX ix_task_status_updated ON task (status, updated_at)"))
+    conn.execute(text("DROP INDEX ix_task_status_due"))
+    conn.execute(text("CREATE INDEX ix_task_status_due ON task (status, due_on, title)"))
 
 
 MIGRATIONS: dict[int, Callable[[Connection], None]] = {

@@ -18,7 +18,8 @@ class Task(SQLModel, table=True):
 
     __tablename__ = "task"
     __table_args__ = (
-        Index("ix_task_status_due", "status", "due_on"),
+        # With the title, a search word on the board is checked in the index (schema version 4).
+        Index("ix_task_status_due", "status", "due_on", "title"),
         Index("ix_task_owner_person_status", "owner_person_id", "status"),
         Index("ix_task_owner_org_status", "owner_organisation_id", "status"),
         # The board's done and dropped columns, latest first (schema version 4).
