@@ -12,6 +12,7 @@ from functools import lru_cache
 from itertools import takewhile
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from dateutil.relativedelta import relativedelta
 from dateutil.rrule import rrule, rrulestr
 
 
@@ -44,19 +45,81 @@ def _parse_rule(text: str, dtstart_utc: datetime, tz_name: str) -> rrule:
     return rule
 
 
+def window_rule(
+    text: str, dtstart_utc: datetime, tz_name: str, start: datetime, last_utc: datetime | None
+) -> rrule:
+    """The series' rule, anchored close to ``start``: dateutil walks every occurrence from
+    DTSTART, so a series that began years ago would cost thousands of steps per view.
+
+    Moving DTSTART forward by whole periods (INTERVAL days, weeks, months or years, in local
+    wall time) keeps the pattern exactly, as long as the day is not taken from DTSTART's day
+    of the month (monthly and yearly rules need BYDAY or BYMONTHDAY). COUNT counts from the
+    original start, so it becomes UNTIL at the series' known last occurrence.
+    """
+    base = parse_rule(text, dtstart_utc, tz_name)
+    parts = dict(part.split("=", 1) for part in text.upper().split(";") if "=" in part)
+    freq = parts.get("FREQ", "")
+    if "BYSETPOS" in parts or freq not in ("DAILY", "WEEKLY", "MONTHLY", "YEARLY"):
+        return base
+    if freq in ("MONTHLY", "YEARLY") and not ({"BYDAY", "BYMONTHDAY"} & parts.keys()):
+        return base
+    if "COUNT" in parts and last_utc is None:
+        return base
+    interval = int(parts.get("INTERVAL", "1") or 1)
+    local = dtstart_utc.astimezone(zone(tz_name))
+    target = start.astimezone(zone(tz_name))
+    if freq == "DAILY":
+        periods, step = (
+            (target.date() - local.date()).days // interval,
+            relativedelta(days=interval),
+        )
+    elif freq == "WEEKLY":
+        periods, step = (
+            (target.date() - local.date()).days // (7 * interval),
+            relativedelta(weeks=interval),
+        )
+    elif freq == "MONTHLY":
+        periods = ((target.year - local.year) * 12 + target.month - local.month) // interval
+        step = relativedelta(months=interval)
+    else:
+        periods, step = (target.year - local.year) // interval, relativedelta(years=interval)
+    periods -= 1  # one period of margin before the window
+    if periods <= 0:
+        return base
+    moved = (local.replace(tzinfo=None) + step * periods).replace(tzinfo=local.tzinfo)
+    changes: dict[str, object] = {"dtstart": moved, "cache": False}
+    if "COUNT" in parts:
+        assert last_utc is not None
+        changes.update(count=None, until=last_utc.astimezone(zone(tz_name)))
+    return base.replace(**changes)
+
+
 def occurrences_between(
-    text: str, dtstart_utc: datetime, tz_name: str, start: datetime, end: datetime
+    text: str,
+    dtstart_utc: datetime,
+    tz_name: str,
+    start: datetime,
+    end: datetime,
+    *,
+    last: datetime | None = None,
 ) -> list[datetime]:
-    """Starts (aware, UTC) of the occurrences that begin in [start, end]."""
-    rule = parse_rule(text, dtstart_utc, tz_name)
+    """Starts (aware, UTC) of the occurrences that begin in [start, end]. ``last``, the
+    series' last start when known, lets a long series be expanded from near the window."""
+    rule = window_rule(text, dtstart_utc, tz_name, start, last)
     return [occ.astimezone(UTC) for occ in rule.between(start, end, inc=True)]
 
 
 def iter_occurrences(
-    text: str, dtstart_utc: datetime, tz_name: str, start: datetime, end: datetime
+    text: str,
+    dtstart_utc: datetime,
+    tz_name: str,
+    start: datetime,
+    end: datetime,
+    *,
+    last: datetime | None = None,
 ) -> Iterator[datetime]:
     """Starts (UTC) from ``start`` to ``end``, lazily, in order."""
-    rule = parse_rule(text, dtstart_utc, tz_name)
+    rule = window_rule(text, dtstart_utc, tz_name, start, last)
     for occ in takewhile(lambda o: o <= end, rule.xafter(start, inc=True)):
         yield occ.astimezone(UTC)
 

@@ -118,10 +118,11 @@ def occurrences(
         params["limit"] = limit
     found = [_parse(r)[0] for r in rows.all(singles_sql, params)]
 
+    # The series' last start (recurrence_ends_at) lets a long series expand from near the window.
     masters = [
-        _parse(r)
+        (*_parse(r[:-1]), utc(r[-1]))
         for r in rows.all(
-            f"SELECT {_COLUMNS} FROM meeting WHERE rrule != '' AND status != :cancelled "
+            f"SELECT {_COLUMNS}, recurrence_ends_at FROM meeting WHERE rrule != '' AND status != :cancelled "
             "AND starts_at <= :end AND (recurrence_ends_at IS NULL OR recurrence_ends_at >= :start)",
             {"start": start, "end": end, "cancelled": MeetingStatus.CANCELLED},
         )
@@ -133,7 +134,7 @@ def occurrences(
                 "SELECT series_id, recurrence_id FROM meeting WHERE series_id IN (:ids) "
                 "AND recurrence_id >= :start AND recurrence_id <= :end",
                 {
-                    "ids": [m.meeting_id for m, _ in masters],
+                    "ids": [m.meeting_id for m, _rule, _last in masters],
                     "start": start - timedelta(days=1),
                     "end": end + timedelta(days=1),
                 },
@@ -142,7 +143,8 @@ def occurrences(
         if limit is not None and not newest_first:
             # The first ``limit`` of all series together: merge their lazy expansions.
             streams = [
-                _tagged(rule, m, index, start, end) for index, (m, rule) in enumerate(masters)
+                _tagged(rule, m, index, start, end, last)
+                for index, (m, rule, last) in enumerate(masters)
             ]
             taken = 0
             for begins, index in heapq.merge(*streams):
@@ -154,8 +156,10 @@ def occurrences(
                 if taken >= limit:
                     break
         else:
-            for master, rule in masters:
-                starts = occurrences_between(rule, master.starts_at, master.timezone, start, end)
+            for master, rule, last in masters:
+                starts = occurrences_between(
+                    rule, master.starts_at, master.timezone, start, end, last=last
+                )
                 if newest_first:
                     starts.reverse()
                 for begins in starts[: limit if limit is not None else None]:
@@ -169,10 +173,10 @@ def occurrences(
 
 
 def _tagged(
-    rule: str, master: Occurrence, index: int, start: datetime, end: datetime
+    rule: str, master: Occurrence, index: int, start: datetime, end: datetime, last: datetime | None
 ) -> Iterator[tuple[datetime, int]]:
     """A series' starts in [start, end], each tagged with the series' index, for merging."""
-    for begins in iter_occurrences(rule, master.starts_at, master.timezone, start, end):
+    for begins in iter_occurrences(rule, master.starts_at, master.timezone, start, end, last=last):
         yield begins, index
 
 
