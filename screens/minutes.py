@@ -26,7 +26,7 @@ from coordinator.tasks import owner_filter
 from coordinator.validation import Checker, ValidationError
 from screens.dialogs import Dialog
 from screens.translate import translate_bindings
-from storage.enums import AttendanceStatus, DecisionKind
+from storage.enums import AttendanceStatus, DecisionKind, Priority
 
 ATTENDANCE_KEYS = {
     "p": AttendanceStatus.PRESENT,
@@ -89,6 +89,12 @@ class ActionDialog(Dialog):
                 placeholder=_("Owner: person or organisation, as in the register"), id="owner"
             )
             yield Input(placeholder=_("Due (like 31.03.2027)"), id="due")
+            yield Select(
+                [(label(p), p.value) for p in Priority],
+                value=Priority.NORMAL.value,
+                allow_blank=False,
+                id="priority",
+            )
             with Horizontal(classes="dialog-buttons"):
                 yield Button(_("Save"), variant="primary", id="save")
                 yield Button(_("Cancel"), id="cancel")
@@ -278,6 +284,7 @@ class MinutesScreen(Screen[bool]):
                 )
                 domain.add_action_item(
                     self.context.engine, self.meeting_id, result["title"], due_on=due, agenda_item_id=item,
+                    priority=Priority(result.get("priority") or Priority.NORMAL),
                     owner_person_id=owner.get("owner_person_id"), owner_organisation_id=owner.get("owner_organisation_id"),
                 )  # fmt: skip
 

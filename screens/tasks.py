@@ -23,7 +23,7 @@ from coordinator.validation import Checker, ValidationError
 from screens.base import SectionScreen
 from screens.dialogs import Dialog
 from screens.paged_table import Cell, PagedTable
-from storage.enums import DecisionStatus, TaskStatus
+from storage.enums import DecisionStatus, Priority, TaskStatus
 
 STATUS_KEYS = {
     "1": TaskStatus.OPEN,
@@ -56,6 +56,13 @@ class TaskDialog(Dialog):
             )
             if self._ask_due:
                 yield Input(placeholder=_("Due (like 31.03.2027)"), id="task-due")
+                yield Select(
+                    [(label(p), p.value) for p in Priority],
+                    value=Priority.NORMAL.value,
+                    allow_blank=False,
+                    id="task-priority",
+                )
+                yield Input(placeholder=_("Notes"), id="task-notes")
             yield Label("", classes="field-error", id="task-error")
             with Horizontal(classes="dialog-buttons"):
                 yield Button(_("Save"), variant="primary", id="save")
@@ -71,9 +78,10 @@ class TaskDialog(Dialog):
     @on(Button.Pressed, "#save")
     @on(Input.Submitted)
     def _save(self) -> None:
-        self.dismiss(
-            {"title": self.value("title"), "owner": self.value("owner"), "due": self.value("due")}
-        )
+        priority = self.query("#task-priority")
+        values = {name: self.value(name) for name in ("title", "owner", "due", "notes")}
+        values["priority"] = str(priority.first().value) if priority else Priority.NORMAL.value  # type: ignore[attr-defined]
+        self.dismiss(values)
 
     @on(Button.Pressed, "#cancel")
     def _cancelled(self) -> None:
@@ -323,7 +331,8 @@ class TasksScreen(SectionScreen):
                 check.check()
                 owner = self._owner(values["owner"])
                 domain.create_task(
-                    self.context.engine, values["title"], due_on=due,
+                    self.context.engine, values["title"], due_on=due, notes=values["notes"],
+                    priority=Priority(values["priority"]),
                     owner_person_id=owner.get("owner_person_id"), owner_organisation_id=owner.get("owner_organisation_id"),
                 )  # fmt: skip
             except ValidationError as exc:

@@ -169,3 +169,43 @@ async def test_decision_register_search_and_status(sample_context: Context) -> N
         assert "revoked" in str(table.get_row_at(0)[4])
     with Session(sample_context.engine) as session:
         assert session.get(Decision, decision_id).status == DecisionStatus.REVOKED  # type: ignore[union-attr]
+
+
+async def test_new_task_with_owner_priority_and_notes_then_postpone(
+    sample_context: Context,
+) -> None:
+    from screens.tasks import TaskDialog
+    from storage.enums import Priority
+
+    app = CoordinatorApp(sample_context)
+    async with app.run_test(size=(120, 45)) as pilot:
+        await settle(pilot)
+        await pilot.press("t")
+        await settle(pilot)
+        await pilot.press("a")
+        await settle(pilot)
+        dialog = app.screen
+        assert isinstance(dialog, TaskDialog)
+        dialog.query_one("#task-title", Input).value = "Dankesbrief an die Stiftung"
+        dialog.query_one("#task-owner", Input).value = "Bürgerstiftung Teutoburg"
+        dialog.query_one("#task-due", Input).value = "01.12.2026"
+        dialog.query_one("#task-priority").value = "high"  # type: ignore[attr-defined]
+        dialog.query_one("#task-notes", Input).value = "mit Fotos vom Fest"
+        await pilot.click("#save")
+        await settle(pilot)
+        board = app.screen.query_one("#board-open", DataTable)
+        row = next(
+            i for i in range(board.row_count) if "Dankesbrief" in str(board.get_row_at(i)[1])
+        )
+        board.focus()
+        board.move_cursor(row=row)
+        await pilot.press("plus")
+        await settle(pilot)
+    with Session(sample_context.engine) as session:
+        task = session.exec(select(Task).where(Task.title == "Dankesbrief an die Stiftung")).one()
+        assert task.priority == Priority.HIGH and task.notes == "mit Fotos vom Fest"
+        assert (
+            task.owner_organisation_id is not None
+            and task.due_on is not None
+            and task.due_on.isoformat() == "2026-12-08"
+        )
