@@ -95,6 +95,14 @@ def set_attendance(
             row.status = status
 
 
+def set_minute_taker(engine: Engine, meeting_id: int, person_id: int | None) -> None:
+    with transaction(engine) as session:
+        minutes = _writable(session, meeting_id)
+        if person_id is not None and session.get(Person, person_id) is None:
+            raise ValidationError({"minute_taker": _("Unknown person or organisation.")})
+        minutes.minute_taker_id = person_id
+
+
 def set_attendance_row(
     engine: Engine, meeting_id: int, attendance_id: int, status: AttendanceStatus
 ) -> None:

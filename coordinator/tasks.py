@@ -191,7 +191,13 @@ def board(
     return columns
 
 
-FIELD_LABELS = (N_("created"), N_("status"), N_("owner"), N_("due_on"))  # what history lines name
+FIELD_LABELS = (
+    N_("created"),
+    N_("status"),
+    N_("owner"),
+    N_("due_on"),
+    N_("notes"),
+)  # what history lines name
 
 
 def _record(session: Session, task: Task, name: str, old: object, new: object) -> None:
@@ -264,6 +270,16 @@ def reassign(
         _record(session, task, "owner", old, f"{person_id or ''}/{organisation_id or ''}")
 
 
+def set_notes(engine: Engine, task_id: int, notes: str) -> None:
+    check = Checker()
+    notes = check.length("notes", notes, 5000)
+    check.check()
+    with transaction(engine) as session:
+        task = _task(session, task_id)
+        _record(session, task, "notes", task.notes, notes)
+        task.notes = notes
+
+
 def postpone(engine: Engine, task_id: int, *, days: int = 7, to: date | None = None) -> date:
     """Move the due date (by a week unless said otherwise); returns the new date."""
     with transaction(engine) as session:
@@ -307,3 +323,8 @@ def owner_filter(engine: Engine, name: str) -> dict[str, int]:
     if len(orgs) + len(people) != 1:
         raise ValidationError({"owner": _("No single match for “{name}”.").format(name=name)})
     return {"owner_organisation_id": orgs[0]} if orgs else {"owner_person_id": people[0]}
+
+
+def notes_of(engine: Engine, task_id: int) -> str:
+    with reading(engine) as session:
+        return _task(session, task_id).notes

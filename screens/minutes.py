@@ -118,6 +118,7 @@ class MinutesScreen(Screen[bool]):
         Binding("e", "attendance('e')", "Excused"),
         Binding("a", "attendance('a')", "Absent", show=False),
         Binding("g", "guest", "Guest"),
+        Binding("k", "minute_taker", "Minute-taker"),
         Binding("d", "decision", "Decision"),
         Binding("t", "action_item", "Action item"),
         Binding("ctrl+a", "approve", "Approve"),
@@ -223,6 +224,25 @@ class MinutesScreen(Screen[bool]):
                 )
             ):
                 table.move_cursor(row=table.cursor_row + 1)
+
+    def action_minute_taker(self) -> None:
+        def done(result: Any) -> None:
+            if not result:
+                return
+
+            def save() -> None:
+                owner = owner_filter(self.context.engine, result["text"])
+                if "owner_person_id" not in owner:
+                    raise ValidationError({"minute_taker": _("The minutes are taken by a person.")})
+                domain.set_minute_taker(
+                    self.context.engine, self.meeting_id, owner["owner_person_id"]
+                )
+
+            self._guard(save)
+
+        self.app.push_screen(
+            TextDialog(_("Minute-taker"), placeholder=_("Name, exactly as in the register")), done
+        )
 
     def action_guest(self) -> None:
         def done(result: Any) -> None:

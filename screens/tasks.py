@@ -100,6 +100,7 @@ class TasksScreen(SectionScreen):
         Binding("r", "reassign", "Reassign"),
         Binding("plus", "postpone", "+1 week", key_display="+"),
         Binding("h", "history", "History"),
+        Binding("o", "notes", "Notes"),
         Binding("c", "show_tab('decisions')", "Decisions", show=False),
         Binding("v", "decision_status('valid')", "Valid", show=False),
         Binding("x", "decision_status('revoked')", "Revoked", show=False),
@@ -279,6 +280,26 @@ class TasksScreen(SectionScreen):
             domain.set_status(self.context.engine, task_id, STATUS_KEYS[key])
             self.notify(_("Task is now: {status}").format(status=label(STATUS_KEYS[key])))
             self.refresh_tasks()
+
+    def action_notes(self) -> None:
+        from screens.minutes import TextDialog
+
+        task_id = self.selected_task()
+        if task_id is None:
+            return
+
+        def done(result: Any) -> None:
+            if result is not None:
+                try:
+                    domain.set_notes(self.context.engine, task_id, result["text"])
+                except ValidationError as exc:
+                    self.notify("; ".join(exc.errors.values()), severity="error")
+                    return
+                self.refresh_tasks()
+
+        self.app.push_screen(
+            TextDialog(_("Notes"), domain.notes_of(self.context.engine, task_id)), done
+        )
 
     def action_history(self) -> None:
         task_id = self.selected_task()

@@ -101,3 +101,18 @@ def test_approved_minutes_are_read_only_until_reopened(
     assert [(e.action, e.note) for e in minutes.history(engine, meeting_id)] == [
         ("started", ""), ("approved", "im Folgetreffen"), ("reopened", "Tippfehler im Beschluss"),
     ]  # fmt: skip
+
+
+def test_minute_taker_can_be_set_until_approval(
+    engine: Engine, meeting: tuple[int, list[int]]
+) -> None:
+    from storage.models import Minutes
+
+    meeting_id, folks = meeting
+    minutes.start_minutes(engine, meeting_id)
+    minutes.set_minute_taker(engine, meeting_id, folks[1])
+    with Session(engine) as session:
+        assert session.exec(select(Minutes)).one().minute_taker_id == folks[1]
+    minutes.approve(engine, meeting_id)
+    with pytest.raises(minutes.MinutesLocked):
+        minutes.set_minute_taker(engine, meeting_id, folks[0])

@@ -98,3 +98,9 @@ def test_quick_changes_are_recorded_and_show_on_the_board(
         tasks.reassign(engine, setup["late"], person_id=setup["ada"], organisation_id=setup["org"])
     with pytest.raises(ValidationError):
         tasks.create_task(engine, "")
+
+
+def test_notes_are_recorded_in_the_history(engine: Engine, setup: dict[str, int]) -> None:
+    tasks.set_notes(engine, setup["late"], "Druckerei Müller fragen")
+    assert tasks.notes_of(engine, setup["late"]) == "Druckerei Müller fragen"
+    assert tasks.history(engine, setup["late"])[-1][1:] == ("notes", "", "Druckerei Müller fragen")
