@@ -341,12 +341,34 @@ def input_of(engine: Engine, meeting_id: int) -> MeetingInput:
             raise LookupError(meeting_id)
         local_start = m.starts_at.astimezone(zone(m.timezone))
         local_end = m.ends_at.astimezone(zone(m.timezone))
+        until, count = _end_of(m.rrule, m.timezone)
         return MeetingInput(
             title=m.title, kind=m.kind.value, day=local_start.date().isoformat(),
             start=f"{local_start:%H:%M}", end=f"{local_end:%H:%M}", all_day=m.all_day, timezone=m.timezone,
             location=m.location, online_url=m.online_url, language=m.language, notes=m.notes,
-            repeat=_repeat_of(m.rrule),
+            repeat=_repeat_of(m.rrule), until=until, count=count,
         )  # fmt: skip
+
+
+def _end_of(rule: str, tz: str) -> tuple[str, str]:
+    """The form's "until" (a local date) and "count" of a stored rule, so editing keeps them."""
+    parts = dict(part.split("=", 1) for part in rule.upper().split(";") if "=" in part)
+    if "COUNT" in parts:
+        return "", parts["COUNT"]
+    if "UNTIL" in parts:
+        value = parts["UNTIL"]
+        moment = (
+            datetime.strptime(value[:15], "%Y%m%dT%H%M%S").replace(tzinfo=UTC)
+            if "T" in value
+            else None
+        )
+        day = (
+            moment.astimezone(zone(tz)).date()
+            if moment
+            else datetime.strptime(value[:8], "%Y%m%d").date()
+        )
+        return day.isoformat(), ""
+    return "", ""
 
 
 def _repeat_of(rule: str) -> str:

@@ -277,3 +277,19 @@ def test_preparing_the_next_meeting_of_a_series_carries_its_open_tasks(engine: E
     assert [line.title for line in agenda.agenda(engine, second)] == ["Follow-up: Flyer drucken"]
     assert meetings.occurrence(engine, series, local(2027, 3, 16, 18)) == second  # once only
     assert len(agenda.agenda(engine, second)) == 1
+
+
+@pytest.mark.parametrize("end", [{"count": "6"}, {"until": "2027-06-30"}])
+def test_editing_a_series_keeps_its_end(engine: Engine, end: dict[str, str]) -> None:
+    data = MeetingInput(
+        title="AG", day="2027-03-09", start="18:00", end="19:30", repeat="weekly", **end
+    )
+    series = meetings.create_meeting(engine, data)
+    with Session(engine) as session:
+        before = session.get(Meeting, series).recurrence_ends_at  # type: ignore[union-attr]
+    again = meetings.input_of(engine, series)
+    assert (again.count, again.until) == (end.get("count", ""), end.get("until", ""))
+    again.location = "Raum 2"
+    meetings.update_meeting(engine, series, again)
+    with Session(engine) as session:
+        assert session.get(Meeting, series).recurrence_ends_at == before  # type: ignore[union-attr]
