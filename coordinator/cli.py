@@ -116,29 +116,19 @@ def scripted_parser() -> argparse.ArgumentParser:
             erase.add_argument("--yes", action="store_true", help=_("erase without asking"))
             _database_options(erase)
 
-    agenda = commands.add_parser(
-        "agenda", help=_("the agenda of a meeting as a file to print or mail")
-    )
-    agenda.add_argument(
-        "meeting", type=int, metavar="MEETING_ID", help=_("the ID shown in the meeting screens")
-    )
-    agenda.add_argument("--format", choices=("md", "txt", "html"), default="md")
-    agenda.add_argument(
-        "-o", "--output", metavar="FILE", help=_("write to FILE instead of standard output")
-    )
-    _database_options(agenda)
-
-    minutes = commands.add_parser(
-        "minutes", help=_("the minutes of a meeting as a file to print or mail")
-    )
-    minutes.add_argument(
-        "meeting", type=int, metavar="MEETING_ID", help=_("the ID shown in the meeting screens")
-    )
-    minutes.add_argument("--format", choices=("md", "txt", "html"), default="md")
-    minutes.add_argument(
-        "-o", "--output", metavar="FILE", help=_("write to FILE instead of standard output")
-    )
-    _database_options(minutes)
+    for name, help_text in (
+        ("agenda", _("the agenda of a meeting as a file to print or mail")),
+        ("minutes", _("the minutes of a meeting as a file to print or mail")),
+    ):
+        document = commands.add_parser(name, help=help_text)
+        document.add_argument(
+            "meeting", type=int, metavar="MEETING_ID", help=_("the ID shown in the meeting screens")
+        )
+        document.add_argument("--format", choices=("md", "txt", "html"), default="md")
+        document.add_argument(
+            "-o", "--output", metavar="FILE", help=_("write to FILE instead of standard output")
+        )
+        _database_options(document)
 
     todo = commands.add_parser(
         "tasks", help=_("a to-do list, for example per person or organisation")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import tempfile
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
 
@@ -22,3 +23,10 @@ def write_private(path: Path, text: str) -> Path:
         Path(temp).unlink(missing_ok=True)
         raise
     return path
+
+
+def write_formats(
+    folder: Path, stem: str, render: Callable[[str], str], formats: Iterable[str]
+) -> list[Path]:
+    """Write one document in several formats (``stem.md``, ``stem.txt``, ...) into ``folder``."""
+    return [write_private(folder / f"{stem}.{fmt}", render(fmt)) for fmt in formats]

@@ -17,7 +17,7 @@ from textual.widgets import DataTable, Footer, Header, Label, Static
 from coordinator import agenda, date_poll, invitations, meetings
 from coordinator.agenda_export import FORMATS, render
 from coordinator.context import Context
-from coordinator.files import write_private
+from coordinator.files import write_formats
 from coordinator.i18n import _
 from coordinator.labels import format_date, format_datetime, label
 from coordinator.meeting_view import MeetingView, meeting_view
@@ -361,14 +361,10 @@ class MeetingScreen(Screen[bool]):
 
     def action_write_agenda(self, folder: Path | None = None) -> None:
         """Write the agenda as Markdown, text and printable HTML next to where the app runs."""
-        folder = folder or Path.cwd()
-        written = [
-            write_private(
-                folder / f"agenda-{self.meeting_id}.{fmt}",
-                render(self.context.engine, self.meeting_id, fmt),
-            )
-            for fmt in FORMATS
-        ]
+        written = write_formats(
+            folder or Path.cwd(), f"agenda-{self.meeting_id}",
+            lambda fmt: render(self.context.engine, self.meeting_id, fmt), FORMATS,
+        )  # fmt: skip
         self.notify(
             _("Written: {files}").format(files=", ".join(str(p) for p in written)), timeout=10
         )

@@ -17,7 +17,7 @@ from textual.widgets import Button, DataTable, Footer, Header, Input, Label, Sel
 from coordinator import minutes as domain
 from coordinator.context import Context
 from coordinator.documents import FORMATS
-from coordinator.files import write_private
+from coordinator.files import write_formats
 from coordinator.i18n import _
 from coordinator.labels import format_date, label
 from coordinator.minutes_export import render_minutes
@@ -330,14 +330,10 @@ class MinutesScreen(Screen[bool]):
         )
 
     def action_write(self, folder: Path | None = None) -> None:
-        folder = folder or Path.cwd()
-        written = [
-            write_private(
-                folder / f"minutes-{self.meeting_id}.{fmt}",
-                render_minutes(self.context.engine, self.meeting_id, fmt),
-            )
-            for fmt in FORMATS
-        ]
+        written = write_formats(
+            folder or Path.cwd(), f"minutes-{self.meeting_id}",
+            lambda fmt: render_minutes(self.context.engine, self.meeting_id, fmt), FORMATS,
+        )  # fmt: skip
         self.notify(
             _("Written: {files}").format(files=", ".join(str(p) for p in written)), timeout=10
         )
