@@ -9,7 +9,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import Engine, func
 from sqlmodel import Session, col, select
 
-from coordinator.i18n import _
+from coordinator.i18n import N_, _
 from coordinator.recurrence import zone
 from coordinator.validation import Checker
 from storage.enums import TaskStatus
@@ -127,7 +127,7 @@ def agenda(engine: Engine, meeting_id: int) -> list[AgendaLine]:
 
 
 def open_followups(engine: Engine, meeting_id: int) -> list[tuple[int, str]]:
-    """Open tasks from earlier meetings of the same series, not yet on this agenda."""
+    """Open tasks from earlier meetings of the same series."""
     with reading(engine) as session:
         return _open_followups(session, meeting_id)
 
@@ -143,37 +143,40 @@ def _open_followups(session: Session, meeting_id: int) -> list[tuple[int, str]]:
         (col(Meeting.series_id) == series) | (col(Meeting.id) == series),
         col(Meeting.starts_at) < meeting.starts_at,
     )
-    on_agenda = select(AgendaItem.source_task_id).where(
-        AgendaItem.meeting_id == meeting_id, col(AgendaItem.source_task_id).is_not(None)
-    )
     rows = session.exec(
         select(Task.id, Task.title)
         .where(
             col(Task.meeting_id).in_(earlier),
             col(Task.status).in_((TaskStatus.OPEN, TaskStatus.IN_PROGRESS)),
-            col(Task.id).not_in(on_agenda),
         )
         .order_by(col(Task.due_on), col(Task.id))
     ).all()
     return [(tid or 0, title) for tid, title in rows]
 
 
-def add_followups(engine: Engine, meeting_id: int, task_ids: list[int] | None = None) -> int:
-    """Put open tasks (all offered ones unless ``task_ids`` says which) on the agenda as
-    "follow-up of agreed steps" items, in one transaction."""
+FOLLOW_UP_TITLE = N_("Follow-up of agreed steps")
+
+
+def add_followups(engine: Engine, meeting_id: int) -> int:
+    """Put (or renew) the agenda item "Follow-up of agreed steps" listing the open tasks of the
+    series' earlier meetings; returns how many it lists."""
     with transaction(engine) as session:
-        return carry_open_tasks(session, meeting_id, task_ids)
+        return carry_open_tasks(session, meeting_id)
 
 
-def carry_open_tasks(session: Session, meeting_id: int, task_ids: list[int] | None = None) -> int:
-    offered = dict(_open_followups(session, meeting_id))
-    chosen = [t for t in (task_ids if task_ids is not None else list(offered)) if t in offered]
-    for task_id in chosen:
-        _add_item(
-            session,
-            meeting_id,
-            _("Follow-up: {task}").format(task=offered[task_id]),
-            5,
-            source_task_id=task_id,
-        )
-    return len(chosen)
+def carry_open_tasks(session: Session, meeting_id: int) -> int:
+    """One agenda item for all open tasks (its note lists them), so a long backlog does not
+    swamp the agenda; the coordinator can remove it or add single tasks as their own items."""
+    offered = _open_followups(session, meeting_id)
+    if not offered:
+        return 0
+    note = "\n".join(f"- {title}" for _id, title in offered)
+    title = _(FOLLOW_UP_TITLE)
+    existing = session.exec(
+        select(AgendaItem).where(AgendaItem.meeting_id == meeting_id, AgendaItem.title == title)
+    ).first()
+    if existing is not None:
+        existing.note = note
+    else:
+        _add_item(session, meeting_id, title, min(5 + len(offered), 20), note=note)
+    return len(offered)

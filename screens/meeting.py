@@ -260,9 +260,7 @@ class MeetingScreen(Screen[bool]):
         if not offered:
             self.notify(_("No open tasks from earlier meetings of this series."))
             return
-        added = agenda.add_followups(
-            self.context.engine, self.meeting_id, [tid for tid, _t in offered]
-        )
+        added = agenda.add_followups(self.context.engine, self.meeting_id)
         self.notify(_("{n} open tasks added to the agenda.").format(n=added))
         self._after()
 

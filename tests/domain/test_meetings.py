@@ -254,10 +254,12 @@ def test_agenda_order_start_times_and_follow_ups(engine: Engine, folks: list[int
     assert [line.id for line in lines] == [a, c, b]
     assert [f"{line.starts_at:%H:%M}" for line in lines] == ["18:00", "18:10", "18:20"]
     offered = agenda.open_followups(engine, second)
-    assert [title for _id, title in offered] == ["Flyer drucken"]
-    assert agenda.add_followups(engine, second, [offered[0][0]]) == 1
-    assert agenda.open_followups(engine, second) == []
-    assert agenda.agenda(engine, second)[-1].title == "Follow-up: Flyer drucken"
+    assert [title for _id, title in offered] == ["Flyer drucken"]  # the done task is not offered
+    assert agenda.add_followups(engine, second) == 1
+    assert agenda.add_followups(engine, second) == 1  # renewed, not added twice
+    follow_up = agenda.agenda(engine, second)[-1]
+    assert follow_up.title == "Follow-up of agreed steps" and follow_up.note == "- Flyer drucken"
+    assert len(agenda.agenda(engine, second)) == 4
     with pytest.raises(ValidationError):
         agenda.add_item(engine, second, "", minutes=10)
 
@@ -274,7 +276,10 @@ def test_preparing_the_next_meeting_of_a_series_carries_its_open_tasks(engine: E
         session.add(Task(title="Flyer drucken", meeting_id=first))
         session.add(Task(title="Raum buchen", meeting_id=first, status="done"))
     second = meetings.occurrence(engine, series, local(2027, 3, 16, 18))
-    assert [line.title for line in agenda.agenda(engine, second)] == ["Follow-up: Flyer drucken"]
+    lines = agenda.agenda(engine, second)
+    assert [(line.title, line.note) for line in lines] == [
+        ("Follow-up of agreed steps", "- Flyer drucken")
+    ]
     assert meetings.occurrence(engine, series, local(2027, 3, 16, 18)) == second  # once only
     assert len(agenda.agenda(engine, second)) == 1
 
