@@ -128,13 +128,15 @@ class MeetingScreen(Screen[bool]):
         items = self.query_one("#agenda-table", DataTable)
         cursor = items.cursor_row
         items.clear(columns=True)
-        items.add_columns(_("Time"), _("Item"), _("Presenter"), _("Minutes"))
+        items.add_columns(_("Time"), _("Item"), _("Presenter"), _("Minutes"), _("Note"))
         for line in view.agenda:
+            note = line.note.replace("\n", "; ")
             items.add_row(
                 f"{line.starts_at:%H:%M}",
                 line.title,
                 line.presenter,
                 str(line.duration_minutes),
+                note if len(note) <= 60 else note[:59] + "…",
                 key=str(line.id),
             )
         if view.agenda:
