@@ -3,21 +3,14 @@ or its label in English or German ("MSO", "Migrantenorganisation", "first contac
 
 from __future__ import annotations
 
-import gettext
 from enum import StrEnum
-from functools import cache
 from typing import TypeVar
 
-from coordinator.i18n import DOMAIN, LOCALE_DIR
+from coordinator.i18n import translator
 from coordinator.labels import english_label
 from storage.search import fold
 
 E = TypeVar("E", bound=StrEnum)
-
-
-@cache
-def _german() -> gettext.NullTranslations:
-    return gettext.translation(DOMAIN, LOCALE_DIR, languages=["de"], fallback=True)
 
 
 def parse_choice(enum_cls: type[E], text: str) -> E | None:
@@ -26,7 +19,7 @@ def parse_choice(enum_cls: type[E], text: str) -> E | None:
         return None
     for member in enum_cls:
         english = english_label(member)
-        names = {member.value, english, _german().gettext(english)}
+        names = {member.value, english, translator("de").gettext(english)}
         if wanted in {fold(name).replace("-", " ").replace("_", " ") for name in names}:
             return member
     return None

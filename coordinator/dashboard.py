@@ -10,6 +10,7 @@ from coordinator.schedule import Occurrence, RowSource, occurrences
 from storage.enums import Membership, PollStatus, TaskStatus
 from storage.rows import Rows, day, utc
 
+# Not imported from coordinator.tasks: the dashboard is read before SQLAlchemy loads.
 OPEN_TASK_STATES = (TaskStatus.OPEN, TaskStatus.IN_PROGRESS)
 DEFAULT_FOLLOWUP_WEEKS = 8
 NEXT_MEETING_DAYS = 60

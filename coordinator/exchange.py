@@ -15,7 +15,7 @@ from sqlalchemy import Engine
 from sqlmodel import col, select
 
 from coordinator import organisations, people
-from coordinator.i18n import N_, _
+from coordinator.i18n import N_, _, translator
 from coordinator.spreadsheet import read_rows, write_rows
 from coordinator.validation import ValidationError
 from storage.enums import OrgKind, Topic
@@ -53,11 +53,7 @@ ORGANISATION_COLUMNS = (
 
 
 def _aliases(columns: tuple[tuple[str, str, str], ...]) -> dict[str, str]:
-    import gettext
-
-    from coordinator.i18n import DOMAIN, LOCALE_DIR
-
-    german = gettext.translation(DOMAIN, LOCALE_DIR, languages=["de"], fallback=True)
+    german = translator("de")
     found: dict[str, str] = {}
     for name, english, extra in columns:
         for alias in (name, english, german.gettext(english), extra):

@@ -14,7 +14,16 @@ from coordinator.labels import english_label
 from coordinator.recurrence import zone
 from coordinator.tasks import TaskFilter, task_page
 from storage.enums import AttendanceStatus, DecisionStatus, MinutesStatus
-from storage.models import AgendaItem, Attendance, Decision, Meeting, Minutes, Person, Task
+from storage.models import (
+    AgendaItem,
+    Attendance,
+    Decision,
+    Meeting,
+    Minutes,
+    Organisation,
+    Person,
+    Task,
+)
 from storage.uow import reading
 
 
@@ -33,16 +42,9 @@ def minutes_document(engine: Engine, meeting_id: int, language: str | None = Non
         lang = language or meeting.language
         tr = translator(lang).gettext
         local = meeting.starts_at.astimezone(zone(meeting.timezone))
-        names = {
-            pid: f"{g} {f}".strip()
-            for pid, g, f in session.exec(select(Person.id, Person.given_name, Person.family_name))
-        }
         attendance = session.exec(
             select(Attendance).where(Attendance.minutes_id == minutes.id)
         ).all()
-        by_status: dict[AttendanceStatus, list[str]] = {s: [] for s in AttendanceStatus}
-        for row in attendance:
-            by_status[row.status].append(names.get(row.person_id or -1, "") or row.guest_name)
         items = session.exec(
             select(AgendaItem)
             .where(AgendaItem.meeting_id == meeting_id)
@@ -54,6 +56,26 @@ def minutes_document(engine: Engine, meeting_id: int, language: str | None = Non
         actions = session.exec(
             select(Task).where(Task.meeting_id == meeting_id).order_by(col(Task.id))
         ).all()
+        # Only the names this document shows, not the whole register.
+        person_ids = {a.person_id for a in attendance} | {t.owner_person_id for t in actions}
+        person_ids = (person_ids | {minutes.minute_taker_id}) - {None}
+        names = {
+            pid: f"{g} {f}".strip()
+            for pid, g, f in session.exec(
+                select(Person.id, Person.given_name, Person.family_name).where(
+                    col(Person.id).in_(person_ids)
+                )
+            )
+        }
+        org_ids = {t.owner_organisation_id for t in actions} - {None}
+        org_names = dict(
+            session.exec(
+                select(Organisation.id, Organisation.name).where(col(Organisation.id).in_(org_ids))
+            ).all()
+        )
+        by_status: dict[AttendanceStatus, list[str]] = {s: [] for s in AttendanceStatus}
+        for row in attendance:
+            by_status[row.status].append(names.get(row.person_id or -1, "") or row.guest_name)
         facts = [
             (tr("Meeting"), meeting.title),
             (tr("When"), f"{_date(local.date(), lang)} {local:%H:%M} ({meeting.timezone})"),
@@ -93,7 +115,7 @@ def minutes_document(engine: Engine, meeting_id: int, language: str | None = Non
             Section(
                 tr("To-do"), header=[tr("Task"), tr("Owner"), tr("Due"), tr("Status")],
                 rows=[
-                    [t.title, names.get(t.owner_person_id or -1, "") or _org_name(session, t.owner_organisation_id),
+                    [t.title, names.get(t.owner_person_id or -1, "") or org_names.get(t.owner_organisation_id or -1, "–"),
                      _date(t.due_on, lang), tr(english_label(t.status))]
                     for t in actions
                 ],
@@ -101,15 +123,6 @@ def minutes_document(engine: Engine, meeting_id: int, language: str | None = Non
             )
         )  # fmt: skip
         return doc
-
-
-def _org_name(session: object, org_id: int | None) -> str:
-    from storage.models import Organisation
-
-    if org_id is None:
-        return "–"
-    org = session.get(Organisation, org_id)  # type: ignore[attr-defined]
-    return org.name if org else "–"
 
 
 def render_minutes(engine: Engine, meeting_id: int, fmt: str, language: str | None = None) -> str:

@@ -10,13 +10,14 @@ from typing import Any
 from sqlalchemy import Engine, func
 from sqlmodel import Session, col, select
 
+from coordinator.dashboard import OPEN_TASK_STATES
 from coordinator.i18n import N_, _
 from coordinator.validation import Checker, ValidationError
 from storage.enums import Priority, TaskStatus
 from storage.models import Meeting, Organisation, Person, Task, TaskEvent
 from storage.uow import reading, transaction
 
-OPEN_STATES = (TaskStatus.OPEN, TaskStatus.IN_PROGRESS)
+OPEN_STATES = OPEN_TASK_STATES
 DUE_CHOICES = ("overdue", "week", "later", "none")
 
 

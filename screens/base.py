@@ -13,8 +13,6 @@ from screens.translate import translate_bindings
 class SectionScreen(Screen[None]):
     """A main section of the app (dashboard, register, meetings, tasks)."""
 
-    TITLE_TEXT = ""
-
     def __init__(self, context: Context) -> None:
         super().__init__()
         self.context = context

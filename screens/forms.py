@@ -27,7 +27,6 @@ class Form(Dialog):
     """A modal form over a dataclass of text fields; ``save`` raises ValidationError."""
 
     BINDINGS = [("escape", "cancel", "Cancel"), ("ctrl+s", "save", "Save")]
-    TITLE_TEXT = ""
 
     def __init__(self, title: str, value: Any, save: Saver) -> None:
         super().__init__()

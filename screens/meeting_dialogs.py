@@ -103,9 +103,6 @@ class InviteDialog(Dialog):
     def on_mount(self) -> None:
         self.query_one("#invite-name", Input).focus()
 
-    def show_error(self, message: str) -> None:
-        self.query_one("#invite-error", Label).update(message)
-
     @on(Button.Pressed, "#save")
     @on(Input.Submitted)
     def _save(self) -> None:

@@ -68,9 +68,6 @@ class TaskDialog(Dialog):
                 yield Button(_("Save"), variant="primary", id="save")
                 yield Button(_("Cancel"), id="cancel")
 
-    def show_error(self, message: str) -> None:
-        self.query_one("#task-error", Label).update(message)
-
     def value(self, name: str) -> str:
         found = self.query(f"#task-{name}")
         return found.first().value if found else ""  # type: ignore[attr-defined]
