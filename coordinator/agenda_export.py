@@ -194,3 +194,18 @@ def invitation_text(engine: Engine, meeting_id: int, person_id: int) -> str:
         tr("Kind regards"),
     ]
     return "\n".join(lines) + "\n"
+
+
+def calendar_description(engine: Engine, meeting_id: int, language: str) -> str:
+    """The DESCRIPTION of a calendar invitation: the agenda and the online link, in
+    ``language`` (the invitees' own, German or English)."""
+    doc = document(engine, meeting_id, "de" if language == "de" else "en")
+    tr = translator(doc.language).gettext
+    lines = [tr("Agenda items") + ":"]
+    lines += [f"{n} {title}" for n, _clock, title, _extra in _item_lines(doc)] or [
+        tr("No agenda items yet.")
+    ]
+    if doc.online:
+        lines += ["", f"{tr('Online')}: {doc.online}"]
+    lines += ["", tr("Please let us know whether you can come: yes, maybe or no.")]
+    return "\n".join(lines)

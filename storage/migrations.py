@@ -19,6 +19,7 @@ Schema history:
 from __future__ import annotations
 
 import sqlite3
+import uuid
 from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
@@ -111,10 +112,55 @@ def _v4_minutes_events(conn: Connection) -> None:
     conn.execute(text("CREATE INDEX ix_task_status_due ON task (status, due_on, title)"))
 
 
+def _v5_calendar_imports(conn: Connection) -> None:
+    # Frozen copies of the tables as version 5 made them.
+    from sqlalchemy import Column, ForeignKey, Integer, MetaData, String, Table
+
+    from storage.types import UTCDateTime
+
+    metadata = MetaData()
+    Table(
+        "calendar_import",
+        metadata,
+        Column("id", Integer, primary_key=True),
+        Column("file_name", String(500), nullable=False),
+        Column("summary", String, nullable=False),
+        Column("imported_at", UTCDateTime, nullable=False),
+        Column("undone_at", UTCDateTime, nullable=True),
+    )
+    Table(
+        "calendar_import_change",
+        metadata,
+        Column("id", Integer, primary_key=True),
+        Column(
+            "import_id",
+            Integer,
+            ForeignKey("calendar_import.id", ondelete="CASCADE"),
+            nullable=False,
+            index=True,
+        ),
+        Column("table_name", String(64), nullable=False),
+        Column("row_key", String(200), nullable=False),
+        Column("before", String, nullable=False),
+        Column("after", String, nullable=False),
+    )
+    metadata.create_all(conn)
+    _set_network_uid(conn)
+
+
+def _set_network_uid(conn: Connection) -> None:
+    """A stable identity of the network, for the UIDs of exported to-dos."""
+    conn.execute(
+        text("INSERT INTO coordinator_meta (key, value) VALUES ('network_uid', :v)"),
+        {"v": str(uuid.uuid4())},
+    )
+
+
 MIGRATIONS: dict[int, Callable[[Connection], None]] = {
     2: _v2_last_contact,
     3: _v3_search_text,
     4: _v4_minutes_events,
+    5: _v5_calendar_imports,
 }
 
 
@@ -141,6 +187,7 @@ def create_schema(engine: Engine) -> None:
             text("INSERT INTO coordinator_meta (key, value) VALUES ('created_at', :v)"),
             {"v": datetime.now(UTC).isoformat(timespec="seconds")},
         )
+        _set_network_uid(conn)
 
 
 def schema_version(engine: Engine) -> int:

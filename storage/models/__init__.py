@@ -1,6 +1,7 @@
 """All SQLModel tables of a coordinator network. Importing this package registers them."""
 
 from storage.models.announcements import Announcement
+from storage.models.imports import CalendarImport, CalendarImportChange
 from storage.models.meetings import (
     AgendaItem,
     DatePoll,
@@ -48,6 +49,8 @@ ALL_MODELS = (
     Task,
     TaskEvent,
     Announcement,
+    CalendarImport,
+    CalendarImportChange,
 )
 
 __all__ = [m.__name__ for m in ALL_MODELS] + ["ALL_MODELS"]

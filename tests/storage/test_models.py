@@ -30,6 +30,8 @@ from storage.models import (
     AgendaItem,
     Announcement,
     Attendance,
+    CalendarImport,
+    CalendarImportChange,
     ContactLogEntry,
     DatePoll,
     Decision,
@@ -124,7 +126,8 @@ def build_graph(session: Session) -> list[SQLModel]:
     )
     minutes = Minutes(meeting_id=meeting.id, minute_taker_id=person.id)
     poll = DatePoll(meeting_id=meeting.id, volunteers=True)
-    session.add_all([item, minutes, poll])
+    calendar_import = CalendarImport(file_name="partner.ics", summary="1 new", undone_at=T0)
+    session.add_all([item, minutes, poll, calendar_import])
     session.flush()
     slot = PollSlot(poll_id=poll.id, starts_at=T0, ends_at=T0 + timedelta(hours=1))
     session.add(slot)
@@ -178,6 +181,14 @@ def build_graph(session: Session) -> list[SQLModel]:
             subject="Rundbrief März", body="Hallo", group_id=group.id, meeting_id=meeting.id
         ),
         MinutesEvent(minutes_id=minutes.id, action="approved", note="im Folgetreffen"),
+        CalendarImportChange(
+            import_id=calendar_import.id,
+            table_name="meeting",
+            row_key="[1]",
+            before="{}",
+            after='{"title": "x"}',
+        ),
+        calendar_import,
     ]
     session.add_all(rows[10:])
     return rows

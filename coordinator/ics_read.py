@@ -1,0 +1,297 @@
+"""Reading calendar files from Google Calendar, Outlook, Apple Calendar, Thunderbird and
+Nextcloud into plain events (times aware, in UTC, with the IANA zone they were planned in).
+
+Everything that cannot be understood is an IcsError naming its line; nothing is guessed
+silently. A TZID may be IANA, Windows ("W. Europe Standard Time") or a Mozilla path.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from dateutil.rrule import rrule, rrulestr
+
+from coordinator.i18n import _
+from coordinator.ics_text import Component, IcsError, Prop, decode, parse, unescape
+from coordinator.ics_zones import resolve_tzid
+from storage.enums import MeetingStatus, Rsvp
+
+DEFAULT_ZONE = "Europe/Berlin"
+MAX_BYTES = 50 * 1024 * 1024
+METHODS = ("PUBLISH", "REQUEST", "CANCEL", "REPLY")
+RSVP_OF = {
+    "NEEDS-ACTION": Rsvp.NO_REPLY,
+    "ACCEPTED": Rsvp.ACCEPTED,
+    "TENTATIVE": Rsvp.TENTATIVE,
+    "DECLINED": Rsvp.DECLINED,
+}
+STATUS_OF = {
+    "TENTATIVE": MeetingStatus.PLANNED,
+    "CONFIRMED": MeetingStatus.CONFIRMED,
+    "CANCELLED": MeetingStatus.CANCELLED,
+}
+
+
+@dataclass(frozen=True)
+class Address:
+    name: str
+    email: str
+    rsvp: Rsvp = Rsvp.NO_REPLY
+
+
+@dataclass
+class IncomingEvent:
+    """One VEVENT: a meeting, a series, or one occurrence of a series (recurrence_id)."""
+
+    uid: str
+    line: int
+    method: str
+    sequence: int
+    stamp: datetime | None
+    title: str
+    starts_at: datetime
+    ends_at: datetime
+    all_day: bool
+    timezone: str
+    location: str = ""
+    online_url: str = ""
+    notes: str = ""
+    status: MeetingStatus = MeetingStatus.CONFIRMED
+    rrule: str = ""
+    exdates: list[datetime] = field(default_factory=list)
+    recurrence_id: datetime | None = None
+    organiser: Address | None = None
+    attendees: list[Address] = field(default_factory=list)
+
+
+@dataclass
+class CalendarFile:
+    events: list[IncomingEvent]
+    skipped: dict[str, int]  # components not imported (VTODO, VJOURNAL...), by name
+
+
+_DATE_TIME = re.compile(r"(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})(Z?)\Z")
+_DATE = re.compile(r"(\d{4})(\d{2})(\d{2})\Z")
+_DURATION = re.compile(r"([+-]?)P(?:(\d+)W)?(?:(\d+)D)?(?:T(?:(\d+)H)?(?:(\d+)M)?(?:(\d+)S)?)?\Z")
+
+
+class _Zones:
+    """The zones a file names, resolved once each."""
+
+    def __init__(self, default: str) -> None:
+        self.default = default
+        self.found: dict[str, ZoneInfo] = {}
+
+    def get(self, item: Prop, tzid: str) -> ZoneInfo:
+        zone = self.found.get(tzid)
+        if zone is None:
+            zone = resolve_tzid(tzid)
+            if zone is None:
+                raise IcsError(item.line, _("Unknown time zone “{tzid}”.").format(tzid=tzid))
+            self.found[tzid] = zone
+        return zone
+
+
+@dataclass(frozen=True)
+class _Moment:
+    """A DATE or DATE-TIME value: aware (UTC), with the zone it was written in."""
+
+    value: datetime
+    zone: str  # IANA key, "UTC", or "" for a date or floating time
+    is_date: bool
+    day: date | None = None
+
+
+def _moment(item: Prop, raw: str, zones: _Zones) -> _Moment:
+    raw = raw.strip()
+    try:
+        if item.params.get("VALUE", "").upper() == "DATE" or _DATE.match(raw):
+            found = _DATE.match(raw)
+            if found is None:
+                raise ValueError(raw)
+            day = date(int(found[1]), int(found[2]), int(found[3]))
+            local = datetime.combine(day, time(0), ZoneInfo(zones.default))
+            return _Moment(local.astimezone(UTC), "", True, day)
+        found = _DATE_TIME.match(raw)
+        if found is None:
+            raise ValueError(raw)
+        parts = [int(found[i]) for i in range(1, 7)]
+        if found[7]:
+            return _Moment(datetime(*parts, tzinfo=UTC), "UTC", False)  # type: ignore[misc]
+        tzid = item.params.get("TZID")
+        if tzid:
+            zone = zones.get(item, tzid)
+            return _Moment(datetime(*parts, tzinfo=zone).astimezone(UTC), zone.key, False)  # type: ignore[misc]
+        floating = datetime(*parts, tzinfo=ZoneInfo(zones.default))  # type: ignore[misc]
+        return _Moment(floating.astimezone(UTC), "", False)
+    except ValueError:
+        raise IcsError(
+            item.line, _("“{value}” is not a valid date or time.").format(value=raw)
+        ) from None
+
+
+def _duration(item: Prop) -> timedelta:
+    found = _DURATION.match(item.value.strip())
+    if found is None or item.value.strip() in ("P", "PT"):
+        raise IcsError(item.line, _("“{value}” is not a valid duration.").format(value=item.value))
+    weeks, days, hours, minutes, seconds = (int(v or 0) for v in found.groups()[1:])
+    length = timedelta(weeks=weeks, days=days, hours=hours, minutes=minutes, seconds=seconds)
+    return -length if found[1] == "-" else length
+
+
+def _address(item: Prop) -> Address | None:
+    value = item.value.strip()
+    if value[:7].lower() != "mailto:":
+        return None
+    email = value[7:].strip()
+    rsvp = RSVP_OF.get(item.params.get("PARTSTAT", "NEEDS-ACTION").upper(), Rsvp.NO_REPLY)
+    name = item.params.get("CN", "")
+    if len(name) >= 2 and name[0] == name[-1] == '"':
+        name = name[1:-1]
+    return Address(name.strip(), email, rsvp)
+
+
+def _text(component: Component, name: str) -> str:
+    return unescape(component.value(name)).strip()
+
+
+def _rule(item: Prop, start: _Moment, zone: str) -> str:
+    """The rule as stored: no RRULE: prefix, UNTIL in UTC (dateutil and RFC 5545 want it so
+    when DTSTART has a zone)."""
+    parts = []
+    for part in item.value.strip().split(";"):
+        key, _sep, value = part.partition("=")
+        if key.upper() == "UNTIL":
+            until = _DATE.match(value)
+            if until is not None:  # a day: the series ends with that day, local time
+                day = date(int(until[1]), int(until[2]), int(until[3]))
+                end = datetime.combine(day, time(23, 59, 59), ZoneInfo(zone))
+                value = f"{end.astimezone(UTC):%Y%m%dT%H%M%SZ}"
+            elif not value.endswith("Z"):
+                local = _moment(item, value, _Zones(zone))
+                value = f"{local.value:%Y%m%dT%H%M%SZ}"
+        parts.append(f"{key.upper()}={value}")
+    rule = ";".join(p for p in parts if p != "=")
+    try:
+        parsed = rrulestr(rule, dtstart=start.value.astimezone(ZoneInfo(zone)))
+    except (ValueError, TypeError):
+        parsed = None
+    if not isinstance(parsed, rrule):
+        raise IcsError(item.line, _("The recurrence rule cannot be read."))
+    return rule
+
+
+def _event(component: Component, method: str, zones: _Zones) -> IncomingEvent:
+    uid_prop = component.get("UID")
+    if uid_prop is None or not uid_prop.value.strip():
+        raise IcsError(component.line, _("An event without a UID."))
+    start_prop = component.get("DTSTART")
+    if start_prop is None:
+        if method == "REPLY" or method == "CANCEL":
+            start_prop = Prop("DTSTART", {}, "19700101T000000Z", component.line)
+        else:
+            raise IcsError(component.line, _("An event without a start (DTSTART)."))
+    start = _moment(start_prop, start_prop.value, zones)
+    end_prop = component.get("DTEND")
+    if end_prop is not None:
+        end = _moment(end_prop, end_prop.value, zones).value
+    elif component.get("DURATION") is not None:
+        end = start.value + _duration(component.get("DURATION"))  # type: ignore[arg-type]
+    else:
+        end = start.value + (timedelta(days=1) if start.is_date else timedelta(0))
+    if end < start.value:
+        raise IcsError((end_prop or start_prop).line, _("The event ends before it starts."))
+    rule_prop = component.get("RRULE")
+    zone = start.zone or zones.default
+    if zone == "UTC" and rule_prop is None:
+        zone = zones.default  # shown in local time; a UTC series keeps UTC to stay exact
+    stamp_prop = component.get("LAST-MODIFIED") or component.get("DTSTAMP")
+    stamp = _moment(stamp_prop, stamp_prop.value, zones).value if stamp_prop else None
+    sequence_raw = component.value("SEQUENCE", "0").strip()
+    if not sequence_raw.lstrip("-").isdigit():
+        raise IcsError(component.get("SEQUENCE").line, _("SEQUENCE must be a number."))  # type: ignore[union-attr]
+    url = component.value("URL").strip()
+    event = IncomingEvent(
+        uid=uid_prop.value.strip(),
+        line=component.line,
+        method=method,
+        sequence=int(sequence_raw),
+        stamp=stamp,
+        title=_text(component, "SUMMARY")[:200],
+        starts_at=start.value,
+        ends_at=end,
+        all_day=start.is_date,
+        timezone=zone,
+        location=_text(component, "LOCATION")[:300],
+        online_url=url if url.startswith(("http://", "https://")) else "",
+        notes=_text(component, "DESCRIPTION")[:5000],
+        status=STATUS_OF.get(component.value("STATUS").strip().upper(), MeetingStatus.CONFIRMED),
+    )
+    if method == "CANCEL":
+        event.status = MeetingStatus.CANCELLED
+    if rule_prop is not None:
+        event.rrule = _rule(rule_prop, start, zone)
+    for item in component.all("EXDATE"):
+        for raw in item.value.split(","):
+            event.exdates.append(_occurrence_start(_moment(item, raw, zones), start, zone))
+    recurrence = component.get("RECURRENCE-ID")
+    if recurrence is not None:
+        moment = _moment(recurrence, recurrence.value, zones)
+        event.recurrence_id = _occurrence_start(moment, start, zone)
+    organiser = component.get("ORGANIZER")
+    if organiser is not None:
+        event.organiser = _address(organiser)
+    for item in component.all("ATTENDEE"):
+        address = _address(item)
+        if address is not None:
+            event.attendees.append(address)
+    return event
+
+
+def _occurrence_start(moment: _Moment, start: _Moment, zone: str) -> datetime:
+    """An EXDATE or RECURRENCE-ID as the start of the occurrence it names: a bare day means
+    the series' own time of day on that day."""
+    if not moment.is_date or start.is_date or moment.day is None:
+        return moment.value
+    clock = start.value.astimezone(ZoneInfo(zone)).time()
+    return datetime.combine(moment.day, clock, ZoneInfo(zone)).astimezone(UTC)
+
+
+def read_calendar(
+    raw: bytes,
+    *,
+    progress: Callable[[int, int], None] | None = None,
+) -> CalendarFile:
+    """The events of a calendar file, or IcsError naming the first broken line."""
+    if len(raw) > MAX_BYTES:
+        raise IcsError(1, _("The file is larger than 50 MB."))
+    calendars = parse(decode(raw))
+    events: list[IncomingEvent] = []
+    skipped: dict[str, int] = {}
+    for calendar in calendars:
+        method_prop = calendar.get("METHOD")
+        method = method_prop.value.strip().upper() if method_prop else "PUBLISH"
+        if method not in METHODS:
+            raise IcsError(
+                method_prop.line if method_prop else calendar.line,
+                _("METHOD:{method} is not supported.").format(method=method),
+            )
+        if calendar.get("VERSION") is None:
+            raise IcsError(calendar.line, _("The calendar has no VERSION."))
+        default = (
+            resolve_tzid(calendar.value("X-WR-TIMEZONE")) if calendar.get("X-WR-TIMEZONE") else None
+        )
+        zones = _Zones(default.key if default else DEFAULT_ZONE)
+        total = len(calendar.children)
+        for done, child in enumerate(calendar.children, start=1):
+            if child.name == "VEVENT":
+                events.append(_event(child, method, zones))
+            elif child.name != "VTIMEZONE":
+                skipped[child.name] = skipped.get(child.name, 0) + 1
+            if progress is not None and done % 1000 == 0:
+                progress(done, total)
+    return CalendarFile(events, skipped)
