@@ -17,20 +17,23 @@ Lines are built from the rows directly (icalendar's object model needs seconds f
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
+from typing import Any
 
 from sqlalchemy import Engine, select
 from sqlmodel import col
 
+from coordinator.bulk import paused_gc
 from coordinator.i18n import _, translator
-from coordinator.ics_text import CRLF, prop, text
+from coordinator.ics_text import CRLF, fold, param, prop, text
 from coordinator.ics_zones import vtimezone
 from coordinator.recurrence import zone
 from coordinator.validation import ValidationError
 from storage.enums import MeetingStatus, Priority, Rsvp, TaskStatus
 from storage.models import Affiliation, DatePoll, Invitation, Meeting, Person, PollSlot, Task
+from storage.rows import AlchemyRows
 from storage.uow import reading
 
 PRODID = "-//coordinator//Network coordinator//EN"
@@ -73,11 +76,22 @@ class FeedOptions:
     refresh_hours: int = 12
 
 
-@dataclass
+@dataclass(slots=True)
 class _Person:
     name: str
     email: str
     language: str
+    lines: dict[str, str] = field(default_factory=dict)  # ATTENDEE line by PARTSTAT
+
+    def attendee(self, rsvp: str) -> str:
+        """The person's ATTENDEE line, built once per answer (people attend many meetings)."""
+        line = self.lines.get(rsvp)
+        if line is None:
+            line = self.lines[rsvp] = fold(
+                f"ATTENDEE;CN={param(self.name)};CUTYPE=INDIVIDUAL;ROLE=REQ-PARTICIPANT;"
+                f"PARTSTAT={PARTSTAT[rsvp]};RSVP=TRUE:mailto:{self.email}"  # type: ignore[index]
+            )
+        return line
 
 
 @dataclass
@@ -116,12 +130,20 @@ _COLUMNS = (
 # --- values --------------------------------------------------------------------------------
 
 
+def _stamp(moment: datetime) -> str:
+    return "%04d%02d%02dT%02d%02d%02d" % (  # noqa: UP031  (3x faster than strftime)
+        moment.year, moment.month, moment.day, moment.hour, moment.minute, moment.second,
+    )  # fmt: skip
+
+
 def _utc(moment: datetime) -> str:
-    return f"{moment.astimezone(UTC):%Y%m%dT%H%M%SZ}"
+    if moment.tzinfo is not UTC:
+        moment = moment.astimezone(UTC)
+    return _stamp(moment) + "Z"
 
 
 def _local(moment: datetime, tz: str) -> str:
-    return f"{moment.astimezone(zone(tz)):%Y%m%dT%H%M%S}"
+    return _stamp(moment.astimezone(zone(tz)))
 
 
 def _time_prop(name: str, moment: datetime, event: _Event, tz: str | None = None) -> str:
@@ -131,7 +153,7 @@ def _time_prop(name: str, moment: datetime, event: _Event, tz: str | None = None
         return f"{name};VALUE=DATE:{moment.astimezone(zone(tz)):%Y%m%d}"
     if tz == "UTC":
         return f"{name}:{_utc(moment)}"
-    return prop(name, _local(moment, tz), [("TZID", tz)])
+    return fold(f"{name};TZID={param(tz)}:{_local(moment, tz)}")
 
 
 def _times_prop(name: str, moments: Sequence[datetime], event: _Event) -> str:
@@ -167,7 +189,7 @@ def _address(person: _Person) -> str:
 def _events(engine: Engine, flt: CalendarFilter | None, ids: Iterable[int] = ()) -> list[_Event]:
     """Meetings (masters and single ones) with their occurrence rows attached."""
     wanted = list(ids)
-    with reading(engine) as session:
+    with engine.connect() as session:
         query = select(*_COLUMNS).where(col(Meeting.series_id).is_(None))
         if wanted:
             query = query.where(col(Meeting.id).in_(wanted))
@@ -221,35 +243,49 @@ def _filtered(query, flt: CalendarFilter):  # type: ignore[no-untyped-def]
 
 
 def _people(engine: Engine, meeting_ids: list[int]) -> tuple[dict[int, list], dict[int, _Person]]:
-    """Invitees per meeting (person, rsvp) and every person by id (erased people left out)."""
+    """Invitees per meeting (person, rsvp) by name, and every person by id (erased people
+    are left out). Plain SQL rows: a feed may hold 100,000 invitations."""
     invitees: dict[int, list] = defaultdict(list)
     people: dict[int, _Person] = {}
-    with reading(engine) as session:
-        query = (
-            select(
-                Invitation.meeting_id,
-                Person.id,
-                Person.given_name,
-                Person.family_name,
-                Person.email,
-                Person.preferred_language,
-                Invitation.rsvp,
-            )
-            .join(Person, col(Person.id) == col(Invitation.person_id))
-            .where(col(Person.erased_at).is_(None))
-            .order_by(Invitation.meeting_id, Person.family_name, Person.given_name, Person.id)
-        )
-        wanted = set(meeting_ids)
-        if len(wanted) < 500:
-            query = query.where(col(Invitation.meeting_id).in_(wanted))
-        for meeting_id, pid, given, family, email, language, rsvp in session.execute(query):
-            if meeting_id not in wanted:
-                continue
-            person = people.get(pid)
-            if person is None:
-                person = people[pid] = _Person(f"{given} {family}".strip(), email, language)
-            invitees[meeting_id].append((person, rsvp))
+    wanted = set(meeting_ids)
+    few = len(wanted) < 500
+    where = " WHERE meeting_id IN (:ids)" if few else ""
+    params = {"ids": sorted(wanted)} if few else {}
+    invited_sql = (
+        f"SELECT meeting_id, person_id, rsvp FROM invitation{where} ORDER BY meeting_id, person_id"
+    )
+    people_sql = (
+        "SELECT id, given_name, family_name, email, preferred_language FROM person "
+        "WHERE erased_at IS NULL" + (" AND id IN (:pids)" if few else "")
+    )
+    with engine.connect() as connection:
+        if few:
+            rows = AlchemyRows(connection)
+            invited = rows.all(invited_sql, params)
+            found = rows.all(people_sql, {"pids": sorted({pid for _m, pid, _r in invited})})
+        else:  # the whole network: the driver's own cursor, without parameters (portable)
+            cursor = connection.connection.cursor()
+            invited = _fetch(cursor, invited_sql)
+            found = _fetch(cursor, people_sql)
+        for pid, given, family, email, language in found:
+            if email:  # an attendee is an address: people without one cannot be in the file
+                people[pid] = _Person(f"{given} {family}".strip(), email, language)
+    current, attending = None, []  # rows come by meeting: group without a dict lookup each
+    for meeting_id, pid, rsvp in invited:
+        if meeting_id != current:
+            current, attending = meeting_id, invitees[meeting_id]
+        person = people.get(pid)
+        if person is not None:
+            attending.append((person, rsvp))
+    if not few:
+        for meeting_id in [m for m in invitees if m not in wanted]:
+            del invitees[meeting_id]
     return invitees, people
+
+
+def _fetch(cursor: Any, sql: str) -> list[Any]:
+    cursor.execute(sql)
+    return cursor.fetchall()
 
 
 def _organisers(engine: Engine, ids: set[int]) -> dict[int, _Person]:
@@ -278,10 +314,14 @@ class _Writer:
     lines: list[str] = field(default_factory=list)
     zones: dict[str, int] = field(default_factory=dict)  # TZID -> first year used
 
+    def __post_init__(self) -> None:
+        self.dtstamp = f"DTSTAMP:{_utc(self.stamp)}"
+
     def use_zone(self, event: _Event) -> None:
         if event.timezone != "UTC" and not event.all_day:
-            year = event.starts_at.astimezone(zone(event.timezone)).year
-            self.zones[event.timezone] = min(year, self.zones.get(event.timezone, year))
+            year = event.starts_at.year  # the rules of that year go into the VTIMEZONE
+            if year < self.zones.get(event.timezone, 9999):
+                self.zones[event.timezone] = year
 
     def vevent(
         self,
@@ -299,7 +339,7 @@ class _Writer:
         lines = self.lines
         lines.append("BEGIN:VEVENT")
         lines.append(prop("UID", master.uid if master else event.uid))
-        lines.append(f"DTSTAMP:{_utc(self.stamp)}")
+        lines.append(self.dtstamp)
         lines.append(f"SEQUENCE:{event.sequence if sequence is None else sequence}")
         if master is not None and event.recurrence_id is not None:
             lines.append(_time_prop("RECURRENCE-ID", event.recurrence_id, master))
@@ -324,21 +364,7 @@ class _Writer:
         lines.append(f"LAST-MODIFIED:{_utc(event.updated_at)}")
         if organiser is not None and organiser.email:
             lines.append(prop("ORGANIZER", _address(organiser), [("CN", organiser.name)]))
-        for person, rsvp in invitees:
-            if person.email:
-                lines.append(
-                    prop(
-                        "ATTENDEE",
-                        _address(person),
-                        [
-                            ("CN", person.name),
-                            ("CUTYPE", "INDIVIDUAL"),
-                            ("ROLE", "REQ-PARTICIPANT"),
-                            ("PARTSTAT", PARTSTAT[rsvp]),
-                            ("RSVP", "TRUE"),
-                        ],
-                    )
-                )
+        lines += [person.attendee(rsvp) for person, rsvp in invitees if person.email]
         if self.reminder_minutes and (status or STATUS[event.status]) != "CANCELLED":
             lines += [
                 "BEGIN:VALARM",
@@ -368,18 +394,26 @@ class _Writer:
         )
 
 
-def feed(engine: Engine, flt: CalendarFilter | None, options: FeedOptions, now: datetime) -> str:
-    """A calendar of meetings to import or subscribe to."""
-    return "".join(iter_feed(engine, flt, options, now, progress=None))
-
-
-def iter_feed(
+def feed(
     engine: Engine,
     flt: CalendarFilter | None,
     options: FeedOptions,
     now: datetime,
-    progress=None,  # type: ignore[no-untyped-def]  # called with (done, total)
-) -> Iterator[str]:
+    progress: Callable[[int, int], None] | None = None,
+) -> str:
+    """A calendar of meetings to import or subscribe to. ``progress`` is called with (done,
+    total) meetings as they are written."""
+    with paused_gc():
+        return _feed(engine, flt, options, now, progress)
+
+
+def _feed(
+    engine: Engine,
+    flt: CalendarFilter | None,
+    options: FeedOptions,
+    now: datetime,
+    progress: Callable[[int, int], None] | None,
+) -> str:
     events = _events(engine, flt)
     invitees, _people_by_id = (
         _people(engine, [e.id for e in events]) if options.attendees else ({}, {})
@@ -409,7 +443,7 @@ def iter_feed(
     ]
     if progress is not None:
         progress(len(events), len(events))
-    yield writer.calendar(head)
+    return writer.calendar(head)
 
 
 def _todos(engine: Engine, writer: _Writer, flt: CalendarFilter | None) -> None:

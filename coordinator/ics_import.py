@@ -15,6 +15,8 @@ import json
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
+from functools import lru_cache
+from types import SimpleNamespace
 from typing import Any
 
 from sqlalchemy import Engine, delete, func, insert, select
@@ -24,6 +26,7 @@ from coordinator.i18n import _
 from coordinator.ics_read import Address, CalendarFile, IncomingEvent
 from coordinator.recurrence import RecurrenceError, last_occurrence
 from coordinator.validation import ValidationError
+from storage.bulk import insert_rows
 from storage.enums import MeetingStatus, Rsvp
 from storage.models import (
     Affiliation,
@@ -148,13 +151,21 @@ class _State:
                 for a in ([e.organiser] if e.organiser else []) + e.attendees
             }
         )
-        for chunk in _chunks(emails):
-            for pid, email in session.exec(  # type: ignore[call-overload]
-                select(Person.id, func.lower(Person.email)).where(
-                    func.lower(Person.email).in_(chunk), col(Person.erased_at).is_(None)
-                )
-            ):
-                state.people.setdefault(email, pid)
+        living = col(Person.erased_at).is_(None)
+        if len(emails) > 2 * _CHUNK:  # many addresses: one pass over the register is cheaper
+            wanted = set(emails)
+            for pid, email in session.execute(select(Person.id, Person.email).where(living)):
+                key = email.lower()
+                if key in wanted:
+                    state.people.setdefault(key, pid)
+        else:
+            for chunk in _chunks(emails):
+                for pid, email in session.execute(
+                    select(Person.id, func.lower(Person.email)).where(
+                        func.lower(Person.email).in_(chunk), living
+                    )
+                ):
+                    state.people.setdefault(email, pid)
         return state
 
 
@@ -329,74 +340,77 @@ class _Applier:
         """Add everyone not yet in the register (matched by e-mail address), in one batch."""
         new: dict[str, dict[str, Any]] = {}
         note = _("Added by the import of the calendar file {name}.").format(name=self.file_name)
+        defaults = _defaults(Person)
+        now = self.journal.now
         for address in addresses:
             email = address.email.lower()
             if email in self.state.people or email in new:
                 continue
             given, family = _names(address.name, address.email)
-            person = Person(
-                given_name=given,
-                family_name=family,
-                email=address.email,
-                notes=note,
-                search_text=search_key((given, family, address.email, note)),
-                created_at=self.journal.now,
-                updated_at=self.journal.now,
-            )
-            new[email] = person.model_dump(exclude={"id"})
+            new[email] = {
+                **defaults,
+                "given_name": given,
+                "family_name": family,
+                "email": address.email,
+                "notes": note,
+                "search_text": search_key((given, family, address.email, note)),
+                "created_at": now,
+                "updated_at": now,
+            }
         if not new:
             return
-        rows = list(new.values())
-        ids = self.session.execute(
-            insert(Person).returning(Person.id, sort_by_parameter_order=True), rows
-        ).scalars()
-        for email, pid in zip(new, ids, strict=True):
-            self.state.people[email] = pid
-            self.journal.created.setdefault("person", []).append(pid)
+        insert_rows(self.session, Person.__table__, list(new.values()))  # type: ignore[attr-defined]
+        made = self.session.execute(
+            select(Person.id, func.lower(Person.email)).where(Person.created_at == now)
+        )
+        for pid, email in made:
+            if email in new:
+                self.state.people[email] = pid
+                self.journal.created.setdefault("person", []).append(pid)
 
     def person(self, address: Address) -> int:
         return self.state.people[address.email.lower()]
 
     # meetings -------------------------------------------------------------------------------
 
-    def new_meeting(self, event: IncomingEvent, master: Meeting | None = None) -> Meeting:
-        """A meeting (or an occurrence of ``master``), inserted with the next batch."""
+    def new_meeting(self, event: IncomingEvent, master: Any = None) -> Any:
+        """A meeting (or an occurrence of ``master``), inserted with the next batch. Returns
+        a plain record of its columns (its ``id`` is set when the batch is written)."""
         if master is None:
             uid = event.uid
             organiser = self.person(event.organiser) if event.organiser else None
         else:
             uid = f"{master.uid}#{event.recurrence_id:%Y%m%dT%H%M%SZ}"
             organiser = master.organiser_id
-        meeting = Meeting(
-            uid=uid,
-            sequence=event.sequence,
-            title=event.title,
-            starts_at=event.starts_at,
-            ends_at=event.ends_at,
-            organiser_id=organiser,
-            series_id=master.id if master else None,
-            recurrence_id=event.recurrence_id if master else None,
-            created_at=self.journal.now,
-            updated_at=self.journal.now,
-        )
+        meeting = SimpleNamespace(**_defaults(Meeting))
+        meeting.id = None
+        meeting.uid = uid
+        meeting.sequence = event.sequence
+        meeting.organiser_id = organiser
+        meeting.series_id = master.id if master is not None else None
+        meeting.recurrence_id = event.recurrence_id if master is not None else None
+        meeting.created_at = self.journal.now
         if master is not None:
             meeting.language, meeting.kind = master.language, master.kind
         self._fill(meeting, event)
         self.pending.append(meeting)
         if master is None:
-            self.state.meetings[event.uid] = _Stored(meeting)
+            self.state.meetings[event.uid] = _Stored(meeting)  # type: ignore[arg-type]
         return meeting
 
     def insert_pending(self) -> None:
         if not self.pending:
             return
-        rows = [m.model_dump(exclude={"id"}) for m in self.pending]
-        ids = self.session.execute(
-            insert(Meeting).returning(Meeting.id, sort_by_parameter_order=True), rows
-        ).scalars()
-        for meeting, mid in zip(self.pending, ids, strict=True):
-            meeting.id = mid
-            self.journal.created.setdefault("meeting", []).append(mid)
+        rows = [{k: v for k, v in vars(m).items() if k != "id"} for m in self.pending]
+        insert_rows(self.session, Meeting.__table__, rows)  # type: ignore[attr-defined]
+        by_uid = {m.uid: m for m in self.pending}
+        for mid, uid in self.session.execute(
+            select(Meeting.id, Meeting.uid).where(Meeting.created_at == self.journal.now)
+        ):
+            meeting = by_uid.get(uid)
+            if meeting is not None and meeting.id is None:
+                meeting.id = mid
+                self.journal.created.setdefault("meeting", []).append(mid)
         self.pending = []
 
     def _fill(self, meeting: Meeting, event: IncomingEvent) -> None:
@@ -415,9 +429,9 @@ class _Applier:
         except RecurrenceError as exc:
             raise ValidationError({"file": str(exc)}) from None
 
-    def change_meeting(self, meeting: Meeting, event: IncomingEvent) -> None:
-        if meeting.id is None:  # made by this import a moment ago
-            self._fill(meeting, event)
+    def change_meeting(self, meeting: Any, event: IncomingEvent) -> None:
+        if isinstance(meeting, SimpleNamespace):  # made by this import a moment ago
+            self._fill(meeting, event)  # type: ignore[arg-type]
             return
         if meeting.id not in self.touched:
             self.journal.note_change("meeting", meeting.id, meeting)
@@ -538,8 +552,13 @@ class _Applier:
                 self.occurrence(event)
             tick()
         self.insert_pending()
-        if self.pending_invitations:
-            self.session.execute(insert(Invitation), self.pending_invitations)
+        insert_rows(self.session, Invitation.__table__, self.pending_invitations)  # type: ignore[attr-defined]
+
+
+@lru_cache(maxsize=8)
+def _defaults(model: type[SQLModel]) -> dict[str, Any]:
+    """A table's column defaults (a fresh row's values), without the id."""
+    return model().model_dump(exclude={"id"})
 
 
 def _cancelled_occurrence(

@@ -11,10 +11,12 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
+from typing import NamedTuple
 from zoneinfo import ZoneInfo
 
 from dateutil.rrule import rrule, rrulestr
 
+from coordinator.bulk import paused_gc
 from coordinator.i18n import _
 from coordinator.ics_text import Component, IcsError, Prop, decode, parse, unescape
 from coordinator.ics_zones import resolve_tzid
@@ -36,8 +38,7 @@ STATUS_OF = {
 }
 
 
-@dataclass(frozen=True)
-class Address:
+class Address(NamedTuple):
     name: str
     email: str
     rsvp: Rsvp = Rsvp.NO_REPLY
@@ -144,15 +145,14 @@ def _duration(item: Prop) -> timedelta:
 
 
 def _address(item: Prop) -> Address | None:
-    value = item.value.strip()
-    if value[:7].lower() != "mailto:":
-        return None
-    email = value[7:].strip()
-    rsvp = RSVP_OF.get(item.params.get("PARTSTAT", "NEEDS-ACTION").upper(), Rsvp.NO_REPLY)
-    name = item.params.get("CN", "")
-    if len(name) >= 2 and name[0] == name[-1] == '"':
-        name = name[1:-1]
-    return Address(name.strip(), email, rsvp)
+    value = item.value
+    if not value.startswith("mailto:"):
+        value = value.strip()
+        if value[:7].lower() != "mailto:":
+            return None
+    partstat = item.param("PARTSTAT")
+    rsvp = RSVP_OF.get(partstat.upper(), Rsvp.NO_REPLY) if partstat else Rsvp.NO_REPLY
+    return Address(item.param("CN").strip(), value[7:].strip(), rsvp)
 
 
 def _text(component: Component, name: str) -> str:
@@ -269,6 +269,11 @@ def read_calendar(
     """The events of a calendar file, or IcsError naming the first broken line."""
     if len(raw) > MAX_BYTES:
         raise IcsError(1, _("The file is larger than 50 MB."))
+    with paused_gc():
+        return _read(raw, progress)
+
+
+def _read(raw: bytes, progress: Callable[[int, int], None] | None) -> CalendarFile:
     calendars = parse(decode(raw))
     events: list[IncomingEvent] = []
     skipped: dict[str, int] = {}

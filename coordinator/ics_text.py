@@ -50,31 +50,35 @@ def param(value: str) -> str:
 
 
 def fold(line: str) -> str:
-    """A content line folded into physical lines of at most 75 octets (CRLF not counted)."""
-    if len(line) <= MAX_OCTETS // 4 or len(line.encode()) <= MAX_OCTETS:
+    """A content line folded into physical lines of at most 75 octets (CRLF not counted),
+    never inside a UTF-8 character or between a backslash and the character it escapes."""
+    if len(line) <= MAX_OCTETS // 4:
         return line
-    pieces: list[str] = []
-    current: list[str] = []
-    size = 0
-    limit = MAX_OCTETS
-    for char in line:
-        width = len(char.encode())
-        if size + width > limit:
-            carry = _open_escape(current)  # keep a backslash with the character it escapes
-            pieces.append("".join(current[: len(current) - len(carry)]))
-            current, limit = carry, MAX_OCTETS - 1  # continuation lines start with a space
-            size = len(carry)
-        current.append(char)
-        size += width
-    pieces.append("".join(current))
-    return "\r\n ".join(pieces)
-
-
-def _open_escape(chars: list[str]) -> list[str]:
-    trailing = 0
-    while trailing < len(chars) and chars[-1 - trailing] == "\\":
-        trailing += 1
-    return ["\\"] if trailing % 2 else []
+    if line.isascii() and "\\" not in line:  # one octet per character: plain slices
+        if len(line) <= MAX_OCTETS:
+            return line
+        if len(line) < 2 * MAX_OCTETS:
+            return f"{line[:MAX_OCTETS]}\r\n {line[MAX_OCTETS:]}"
+        rest = range(MAX_OCTETS, len(line), MAX_OCTETS - 1)
+        return "\r\n ".join([line[:MAX_OCTETS], *(line[i : i + MAX_OCTETS - 1] for i in rest)])
+    data = line.encode()
+    if len(data) <= MAX_OCTETS:
+        return line
+    pieces = []
+    start, limit = 0, MAX_OCTETS
+    while len(data) - start > limit:
+        end = start + limit
+        while data[end] & 0xC0 == 0x80:  # a continuation byte: step back to the character
+            end -= 1
+        backslashes = 0
+        while end - backslashes - 1 > start and data[end - backslashes - 1] == 0x5C:
+            backslashes += 1
+        if backslashes % 2:
+            end -= 1
+        pieces.append(data[start:end])
+        start, limit = end, MAX_OCTETS - 1  # continuation lines start with a space
+    pieces.append(data[start:])
+    return b"\r\n ".join(pieces).decode()
 
 
 def prop(name: str, value: str, params: Iterable[tuple[str, str]] = ()) -> str:
@@ -86,12 +90,45 @@ def prop(name: str, value: str, params: Iterable[tuple[str, str]] = ()) -> str:
 # --- reading -----------------------------------------------------------------------------
 
 
-@dataclass
+_PARAM_PATTERNS: dict[str, re.Pattern[str]] = {}
+
+
 class Prop:
-    name: str
-    params: dict[str, str]
-    value: str
-    line: int
+    """One property: name, parameters, raw value, and the line it starts on. Parameters are
+    split when first asked for (most properties of a big feed never need them)."""
+
+    __slots__ = ("_params", "line", "name", "raw_params", "value")
+
+    def __init__(
+        self, name: str, params: dict[str, str] | None, value: str, line: int, raw: str = ""
+    ) -> None:
+        self.name = name
+        self._params = params
+        self.raw_params = raw
+        self.value = value
+        self.line = line
+
+    def param(self, name: str, default: str = "") -> str:
+        """One parameter's value (``name`` in upper case), without splitting the others."""
+        if self._params is not None:
+            return self._params.get(name, default)
+        pattern = _PARAM_PATTERNS.get(name)
+        if pattern is None:
+            pattern = _PARAM_PATTERNS[name] = re.compile(
+                rf"(?:^|;){re.escape(name)}=([^;]*)", re.IGNORECASE
+            )
+        found = pattern.search(self.raw_params)
+        return found[1] if found else default
+
+    @property
+    def params(self) -> dict[str, str]:
+        if self._params is None:
+            found = {}
+            for piece in self.raw_params.split(";") if self.raw_params else ():
+                key, _sep, val = piece.partition("=")
+                found[key.upper()] = val
+            self._params = found
+        return self._params
 
 
 @dataclass
@@ -100,26 +137,34 @@ class Component:
     line: int
     props: list[Prop] = field(default_factory=list)
     children: list[Component] = field(default_factory=list)
+    index: dict[str, list[Prop]] = field(default_factory=dict)
+
+    def add(self, item: Prop) -> None:
+        self.props.append(item)
+        found = self.index.get(item.name)
+        if found is None:
+            self.index[item.name] = [item]
+        else:
+            found.append(item)
 
     def get(self, name: str) -> Prop | None:
-        for item in self.props:
-            if item.name == name:
-                return item
-        return None
+        found = self.index.get(name)
+        return found[0] if found else None
 
     def all(self, name: str) -> list[Prop]:
-        return [item for item in self.props if item.name == name]
+        return self.index.get(name, [])
 
     def value(self, name: str, default: str = "") -> str:
-        found = self.get(name)
-        return found.value if found is not None else default
+        found = self.index.get(name)
+        return found[0].value if found else default
 
     def walk(self, name: str) -> list[Component]:
         return [child for child in self.children if child.name == name]
 
 
 _NAME = re.compile(r"[A-Za-z0-9-]+\Z")
-_SIMPLE = re.compile(r"([A-Za-z0-9-]+)((?:;[A-Za-z0-9-]+=[^\";:]*)*):(.*)\Z", re.DOTALL)
+# NAME;PARAM=value;PARAM=value, none quoted: the common case, checked in one match.
+_PLAIN_HEAD = re.compile(r"[A-Za-z0-9-]+(?:;[A-Za-z0-9-]+=[^;:\"]*)*\Z")
 _PARAM = re.compile(r';([A-Za-z0-9-]+)=((?:"[^"]*"|[^";:,]*)(?:,(?:"[^"]*"|[^";:,]*))*)')
 
 
@@ -132,15 +177,19 @@ def _unescape_param(value: str) -> str:
 
 
 def _split(line: str, number: int) -> Prop:
-    simple = _SIMPLE.match(line)
-    if simple is not None:
-        name, raw, value = simple.groups()
+    colon = line.find(":")
+    quote = line.find('"', 0, colon)
+    if colon > 0 and quote == -1:  # no quoted parameter: plain splitting is exact
+        name, *pieces = line[:colon].split(";")
+        if not _NAME.match(name):
+            raise IcsError(number, _("This is not an iCalendar line (NAME:value)."))
         params = {}
-        if raw:
-            for piece in raw[1:].split(";"):
-                key, _sep, val = piece.partition("=")
-                params[key.upper()] = val
-        return Prop(name.upper(), params, value, number)
+        for piece in pieces:
+            key, sep, val = piece.partition("=")
+            if not sep or not _NAME.match(key):
+                raise IcsError(number, _("A parameter of {name} is malformed.").format(name=name))
+            params[key.upper()] = val
+        return Prop(name.upper(), params, line[colon + 1 :], number)
     # Quoted parameter values may hold ; : and , themselves.
     match = re.match(r"[A-Za-z0-9-]+", line)
     if match is None:
@@ -159,10 +208,8 @@ def _split(line: str, number: int) -> Prop:
 
 def _logical_lines(data: str) -> list[tuple[int, str]]:
     lines: list[tuple[int, str]] = []
-    for number, physical in enumerate(data.split("\n"), start=1):
-        if physical.endswith("\r"):
-            physical = physical[:-1]
-        if physical[:1] in (" ", "\t"):
+    for number, physical in enumerate(data.replace("\r\n", "\n").split("\n"), start=1):
+        if physical and physical[0] in " \t":
             if not lines:
                 raise IcsError(number, _("The file starts with a continued line."))
             start, before = lines[-1]
@@ -181,6 +228,9 @@ def decode(raw: bytes) -> str:
         raise IcsError(number, _("The file is not UTF-8 text.")) from None
 
 
+_NO_PARAMS: dict[str, str] = {}
+
+
 def parse(data: str) -> list[Component]:
     """The VCALENDAR components of a file, or IcsError naming the first broken line."""
     lines = _logical_lines(data)
@@ -189,7 +239,17 @@ def parse(data: str) -> list[Component]:
     stack: list[Component] = []
     calendars: list[Component] = []
     for number, line in lines:
-        item = _split(line, number)
+        colon = line.find(":")
+        if colon > 0 and _PLAIN_HEAD.match(line, 0, colon):
+            semi = line.find(";", 0, colon)
+            if semi == -1:
+                item = Prop(line[:colon].upper(), _NO_PARAMS, line[colon + 1 :], number)
+            else:
+                item = Prop(
+                    line[:semi].upper(), None, line[colon + 1 :], number, line[semi + 1 : colon]
+                )
+        else:
+            item = _split(line, number)  # quoted parameters, or a broken line
         if item.name == "BEGIN":
             name = item.value.strip().upper()
             if not _NAME.match(name):
@@ -216,7 +276,7 @@ def parse(data: str) -> list[Component]:
         elif not stack:
             raise IcsError(number, _("The file does not start with BEGIN:VCALENDAR."))
         else:
-            stack[-1].props.append(item)
+            stack[-1].add(item)
     if stack:
         last = lines[-1][0]
         raise IcsError(

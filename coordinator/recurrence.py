@@ -20,6 +20,7 @@ class RecurrenceError(ValueError):
     """A recurrence rule or time zone that cannot be used."""
 
 
+@lru_cache(maxsize=256)
 def zone(name: str) -> ZoneInfo:
     try:
         return ZoneInfo(name)

@@ -15,6 +15,8 @@ _SPECIAL = str.maketrans({"ß": "ss", "ı": "i", "ł": "l", "đ": "d", "ø": "o"
 
 def fold(text: str) -> str:
     """Lower case, without accents: "Çelik-Yıldırım" -> "celik-yildirim"."""
+    if text.isascii():
+        return text.lower()
     lowered = text.casefold().translate(_SPECIAL)
     decomposed = unicodedata.normalize("NFKD", lowered)
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch))

@@ -1,0 +1,87 @@
+"""Calendar files at scale: export and import of 10,000 meetings with their attendees.
+
+    .venv/bin/python -m bench.ics [--rounds 3]
+
+The generated network (bench/data/large.db) has 10,000 meetings, a tenth of them recurring,
+and 100,000 invitations. Export: the whole network as one feed with attendees. Import: that
+file read, compared with the database and written in one transaction, (1) into the network
+without its meetings (the invitees are known people: the usual case of a partner's feed) and
+(2) into an empty network (50,000 people added to the register as well).
+Targets: export under 1 s, import under 3 s, peak memory under 300 MB.
+"""
+
+from __future__ import annotations
+
+import argparse
+import resource
+import shutil
+import sqlite3
+import tempfile
+from datetime import UTC, datetime
+from pathlib import Path
+
+from bench.generate import LARGE, ensure
+from bench.measure import report, timed
+from coordinator import ics_export, ics_import, ics_read
+from storage.engine import open_database, resolve_target
+
+ROOT = Path(__file__).resolve().parent.parent
+NOW = datetime(2026, 11, 22, 9, tzinfo=UTC)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--rounds", type=int, default=3)
+    args = parser.parse_args()
+    source = ensure(ROOT / "bench" / "data" / "large.db", **LARGE)
+    work = Path(tempfile.mkdtemp(prefix="coordinator-ics-"))
+    try:
+        shutil.copy(source, work / "large.db")
+        engine = open_database(resolve_target(str(work / "large.db")))
+        options = ics_export.FeedOptions(name="Netzwerk", attendees=True)
+        data = ""
+
+        def export() -> None:
+            nonlocal data
+            data = ics_export.feed(engine, None, options, NOW)
+
+        samples = [timed(export) for _ in range(args.rounds)]
+        raw = data.encode()
+        events = raw.count(b"BEGIN:VEVENT")
+        print(f"feed: {len(raw) / 1e6:.1f} MB, {events} events, {raw.count(b'ATTENDEE')} attendees")
+        report("export 10,000 meetings", samples, target_ms=1000, unit="runs")
+
+        reads = [timed(lambda: ics_read.read_calendar(raw)) for _ in range(args.rounds)]
+        report("  of which reading the file", reads, target_ms=3000, unit="runs")
+        engine.dispose()
+        for scenario in ("known", "empty"):
+            imports: list[float] = []
+            for number in range(args.rounds):
+                path = work / f"{scenario}-{number}.db"
+                if scenario == "known":  # the people are in the register; the meetings are not
+                    shutil.copy(work / "large.db", path)
+                    with sqlite3.connect(path) as connection:
+                        connection.execute("PRAGMA foreign_keys=ON")
+                        connection.execute("DELETE FROM meeting")
+                target = open_database(resolve_target(str(path)))
+
+                def load(target=target) -> None:  # type: ignore[no-untyped-def]
+                    calendar = ics_read.read_calendar(raw)
+                    plan = ics_import.apply(target, calendar, "feed.ics", now=NOW)
+                    assert plan.count(ics_import.NEW) == events
+
+                imports.append(timed(load))
+                target.dispose()
+            label = {
+                "known": "import, attendees known (10,000 meetings and 100,000 invitations new)",
+                "empty": "import into an empty network (also 50,000 people added)",
+            }[scenario]
+            report(label, imports, target_ms=3000, unit="runs")
+        peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        print(f"peak memory (whole process): {peak:.0f} MB (target < 300 MB)")
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()

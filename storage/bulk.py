@@ -1,0 +1,72 @@
+"""Inserting many rows at once through the driver's own executemany.
+
+SQLAlchemy converts every bound value through its column type in Python; for a calendar
+import of 100,000 invitations that costs more than SQLite's own work. Here the values are
+converted the way the column types store them (storage/types.py: aware datetimes as naive
+UTC text on SQLite, enums as their values) and handed to the driver in one call.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import Date, Table
+from sqlmodel import Session
+
+
+def _converter(column_type: Any, sqlite: bool) -> Callable[[Any], Any] | None:
+    """How a column's values are handed to the driver (None: as they are)."""
+    from storage.types import StrEnumType, UTCDateTime
+
+    if isinstance(column_type, UTCDateTime):
+        done: dict[datetime, Any] = {}  # a batch repeats the same few times
+
+        def moment(value: datetime | None) -> Any:
+            if value is None:
+                return None
+            found = done.get(value)
+            if found is None:
+                if value.tzinfo is None:
+                    raise ValueError(f"naive datetime {value!r}: store aware datetimes only")
+                utc = value.astimezone(UTC)
+                found = done[value] = (
+                    utc.replace(tzinfo=None).isoformat(" ", "microseconds") if sqlite else utc
+                )
+            return found
+
+        return moment
+    if isinstance(column_type, StrEnumType):
+        return lambda value: None if value is None else column_type.enum_cls(value).value
+    if sqlite and isinstance(column_type, Date):
+        return lambda value: None if value is None else value.isoformat()
+    return None
+
+
+def insert_rows(session: Session, table: Table, rows: Sequence[dict[str, Any]]) -> None:
+    """Insert ``rows`` (dicts with the same keys, naming columns of ``table``) in the
+    session's transaction."""
+    if not rows:
+        return
+    connection = session.connection()
+    sqlite = connection.dialect.name == "sqlite"
+    keys = list(rows[0])
+    unknown = [key for key in keys if key not in table.c]
+    if unknown:
+        raise KeyError(f"{table.name} has no column {unknown[0]!r}")
+    columns = []  # column by column: the conversions run in C (map), not per value in Python
+    for key in keys:
+        values = [row[key] for row in rows]
+        convert = _converter(table.c[key].type, sqlite)
+        columns.append(values if convert is None else list(map(convert, values)))
+    names = ", ".join(f'"{key}"' for key in keys)
+    marks = ", ".join(("?" if sqlite else "%s") for _key in keys)
+    cursor = connection.connection.cursor()
+    try:
+        cursor.executemany(
+            f'INSERT INTO "{table.name}" ({names}) VALUES ({marks})',
+            list(zip(*columns, strict=True)),
+        )
+    finally:
+        cursor.close()
