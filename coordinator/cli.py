@@ -10,6 +10,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from coordinator import cli_calendar
+from coordinator.cli_calendar import COMMANDS as CALENDAR_COMMANDS
 from coordinator.i18n import _, detect_language, set_language
 
 if TYPE_CHECKING:
@@ -17,7 +19,10 @@ if TYPE_CHECKING:
 
     from coordinator.exchange import ImportPlan
 
-SUBCOMMANDS = ("sample", "people", "orgs", "followups", "agenda", "minutes", "tasks", "decisions")
+SUBCOMMANDS = (
+    "sample", "people", "orgs", "followups", "agenda", "minutes", "tasks", "decisions",
+    *CALENDAR_COMMANDS,
+)  # fmt: skip
 
 
 class UsageError(Exception):
@@ -177,6 +182,7 @@ def scripted_parser() -> argparse.ArgumentParser:
         "--weeks", type=int, default=8, help=_("how long counts as too long (default 8)")
     )
     _database_options(followups)
+    cli_calendar.add_parsers(commands, _database_options)
     return parser
 
 
@@ -289,6 +295,8 @@ def _dispatch(args: argparse.Namespace, engine: Engine) -> int:
 
     if args.command == "followups":
         return run_followups(args, engine)
+    if args.command in CALENDAR_COMMANDS:
+        return cli_calendar.run(args, engine, _emit)
     if args.command in ("minutes", "tasks", "decisions"):
         return run_documents(args, engine)
     if args.command == "agenda":

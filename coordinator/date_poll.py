@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from sqlalchemy import Engine, delete, update
-from sqlmodel import col, select
+from sqlmodel import Session, col, select
 
 from coordinator.conflicts import busy
 from coordinator.i18n import _
@@ -167,6 +167,10 @@ def choose_slot(engine: Engine, poll_id: int, slot_id: int) -> None:
             raise ValidationError({"poll": _("The poll is closed.")})
         meeting = session.get(Meeting, poll.meeting_id)
         assert meeting is not None
+        if _never_sent(session, meeting):
+            # The hold for this slot becomes the meeting in the invitees' calendars: the
+            # invitation carries its UID with a higher SEQUENCE (see coordinator/ics_export.py).
+            meeting.uid = slot.uid
         meeting.starts_at, meeting.ends_at = slot.starts_at, slot.ends_at
         meeting.status = MeetingStatus.CONFIRMED
         meeting.sequence += 1
@@ -179,6 +183,17 @@ def choose_slot(engine: Engine, poll_id: int, slot_id: int) -> None:
         )  # type: ignore[call-overload]
         poll.status = PollStatus.CLOSED
         poll.chosen_slot_id = slot_id
+
+
+def _never_sent(session: Session, meeting: Meeting) -> bool:
+    """A single meeting nobody has been told about yet (no series, never confirmed)."""
+    occurrences = session.exec(select(Meeting.id).where(Meeting.series_id == meeting.id)).first()
+    return (
+        not meeting.rrule
+        and occurrences is None
+        and meeting.sequence == 0
+        and meeting.status == MeetingStatus.PLANNED
+    )
 
 
 def delete_poll(engine: Engine, poll_id: int) -> None:

@@ -641,3 +641,81 @@ def poll_release(engine: Engine, poll_id: int, now: datetime) -> str:
             status="CANCELLED",
         )
     return writer.calendar(["METHOD:CANCEL"])
+
+
+# --- filters as typed ----------------------------------------------------------------------
+
+
+def filter_from_text(
+    engine: Engine, *, series: str = "", organisation: str = "", start: str = "", end: str = ""
+) -> CalendarFilter:
+    """A feed filter from what the coordinator typed: a meeting or series ID, an
+    organisation (ID or name, case and accents ignored), first and last day."""
+    from coordinator.validation import Checker
+    from storage.models import Organisation
+    from storage.search import fold
+
+    check = Checker()
+    series_id = organisation_id = None
+    if series.strip():
+        if not series.strip().isdigit():
+            check.fail("series", _("A meeting ID (a number)."))
+        else:
+            with reading(engine) as session:
+                found = session.get(Meeting, int(series))
+            if found is None:
+                check.fail("series", _("No meeting with ID {id}.").format(id=series.strip()))
+            else:
+                series_id = found.series_id or found.id
+    if organisation.strip():
+        wanted = organisation.strip()
+        with reading(engine) as session:
+            if wanted.isdigit():
+                match = [int(wanted)] if session.get(Organisation, int(wanted)) else []
+            else:
+                match = [
+                    oid
+                    for oid, name in session.execute(select(Organisation.id, Organisation.name))
+                    if fold(name) == fold(wanted)
+                ]
+        if len(match) != 1:
+            check.fail("organisation", _("No single match for “{name}”.").format(name=wanted))
+        else:
+            organisation_id = match[0]
+    first, last = check.date("start", start), check.date("end", end)
+    if first and last and last < first:
+        check.fail("end", _("The last day is before the first."))
+    check.check()
+    return CalendarFilter(series_id, organisation_id, first, last)
+
+
+# --- the files of one meeting ----------------------------------------------------------------
+
+INVITATION, CANCELLATION, POLL_HOLDS, POLL_RELEASE = (
+    "invitation",
+    "cancellation",
+    "holds",
+    "release",
+)
+
+
+def meeting_files(status: MeetingStatus, poll_status: str | None, chosen: bool) -> list[str]:
+    """Which calendar files a meeting can give now, most useful first."""
+    kinds = [CANCELLATION] if status == MeetingStatus.CANCELLED else [INVITATION]
+    if poll_status == "open":
+        kinds.append(POLL_HOLDS)
+    elif poll_status == "closed" and chosen:
+        kinds.append(POLL_RELEASE)
+    return kinds
+
+
+def meeting_file(
+    engine: Engine, meeting_id: int, kind: str, language: str, now: datetime, poll_id: int = 0
+) -> str:
+    if kind == INVITATION:
+        return invitation(engine, meeting_id, language, now)
+    if kind == CANCELLATION:
+        return cancellation(engine, meeting_id, now)
+    if kind == POLL_HOLDS:
+        return poll_holds(engine, poll_id, language, now)
+    return poll_release(engine, poll_id, now)

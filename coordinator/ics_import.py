@@ -54,6 +54,19 @@ class ImportCancelled(Exception):
     """The coordinator stopped the import; nothing was written."""
 
 
+def action_label(action: str) -> str:
+    """What an event of the file does, for the preview."""
+    return {
+        NEW: _("new"),
+        UPDATED: _("updated"),
+        UNCHANGED: _("unchanged"),
+        OLDER: _("older, ignored"),
+        CANCELLED: _("cancelled"),
+        REPLY: _("reply"),
+        IGNORED: _("ignored"),
+    }[action]
+
+
 @dataclass(frozen=True)
 class PlanRow:
     """What one event of the file will do."""
@@ -121,6 +134,7 @@ class _State:
     session: Session
     meetings: dict[str, _Stored] = field(default_factory=dict)  # by UID
     people: dict[str, int] = field(default_factory=dict)  # lower-case e-mail -> id
+    addresses: dict[int, str] = field(default_factory=dict)  # invited person -> e-mail
     new_people: dict[str, Address] = field(default_factory=dict)
 
     @classmethod
@@ -140,10 +154,14 @@ class _State:
             ).scalars():
                 if row.recurrence_id is not None:
                     by_id[row.series_id].occurrences[row.recurrence_id] = row
-            for invitation in session.exec(  # type: ignore[call-overload]
-                select(Invitation).where(col(Invitation.meeting_id).in_(chunk))
-            ).scalars():
-                by_id[invitation.meeting_id].invitations[invitation.person_id] = invitation
+            for invitation, email in session.execute(
+                select(Invitation, Person.email)
+                .join(Person, col(Person.id) == col(Invitation.person_id))
+                .where(col(Invitation.meeting_id).in_(chunk), col(Person.erased_at).is_(None))
+            ):
+                if email:  # only people with an address can be in a calendar file
+                    by_id[invitation.meeting_id].invitations[invitation.person_id] = invitation
+                    state.addresses[invitation.person_id] = email.lower()
         emails = sorted(
             {
                 a.email.lower()
@@ -186,10 +204,7 @@ def _attendees_same(state: _State, stored: _Stored, event: IncomingEvent) -> boo
     if not event.attendees:
         return True  # a file without attendees leaves the invitations as they are
     wanted = {(a.email.lower(), a.rsvp) for a in event.attendees}
-    have = set()
-    emails = {pid: email for email, pid in state.people.items()}
-    for pid, invitation in stored.invitations.items():
-        have.add((emails.get(pid, f"#{pid}"), invitation.rsvp))
+    have = {(state.addresses[pid], inv.rsvp) for pid, inv in stored.invitations.items()}
     return wanted == have
 
 

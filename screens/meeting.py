@@ -50,6 +50,7 @@ class MeetingScreen(Screen[bool]):
         Binding("k", "confirm_meeting", "Confirm"),
         Binding("x", "cancel_meeting", "Cancel meeting"),
         Binding("w", "write_agenda", "Agenda files"),
+        Binding("s", "calendar_file", "Calendar file"),
         Binding("r", "minutes", "Minutes"),
         Binding("delete", "remove_item", "Remove item", show=False),
     ]
@@ -345,6 +346,23 @@ class MeetingScreen(Screen[bool]):
                 _("Choose"),
             ),
             confirmed,
+        )
+
+    def action_calendar_file(self) -> None:
+        from coordinator.ics_export import meeting_files
+        from screens.calendar_files import MeetingCalendarDialog
+
+        view = self.view
+        if view is None:
+            return
+        poll = view.poll
+        kinds = meeting_files(
+            view.status,
+            poll.status.value if poll else None,
+            bool(poll and poll.status == "closed"),
+        )
+        self.app.push_screen(
+            MeetingCalendarDialog(self.context, self.meeting_id, kinds, poll.poll_id if poll else 0)
         )
 
     def action_minutes(self) -> None:

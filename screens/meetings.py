@@ -47,6 +47,8 @@ class MeetingsScreen(SectionScreen):
         Binding("o", "show_tab('month')", "Month", show=False),
         Binding("p", "show_tab('past')", "Past", show=False),
         Binding("a", "add", "New meeting"),
+        Binding("x", "export_calendar", "Export .ics"),
+        Binding("i", "import_calendar", "Import .ics"),
         Binding("comma", "shift(-1)", "Earlier", key_display=","),
         Binding("full_stop", "shift(1)", "Later", key_display="."),
     ]
@@ -195,6 +197,19 @@ class MeetingsScreen(SectionScreen):
         for table in self.query(PagedTable):
             table.reload()
         self.load_calendars()
+
+    def action_export_calendar(self) -> None:
+        from screens.calendar_files import CalendarExportDialog
+
+        self.app.push_screen(CalendarExportDialog(self.context))
+
+    def action_import_calendar(self) -> None:
+        from screens.calendar_files import CalendarImportDialog
+
+        self.app.push_screen(
+            CalendarImportDialog(self.context),
+            lambda changed: self.refresh_all() if changed else None,
+        )
 
     def action_add(self) -> None:
         created: list[int] = []
