@@ -207,9 +207,21 @@ def _events(engine: Engine, flt: CalendarFilter | None, ids: Iterable[int] = ())
                 continue
             if occurrence.status == MeetingStatus.CANCELLED:
                 master.exdates.append(occurrence.recurrence_id or occurrence.starts_at)
-            else:
+            elif _differs(occurrence, master):  # a row made only for an agenda adds nothing
                 master.overrides.append(occurrence)
     return masters
+
+
+def _differs(occurrence: _Event, master: _Event) -> bool:
+    """Whether an occurrence row changes what the series' rule says about that date."""
+    return (
+        occurrence.starts_at != occurrence.recurrence_id
+        or occurrence.ends_at - occurrence.starts_at != master.ends_at - master.starts_at
+        or (occurrence.title, occurrence.location, occurrence.online_url, occurrence.status)
+        != (master.title, master.location, master.online_url, master.status)
+        or occurrence.all_day != master.all_day
+        or bool(occurrence.notes)
+    )
 
 
 def _filtered(query, flt: CalendarFilter):  # type: ignore[no-untyped-def]
@@ -509,7 +521,7 @@ def _one(engine: Engine, meeting_id: int) -> tuple[_Event, _Event | None]:
 
 def _invitees_of(engine: Engine, event: _Event, master: _Event | None):  # type: ignore[no-untyped-def]
     invited_at = master.id if master is not None else event.id
-    invitees, _ = _people(engine, [invited_at])
+    invitees, _by_id = _people(engine, [invited_at])
     owner = master.organiser_id if master is not None else event.organiser_id
     organiser = _organisers(engine, {owner} if owner else set()).get(owner or 0)
     if organiser is None or not organiser.email:
@@ -524,7 +536,7 @@ def invitation_languages(engine: Engine, meeting_id: int) -> list[str]:
     prefer them."""
     event, master = _one(engine, meeting_id)
     invited_at = master.id if master is not None else event.id
-    invitees, _ = _people(engine, [invited_at])
+    invitees, _by_id = _people(engine, [invited_at])
     wanted = {"de" if p.language == "de" else "en" for p, _r in invitees.get(invited_at, [])}
     return sorted(wanted) or ["de" if event.language == "de" else "en"]
 

@@ -501,7 +501,9 @@ class _Applier:
                         "responded_at": None if rsvp == Rsvp.NO_REPLY else self.journal.now,
                     }
                 )
-                self.journal.created.setdefault("invitation", []).append([meeting_id, pid])
+                self.journal.created.setdefault("invitation", []).append(
+                    [meeting_id, pid, rsvp.value]
+                )
             elif invitation.rsvp != rsvp:
                 self.journal.note_change("invitation", [meeting_id, pid], invitation)
                 invitation.rsvp = rsvp
@@ -750,7 +752,7 @@ def undo_last_import(engine: Engine) -> LastImport:
         created = {c.table_name: json.loads(c.after) for c in changes if c.row_key == "created"}
         changed = [c for c in changes if c.row_key != "created"]
         _check_undo(session, record, created, changed)
-        for meeting_id, person_id in created.get("invitation", []):
+        for meeting_id, person_id, _rsvp in created.get("invitation", []):
             session.execute(
                 delete(Invitation).where(
                     col(Invitation.meeting_id) == meeting_id, col(Invitation.person_id) == person_id
@@ -798,9 +800,7 @@ def _check_undo(
     meetings = created.get("meeting", [])
     for chunk in _chunks(meetings):
         later = session.exec(  # type: ignore[call-overload]
-            select(Meeting.title).where(
-                col(Meeting.id).in_(chunk), col(Meeting.updated_at) > record.imported_at
-            )
+            select(Meeting.title).where(col(Meeting.id).in_(chunk), col(Meeting.version) > 1)
         ).first()
         if later is not None:
             refuse(_("the meeting “{title}”").format(title=later[0]))
@@ -812,12 +812,10 @@ def _check_undo(
         ):
             if session.exec(select(model).where(col(column).in_(chunk)).limit(1)).first():  # type: ignore[call-overload]
                 refuse(_("an imported meeting (it has an agenda, minutes, a poll or tasks)"))
-    created_invitations = {tuple(k) for k in created.get("invitation", [])}
+    created_invitations = {(m, p) for m, p, _rsvp in created.get("invitation", [])}
     for chunk in _chunks(created.get("person", [])):
         if session.exec(  # type: ignore[call-overload]
-            select(Person.id).where(
-                col(Person.id).in_(chunk), col(Person.updated_at) > record.imported_at
-            )
+            select(Person.id).where(col(Person.id).in_(chunk), col(Person.version) > 1)
         ).first():
             refuse(_("a person added by the import"))
         if session.exec(  # type: ignore[call-overload]
@@ -831,17 +829,10 @@ def _check_undo(
         ):
             if (meeting_id, person_id) not in created_invitations and meeting_id not in meetings:
                 refuse(_("a person added by the import"))
-    for chunk in _chunks([tuple(k) for k in created.get("invitation", [])]):
-        for meeting_id, person_id in chunk:
-            invitation = _load(session, "invitation", [meeting_id, person_id])
-            if (
-                invitation is not None
-                and (
-                    invitation.responded_at or record.imported_at  # type: ignore[attr-defined]
-                )
-                > record.imported_at
-            ):
-                refuse(_("an answer to an invitation"))
+    for meeting_id, person_id, rsvp in created.get("invitation", []):
+        invitation = _load(session, "invitation", [meeting_id, person_id])
+        if invitation is not None and invitation.rsvp != rsvp:  # type: ignore[attr-defined]
+            refuse(_("an answer to an invitation"))
 
 
 def _describe(table: str, row: SQLModel | None, before: str) -> str:

@@ -1,0 +1,354 @@
+"""Importing calendar files: the clients' own files, the SEQUENCE rules, replies and
+cancellations, malformed files (nothing imported), the round trip and undo."""
+
+from __future__ import annotations
+
+import sqlite3
+from datetime import UTC, date, datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import icalendar
+import pytest
+from sqlalchemy import Engine
+from sqlmodel import select
+
+from coordinator import ics_export, ics_import, ics_read, invitations, meetings, people
+from coordinator.ics_export import FeedOptions
+from coordinator.ics_import import CANCELLED, IGNORED, NEW, OLDER, REPLY, UNCHANGED, UPDATED
+from coordinator.ics_text import IcsError
+from coordinator.people import PersonInput
+from coordinator.schedule import occurrences
+from coordinator.validation import ValidationError
+from storage.enums import MeetingStatus, Rsvp
+from storage.models import Invitation, Meeting, Person
+from storage.rows import AlchemyRows
+from storage.uow import reading
+from tests.conftest import FROZEN_NOW
+from tests.fixtures.ics_clients import CLIENTS, GOOGLE, NEXTCLOUD, OUTLOOK, crlf
+
+BERLIN = ZoneInfo("Europe/Berlin")
+
+
+def load(engine: Engine, text: str | bytes, name: str = "file.ics") -> ics_import.ImportPlan:
+    raw = crlf(text) if isinstance(text, str) else text
+    return ics_import.apply(engine, ics_read.read_calendar(raw), name, now=FROZEN_NOW)
+
+
+def snapshot(path: Path) -> list[tuple]:
+    """Every row of every table, to prove that nothing changed."""
+    with sqlite3.connect(path) as connection:
+        tables = [
+            row[0]
+            for row in connection.execute("SELECT name FROM sqlite_master WHERE type='table'")
+        ]
+        return [
+            (table, *row)
+            for table in sorted(tables)
+            for row in connection.execute(f'SELECT * FROM "{table}" ORDER BY 1')
+        ]
+
+
+def meeting_by_title(engine: Engine, title: str) -> Meeting:
+    with reading(engine) as session:
+        found = session.exec(
+            select(Meeting).where(Meeting.title == title, Meeting.series_id == None)  # noqa: E711
+        ).one()
+    return found
+
+
+@pytest.mark.parametrize("client", sorted(CLIENTS))
+def test_every_client_family_matches_icalendars_reading(engine: Engine, client: str) -> None:
+    """Our reader against icalendar's on the same file: same events, times and people."""
+    raw = crlf(CLIENTS[client])
+    ours = ics_read.read_calendar(raw).events
+    theirs = icalendar.Calendar.from_ical(raw).walk("VEVENT")
+    assert [e.uid for e in ours] == [str(e["UID"]) for e in theirs]
+    for mine, reference in zip(ours, theirs, strict=True):
+        start = reference["DTSTART"].dt
+        if isinstance(start, datetime):
+            assert mine.starts_at == start.astimezone(UTC)
+        else:
+            assert mine.all_day and mine.starts_at.astimezone(BERLIN).date() == start
+        assert mine.title == str(reference.get("SUMMARY", ""))
+        attendees = reference.get("ATTENDEE", [])
+        attendees = attendees if isinstance(attendees, list) else [attendees]
+        assert [a.email for a in mine.attendees] == [str(a)[7:] for a in attendees]
+        assert [a.name for a in mine.attendees] == [a.params.get("CN", "") for a in attendees]
+    assert load(engine, CLIENTS[client]).count(NEW) == len(ours)
+    assert load(engine, CLIENTS[client]).changes == 0  # the same file again changes nothing
+
+
+def test_google_series_with_exception_and_moved_date(engine: Engine) -> None:
+    plan = load(engine, GOOGLE)
+    assert [r.action for r in plan.rows] == [NEW, NEW, NEW]
+    cafe = meeting_by_title(engine, "Elterncafé")
+    assert cafe.rrule.startswith("FREQ=WEEKLY") and cafe.timezone == "Europe/Berlin"
+    assert cafe.location == "Familienzentrum Nord, Lindenallee 4, 44135 Dortmund"
+    assert cafe.notes == "Offenes Treffen für Eltern, mit Kinderbetreuung.\nBitte anmelden."
+    with engine.connect() as connection:
+        found = occurrences(
+            AlchemyRows(connection),
+            datetime(2027, 1, 1, tzinfo=UTC),
+            datetime(2027, 4, 1, tzinfo=UTC),
+        )
+    local = [o.starts_at.astimezone(BERLIN) for o in found if o.title.startswith("Elterncafé")]
+    assert datetime(2027, 1, 26, 18, tzinfo=BERLIN) not in local  # EXDATE
+    assert datetime(2027, 2, 2, 19, tzinfo=BERLIN) in local  # moved by its override
+    assert {d.hour for d in local} <= {18, 19} and local[-1] == datetime(
+        2027, 3, 30, 18, tzinfo=BERLIN
+    )
+    with reading(engine) as session:
+        selin = session.exec(select(Person).where(Person.email == "selin.kaya@example.org")).one()
+        invited = session.exec(select(Invitation).where(Invitation.person_id == selin.id)).one()
+    assert (selin.given_name, selin.family_name) == ("Selin", "Kaya")
+    assert invited.rsvp == Rsvp.ACCEPTED
+    fest = meeting_by_title(engine, "Frühlingsfest im Park")
+    assert fest.all_day and fest.starts_at == datetime(2027, 3, 6, tzinfo=BERLIN)
+
+
+def test_outlook_windows_zone_names_and_quoted_names(engine: Engine) -> None:
+    load(engine, OUTLOOK)
+    meeting = meeting_by_title(engine, "Arbeitskreis Sprachmittlung")
+    assert meeting.timezone == "Europe/Berlin"
+    assert meeting.starts_at == datetime(2027, 2, 18, 15, tzinfo=BERLIN)
+    with reading(engine) as session:
+        names = session.exec(select(Person.family_name).order_by(Person.family_name)).all()
+    assert "Yılmaz, Emre" in names  # "Family, Given" is kept whole: it exports exactly again
+    text = ics_export.feed(engine, None, FeedOptions(attendees=True), FROZEN_NOW)
+    assert 'CN="Yılmaz, Emre"' in text.replace("\r\n ", "")
+
+
+def test_apple_thunderbird_nextcloud_specifics(engine: Engine) -> None:
+    for client in ("apple", "thunderbird", "nextcloud"):
+        load(engine, CLIENTS[client], f"{client}.ics")
+    board = meeting_by_title(engine, "Vorstandssitzung Verein Brücke")
+    assert board.online_url == "https://meet.example.org/bruecke-vorstand"
+    assert board.sequence == 2
+    cafe = meeting_by_title(engine, "Sprachcafé")  # Mozilla's TZID path
+    assert cafe.timezone == "Europe/Berlin" and "COUNT=4" in cafe.rrule
+    izmir = meeting_by_title(engine, "Videocall mit Partnern in Izmir")
+    assert izmir.timezone == "Europe/Istanbul"
+    assert izmir.starts_at == datetime(2027, 1, 20, 8, tzinfo=UTC)
+    table = meeting_by_title(engine, "Runder Tisch Integration")  # UTC start and a DURATION
+    assert table.ends_at - table.starts_at == (datetime(2027, 1, 1, 1, 30) - datetime(2027, 1, 1))
+    assert table.status == MeetingStatus.PLANNED and table.timezone == "Europe/Berlin"
+    plan = ics_import.preview(engine, ics_read.read_calendar(crlf(NEXTCLOUD)), "n.ics")
+    assert plan.skipped == {"VTODO": 1}
+
+
+def _single(
+    sequence: int,
+    title: str,
+    stamp: str = "20261120T100000Z",
+    method: str = "PUBLISH",
+    extra: str = "",
+) -> str:
+    return f"""BEGIN:VCALENDAR
+VERSION:2.0
+PRODID:-//test//EN
+METHOD:{method}
+BEGIN:VEVENT
+UID:seq-test@example.org
+DTSTAMP:{stamp}
+SEQUENCE:{sequence}
+DTSTART;TZID=Europe/Berlin:20270301T180000
+DTEND;TZID=Europe/Berlin:20270301T200000
+SUMMARY:{title}
+ORGANIZER;CN=Partner:mailto:partner@example.org
+{extra}END:VEVENT
+END:VCALENDAR
+"""
+
+
+def test_sequence_rules(engine: Engine) -> None:
+    assert load(engine, _single(2, "Version 2")).rows[0].action == NEW
+    older = load(engine, _single(1, "Version 1", stamp="20261125T100000Z"))
+    assert older.rows[0].action == OLDER and older.changes == 0
+    assert meeting_by_title(engine, "Version 2").sequence == 2
+    same_but_stale = load(
+        engine, _single(2, "Same sequence, older stamp", stamp="20261101T000000Z")
+    )
+    assert same_but_stale.rows[0].action == OLDER
+    same_newer = load(engine, _single(2, "Same sequence, newer stamp", stamp="20261123T000000Z"))
+    assert same_newer.rows[0].action == UPDATED
+    assert load(engine, _single(3, "Version 3")).rows[0].action == UPDATED
+    assert meeting_by_title(engine, "Version 3").sequence == 3
+    assert load(engine, _single(3, "Version 3")).rows[0].action == UNCHANGED
+
+
+def test_cancel_and_reply(engine: Engine) -> None:
+    ada = people.create_person(engine, PersonInput("Ada", "Arslan", "Ada@Example.org"))
+    load(engine, _single(0, "Treffen"))
+    meeting = meeting_by_title(engine, "Treffen")
+    invitations.invite_people(engine, meeting.id, [ada])
+    reply = _single(
+        0, "Treffen", method="REPLY",
+        extra="ATTENDEE;PARTSTAT=DECLINED;CN=Ada Arslan:mailto:ada@example.org\n",
+    )  # fmt: skip
+    plan = load(engine, reply)
+    assert plan.rows[0].action == REPLY
+    with reading(engine) as session:
+        invitation = session.exec(select(Invitation).where(Invitation.person_id == ada)).one()
+    assert invitation.rsvp == Rsvp.DECLINED
+    stranger = reply.replace("ada@example.org", "someone@example.org")
+    assert load(engine, stranger).rows[0].action == IGNORED
+    assert load(engine, _single(0, "Treffen", method="CANCEL")).rows[0].action == CANCELLED
+    assert meeting_by_title(engine, "Treffen").status == MeetingStatus.CANCELLED
+    unknown = _single(0, "X", method="CANCEL").replace("seq-test", "unknown")
+    assert load(engine, unknown).rows[0].action == IGNORED
+
+
+MALFORMED = {
+    "bad date": _single(0, "A").replace("20270301T180000", "20271301T180000"),
+    "missing END": _single(0, "A").replace("END:VEVENT\n", ""),
+    "unknown TZID": _single(0, "A").replace("TZID=Europe/Berlin", "TZID=Mars/Olympus"),
+    "broken folding": _single(0, "A").replace("SUMMARY:A", "SUMMARY:A\nlong text without space"),
+    "not a calendar": "Hallo,\nanbei der Termin.\n",
+    "bad rule": _single(0, "A", extra="RRULE:FREQ=SOMETIMES\n"),
+    "end before start": _single(0, "A").replace("DTEND;TZID=Europe/Berlin:20270301T200000", "DTEND;TZID=Europe/Berlin:20270301T100000"),
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("case", sorted(MALFORMED))
+def test_malformed_file_names_its_line_and_imports_nothing(
+    engine: Engine, db_path: Path, case: str
+) -> None:
+    good_then_bad = GOOGLE.replace("END:VCALENDAR\n", "") + MALFORMED[case].split("\n", 1)[1]
+    before = snapshot(db_path)
+    with pytest.raises(IcsError) as error:
+        load(engine, good_then_bad)
+    assert error.value.line > 1 or case == "not a calendar"
+    assert str(error.value).startswith(f"Line {error.value.line}: ")
+    assert snapshot(db_path) == before
+
+
+def test_ten_megabytes_of_junk(engine: Engine, db_path: Path) -> None:
+    before = snapshot(db_path)
+    junk = bytes(range(256)) * (10 * 1024 * 1024 // 256)
+    with pytest.raises(IcsError) as error:
+        ics_read.read_calendar(junk)
+    assert error.value.line == 2 and "UTF-8" in str(error.value)  # the first bad byte's line
+    words = ("Lorem ipsum dolor sit amet\n" * (10 * 1024 * 1024 // 27)).encode()
+    with pytest.raises(IcsError) as error:
+        ics_read.read_calendar(words)
+    assert error.value.line == 1
+    assert snapshot(db_path) == before
+    with pytest.raises(IcsError):
+        ics_read.read_calendar(b"BEGIN:VCALENDAR\r\n" + b"X" * (10 * 1024 * 1024))
+
+
+def test_round_trip_into_an_empty_database(sample_engine: Engine, engine: Engine) -> None:
+    options = FeedOptions(name="Netzwerk", attendees=True, reminder_minutes=15)
+    first = ics_export.feed(sample_engine, None, options, FROZEN_NOW)
+    plan = load(engine, first.encode(), "feed.ics")
+    assert plan.count(NEW) == first.count("BEGIN:VEVENT")
+    second = ics_export.feed(engine, None, options, FROZEN_NOW)
+
+    def events(text: str) -> list[tuple]:
+        calendar = icalendar.Calendar.from_ical(text)
+        return sorted(
+            (
+                str(e["UID"]),
+                str(e.get("RECURRENCE-ID") and e["RECURRENCE-ID"].dt),
+                e["DTSTART"].dt,
+                e["DTEND"].dt,
+                str(e.get("RRULE", "") and e["RRULE"].to_ical()),
+                tuple(sorted(d.dt for x in _list(e.get("EXDATE")) for d in x.dts)),
+                str(e["SUMMARY"]),
+                str(e.get("LOCATION", "")),
+                e["STATUS"],
+                e["SEQUENCE"],
+                tuple(
+                    sorted(
+                        (str(a), a.params["CN"], a.params["PARTSTAT"])
+                        for a in _list(e.get("ATTENDEE"))
+                    )
+                ),
+            )
+            for e in calendar.walk("VEVENT")
+        )
+
+    assert events(second) == events(first)
+    assert load(engine, first.encode()).changes == 0
+
+
+def _list(value: object) -> list:
+    if value is None:
+        return []
+    return value if isinstance(value, list) else [value]
+
+
+def test_undo_restores_exactly_the_state_before(sample_engine: Engine, sample_copy: Path) -> None:
+    before = snapshot(sample_copy)
+    series = meeting_by_title(sample_engine, "Netzwerktreffen")
+    feed = ics_export.feed(sample_engine, None, FeedOptions(attendees=True), FROZEN_NOW)
+    changed = (
+        feed.replace("SUMMARY:Netzwerktreffen\r\n", "SUMMARY:Netzwerktreffen (neu)\r\n", 1)
+        .replace(f"UID:{series.uid}\r\nDTSTAMP:20261122T090000Z\r\nSEQUENCE:{series.sequence}",
+                 f"UID:{series.uid}\r\nDTSTAMP:20261122T090000Z\r\nSEQUENCE:{series.sequence + 1}")
+        .replace("END:VCALENDAR", _single(0, "Neu").split("METHOD:PUBLISH\n", 1)[1].replace("\n", "\r\n").replace("END:VCALENDAR\r\n", "") + "END:VCALENDAR")
+    )  # fmt: skip
+    plan = load(sample_engine, changed.encode(), "partner.ics")
+    assert plan.count(UPDATED) == 1 and plan.count(NEW) == 1
+    assert meeting_by_title(sample_engine, "Netzwerktreffen (neu)").sequence == series.sequence + 1
+    last = ics_import.last_import(sample_engine)
+    assert last is not None and last.file_name == "partner.ics"
+    ics_import.undo_last_import(sample_engine)
+    assert _only_journal_differs(before, snapshot(sample_copy))
+    assert ics_import.last_import(sample_engine) is None
+    with pytest.raises(ValidationError):
+        ics_import.undo_last_import(sample_engine)
+
+
+def _only_journal_differs(before: list[tuple], after: list[tuple]) -> bool:
+    journal = ("calendar_import", "calendar_import_change")
+    return [r for r in before if r[0] not in journal] == [r for r in after if r[0] not in journal]
+
+
+def test_undo_is_refused_when_the_imported_meeting_changed_since(
+    engine: Engine, db_path: Path
+) -> None:
+    load(engine, GOOGLE)
+    cafe = meeting_by_title(engine, "Frühlingsfest im Park")
+    data = meetings.input_of(engine, cafe.id or 0)
+    data.location = "Stadtpark"
+    meetings.update_meeting(engine, cafe.id or 0, data)
+    before = snapshot(db_path)
+    with pytest.raises(ValidationError) as error:
+        ics_import.undo_last_import(engine)
+    assert "Frühlingsfest im Park" in str(error.value)
+    assert snapshot(db_path) == before
+
+
+def test_an_import_stopped_halfway_writes_nothing(engine: Engine, db_path: Path) -> None:
+    before = snapshot(db_path)
+    many = GOOGLE.replace("END:VCALENDAR\n", "") + "".join(
+        _single(0, f"Termin {n}").split("METHOD:PUBLISH\n", 1)[1]
+        .replace("seq-test", f"t{n}").replace("END:VCALENDAR\n", "")
+        for n in range(450)
+    ) + "END:VCALENDAR\n"  # fmt: skip
+    calendar = ics_read.read_calendar(crlf(many))
+    with pytest.raises(ics_import.ImportCancelled):
+        ics_import.apply(engine, calendar, "many.ics", now=FROZEN_NOW, cancelled=lambda: True)
+    assert snapshot(db_path) == before
+
+
+def test_preview_must_still_hold_when_applied(engine: Engine) -> None:
+    calendar = ics_read.read_calendar(crlf(_single(1, "Erst")))
+    plan = ics_import.preview(engine, calendar, "a.ics")
+    load(engine, _single(1, "Erst"))  # someone else imported it meanwhile
+    with pytest.raises(ValidationError):
+        ics_import.apply(engine, calendar, "a.ics", expected=plan, now=FROZEN_NOW)
+
+
+def test_floating_times_and_dates_in_rules(engine: Engine) -> None:
+    text = _single(0, "Frei").replace(
+        "DTSTART;TZID=Europe/Berlin:20270301T180000\nDTEND;TZID=Europe/Berlin:20270301T200000",
+        "DTSTART:20270301T180000\nDTEND:20270301T200000\nRRULE:FREQ=WEEKLY;UNTIL=20270322",
+    )
+    load(engine, text)
+    meeting = meeting_by_title(engine, "Frei")
+    assert meeting.starts_at == datetime(2027, 3, 1, 18, tzinfo=BERLIN)
+    assert meeting.recurrence_ends_at == datetime(2027, 3, 22, 18, tzinfo=BERLIN)
+    assert date(2027, 3, 22) == meeting.recurrence_ends_at.astimezone(BERLIN).date()
