@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 
 from coordinator import cli_calendar
 from coordinator.cli_calendar import COMMANDS as CALENDAR_COMMANDS
+from coordinator.cli_calendar import UsageError
 from coordinator.i18n import _, detect_language, set_language
 
 if TYPE_CHECKING:
@@ -23,10 +24,6 @@ SUBCOMMANDS = (
     "sample", "people", "orgs", "followups", "agenda", "minutes", "tasks", "decisions",
     *CALENDAR_COMMANDS,
 )  # fmt: skip
-
-
-class UsageError(Exception):
-    """A mistake on the command line or an unusable database: one line, exit status 2."""
 
 
 def _database_options(parser: argparse.ArgumentParser) -> None:

@@ -14,6 +14,13 @@ from coordinator.i18n import _
 if TYPE_CHECKING:
     from sqlalchemy import Engine
 
+
+class UsageError(Exception):
+    """A mistake on the command line or an unusable database: one line, exit status 2.
+    (Defined here, not in cli.py, so that ``python -m coordinator.cli`` raises and catches
+    the same class.)"""
+
+
 COMMANDS = ("export-ics", "import-ics", "undo-import", "invitation-ics", "cancel-ics", "poll-ics")
 
 
@@ -88,7 +95,6 @@ def _output(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace, engine: Engine, emit: Callable[[str, str | None], None]) -> int:
     from coordinator import ics_export
-    from coordinator.cli import UsageError
     from coordinator.validation import ValidationError
 
     now = datetime.now(UTC)
@@ -146,7 +152,6 @@ def run(args: argparse.Namespace, engine: Engine, emit: Callable[[str, str | Non
 
 
 def _minutes(value: int | None) -> int | None:
-    from coordinator.cli import UsageError
 
     if value is not None and not 0 < value <= 10080:
         raise UsageError(_("a reminder from 1 to 10080 minutes (a week)"))
@@ -155,7 +160,6 @@ def _minutes(value: int | None) -> int | None:
 
 def _import(args: argparse.Namespace, engine: Engine) -> int:
     from coordinator import ics_import, ics_read
-    from coordinator.cli import UsageError
     from coordinator.ics_text import IcsError
 
     try:
