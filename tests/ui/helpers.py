@@ -21,3 +21,8 @@ async def settle(pilot: Pilot[object]) -> None:
     for _ in range(3):
         await pilot.app.workers.wait_for_complete()
         await pilot.pause()
+
+
+def notices(app: App[object]) -> str:
+    """The messages of the notifications (toasts) raised so far, newest last."""
+    return "\n".join(notice.message for notice in app._notifications)  # Textual keeps them here
