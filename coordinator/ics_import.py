@@ -22,7 +22,7 @@ from typing import Any
 from sqlalchemy import Engine, delete, func, insert, select
 from sqlmodel import Session, SQLModel, col
 
-from coordinator.i18n import _
+from coordinator.i18n import _, ngettext
 from coordinator.ics_read import Address, CalendarFile, IncomingEvent
 from coordinator.recurrence import RecurrenceError, last_occurrence
 from coordinator.validation import ValidationError
@@ -98,7 +98,7 @@ class ImportPlan:
             _("{n} new").format(n=self.count(NEW)),
             _("{n} updated").format(n=self.count(UPDATED)),
             _("{n} cancelled").format(n=self.count(CANCELLED)),
-            _("{n} replies").format(n=self.count(REPLY)),
+            ngettext("{n} reply", "{n} replies", self.count(REPLY)).format(n=self.count(REPLY)),
             _("{n} unchanged").format(n=self.count(UNCHANGED)),
             _("{n} older and ignored").format(n=self.count(OLDER)),
             _("{n} ignored").format(n=self.count(IGNORED)),
