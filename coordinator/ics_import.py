@@ -43,6 +43,14 @@ from storage.models import (
 from storage.search import search_key
 from storage.uow import reading, transaction
 
+_INVITATION_COLUMNS = (
+    "meeting_id",
+    "person_id",
+    "rsvp",
+    "needs_update",
+    "invited_at",
+    "responded_at",
+)
 NEW, UPDATED, UNCHANGED, OLDER, CANCELLED, REPLY, IGNORED = (
     "new", "updated", "unchanged", "older", "cancelled", "reply", "ignored",
 )  # fmt: skip
@@ -172,7 +180,9 @@ class _State:
         living = col(Person.erased_at).is_(None)
         if len(emails) > 2 * _CHUNK:  # many addresses: one pass over the register is cheaper
             wanted = set(emails)
-            for pid, email in session.execute(select(Person.id, Person.email).where(living)):
+            cursor = session.connection().connection.cursor()
+            cursor.execute("SELECT id, email FROM person WHERE erased_at IS NULL AND email != ''")
+            for pid, email in cursor.fetchall():
                 key = email.lower()
                 if key in wanted:
                     state.people.setdefault(key, pid)
@@ -347,7 +357,7 @@ class _Applier:
         self.file_name = file_name
         self.touched: set[int] = set()
         self.pending: list[Meeting] = []
-        self.pending_invitations: list[dict[str, Any]] = []
+        self.pending_invitations: list[tuple[Any, ...]] = []  # in _INVITATION_COLUMNS order
 
     # people ---------------------------------------------------------------------------------
 
@@ -480,9 +490,9 @@ class _Applier:
             return
         meeting_id = stored.meeting.id
         assert meeting_id is not None
-        wanted: dict[int, Rsvp] = {}
-        for address in event.attendees:
-            wanted[self.person(address)] = address.rsvp
+        now = self.journal.now
+        people = self.state.people
+        wanted = {people[address.email.lower()]: address.rsvp for address in event.attendees}
         for pid, invitation in list(stored.invitations.items()):
             if pid not in wanted:
                 self.journal.note_change("invitation", [meeting_id, pid], invitation)
@@ -491,16 +501,8 @@ class _Applier:
         for pid, rsvp in wanted.items():
             invitation = stored.invitations.get(pid)
             if invitation is None:
-                self.pending_invitations.append(
-                    {
-                        "meeting_id": meeting_id,
-                        "person_id": pid,
-                        "rsvp": rsvp,
-                        "needs_update": False,
-                        "invited_at": self.journal.now,
-                        "responded_at": None if rsvp == Rsvp.NO_REPLY else self.journal.now,
-                    }
-                )
+                answered = None if rsvp == Rsvp.NO_REPLY else now
+                self.pending_invitations.append((meeting_id, pid, rsvp, False, now, answered))
                 self.journal.created.setdefault("invitation", []).append(
                     [meeting_id, pid, rsvp.value]
                 )
@@ -569,7 +571,12 @@ class _Applier:
                 self.occurrence(event)
             tick()
         self.insert_pending()
-        insert_rows(self.session, Invitation.__table__, self.pending_invitations)  # type: ignore[attr-defined]
+        insert_rows(
+            self.session,
+            Invitation.__table__,  # type: ignore[attr-defined]
+            self.pending_invitations,
+            columns=_INVITATION_COLUMNS,
+        )
 
 
 @lru_cache(maxsize=8)

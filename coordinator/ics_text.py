@@ -206,16 +206,26 @@ def _split(line: str, number: int) -> Prop:
     return Prop(name.upper(), params, line[position + 1 :], number)
 
 
+_LOGICAL = re.compile(r"\n(?![ \t])")  # a line break that does not continue the line
+_FOLD = re.compile(r"\n[ \t]")
+
+
 def _logical_lines(data: str) -> list[tuple[int, str]]:
+    """Unfolded lines with the number of the physical line each starts on (empty lines
+    dropped). The splitting and unfolding run in the regex engine, not per character."""
+    text = data.replace("\r\n", "\n")
+    if text[:1] in (" ", "\t"):
+        raise IcsError(1, _("The file starts with a continued line."))
     lines: list[tuple[int, str]] = []
-    for number, physical in enumerate(data.replace("\r\n", "\n").split("\n"), start=1):
-        if physical and physical[0] in " \t":
-            if not lines:
-                raise IcsError(number, _("The file starts with a continued line."))
-            start, before = lines[-1]
-            lines[-1] = (start, before + physical[1:])
-        elif physical:
-            lines.append((number, physical))
+    append = lines.append
+    number = 1
+    for piece in _LOGICAL.split(text):
+        inner = piece.count("\n")
+        if inner:
+            append((number, _FOLD.sub("", piece)))
+        elif piece:
+            append((number, piece))
+        number += inner + 1
     return lines
 
 
@@ -238,9 +248,10 @@ def parse(data: str) -> list[Component]:
         raise IcsError(1, _("The file is empty."))
     stack: list[Component] = []
     calendars: list[Component] = []
+    plain = _PLAIN_HEAD.match
     for number, line in lines:
         colon = line.find(":")
-        if colon > 0 and _PLAIN_HEAD.match(line, 0, colon):
+        if colon > 0 and plain(line, 0, colon):
             semi = line.find(";", 0, colon)
             if semi == -1:
                 item = Prop(line[:colon].upper(), _NO_PARAMS, line[colon + 1 :], number)
@@ -273,10 +284,16 @@ def parse(data: str) -> list[Component]:
                     ),
                 )
             stack.pop()
-        elif not stack:
-            raise IcsError(number, _("The file does not start with BEGIN:VCALENDAR."))
+        elif stack:
+            current = stack[-1]  # Component.add, inlined: this runs once per line
+            current.props.append(item)
+            found = current.index.get(item.name)
+            if found is None:
+                current.index[item.name] = [item]
+            else:
+                found.append(item)
         else:
-            stack[-1].add(item)
+            raise IcsError(number, _("The file does not start with BEGIN:VCALENDAR."))
     if stack:
         last = lines[-1][0]
         raise IcsError(

@@ -44,29 +44,35 @@ def _converter(column_type: Any, sqlite: bool) -> Callable[[Any], Any] | None:
     return None
 
 
-def insert_rows(session: Session, table: Table, rows: Sequence[dict[str, Any]]) -> None:
-    """Insert ``rows`` (dicts with the same keys, naming columns of ``table``) in the
-    session's transaction."""
+def insert_rows(
+    session: Session,
+    table: Table,
+    rows: Sequence[dict[str, Any]] | Sequence[tuple[Any, ...]],
+    *,
+    columns: Sequence[str] = (),
+) -> None:
+    """Insert ``rows`` in the session's transaction: dicts with the same keys, naming columns
+    of ``table``, or tuples in the order of ``columns``."""
     if not rows:
         return
     connection = session.connection()
     sqlite = connection.dialect.name == "sqlite"
-    keys = list(rows[0])
+    keys = list(columns) or list(rows[0])  # type: ignore[arg-type]
     unknown = [key for key in keys if key not in table.c]
     if unknown:
         raise KeyError(f"{table.name} has no column {unknown[0]!r}")
-    columns = []  # column by column: the conversions run in C (map), not per value in Python
-    for key in keys:
-        values = [row[key] for row in rows]
+    by_column = []  # column by column: the conversions run in C (map), not per value in Python
+    for position, key in enumerate(keys):
+        values = [row[position if columns else key] for row in rows]  # type: ignore[index]
         convert = _converter(table.c[key].type, sqlite)
-        columns.append(values if convert is None else list(map(convert, values)))
+        by_column.append(values if convert is None else list(map(convert, values)))
     names = ", ".join(f'"{key}"' for key in keys)
     marks = ", ".join(("?" if sqlite else "%s") for _key in keys)
     cursor = connection.connection.cursor()
     try:
         cursor.executemany(
             f'INSERT INTO "{table.name}" ({names}) VALUES ({marks})',
-            list(zip(*columns, strict=True)),
+            list(zip(*by_column, strict=True)),
         )
     finally:
         cursor.close()
