@@ -16,6 +16,8 @@ import argparse
 import resource
 import shutil
 import sqlite3
+import subprocess
+import sys
 import tempfile
 from datetime import UTC, datetime
 from pathlib import Path
@@ -29,10 +31,19 @@ ROOT = Path(__file__).resolve().parent.parent
 NOW = datetime(2026, 11, 22, 9, tzinfo=UTC)
 
 
+def child(database: Path, feed: Path) -> None:
+    engine = open_database(resolve_target(str(database)))
+    ics_import.apply(engine, ics_read.read_calendar(feed.read_bytes()), feed.name, now=NOW)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--child", nargs=2, type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.child:
+        child(*args.child)
+        return
     source = ensure(ROOT / "bench" / "data" / "large.db", **LARGE)
     work = Path(tempfile.mkdtemp(prefix="coordinator-ics-"))
     try:
@@ -77,8 +88,17 @@ def main() -> None:
                 "empty": "import into an empty network (also 50,000 people added)",
             }[scenario]
             report(label, imports, target_ms=3000, unit="runs")
-        peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-        print(f"peak memory (whole process): {peak:.0f} MB (target < 300 MB)")
+        # Peak memory of an import on its own: a fresh process reads and imports the file.
+        (work / "feed.ics").write_bytes(raw)
+        subprocess.run(
+            [sys.executable, "-m", "bench.ics", "--child", str(work / "child.db"), str(work / "feed.ics")],
+            check=True, cwd=ROOT,
+        )  # fmt: skip
+        peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+        verdict = "meets" if peak < 300 else "MISSES"
+        print(
+            f"peak memory of an import into an empty network (its own process): {peak:.0f} MB (target < 300 MB: {verdict})"
+        )
     finally:
         shutil.rmtree(work, ignore_errors=True)
 

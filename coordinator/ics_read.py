@@ -18,7 +18,7 @@ from dateutil.rrule import rrule, rrulestr
 
 from coordinator.bulk import paused_gc
 from coordinator.i18n import _
-from coordinator.ics_text import Component, IcsError, Prop, decode, parse, unescape
+from coordinator.ics_text import Component, IcsError, Prop, decode, iter_parse, unescape
 from coordinator.ics_zones import resolve_tzid
 from storage.enums import MeetingStatus, Rsvp
 
@@ -274,29 +274,36 @@ def read_calendar(
 
 
 def _read(raw: bytes, progress: Callable[[int, int], None] | None) -> CalendarFile:
-    calendars = parse(decode(raw))
     events: list[IncomingEvent] = []
     skipped: dict[str, int] = {}
-    for calendar in calendars:
-        method_prop = calendar.get("METHOD")
-        method = method_prop.value.strip().upper() if method_prop else "PUBLISH"
-        if method not in METHODS:
-            raise IcsError(
-                method_prop.line if method_prop else calendar.line,
-                _("METHOD:{method} is not supported.").format(method=method),
-            )
-        if calendar.get("VERSION") is None:
-            raise IcsError(calendar.line, _("The calendar has no VERSION."))
-        default = (
-            resolve_tzid(calendar.value("X-WR-TIMEZONE")) if calendar.get("X-WR-TIMEZONE") else None
-        )
-        zones = _Zones(default.key if default else DEFAULT_ZONE)
-        total = len(calendar.children)
-        for done, child in enumerate(calendar.children, start=1):
-            if child.name == "VEVENT":
-                events.append(_event(child, method, zones))
-            elif child.name != "VTIMEZONE":
-                skipped[child.name] = skipped.get(child.name, 0) + 1
-            if progress is not None and done % 1000 == 0:
-                progress(done, total)
+    settings: dict[int, tuple[str, _Zones]] = {}  # per calendar: its method and zones
+    total = raw.count(b"BEGIN:VEVENT") if progress is not None else 0
+    for calendar, child in iter_parse(decode(raw)):
+        found = settings.get(id(calendar))
+        if found is None:
+            found = settings[id(calendar)] = _settings(calendar)
+        method, zones = found
+        if child is None:
+            continue
+        if child.name == "VEVENT":
+            events.append(_event(child, method, zones))
+            if progress is not None and len(events) % 1000 == 0:
+                progress(len(events), total)
+        elif child.name != "VTIMEZONE":
+            skipped[child.name] = skipped.get(child.name, 0) + 1
     return CalendarFile(events, skipped)
+
+
+def _settings(calendar: Component) -> tuple[str, _Zones]:
+    method_prop = calendar.get("METHOD")
+    method = method_prop.value.strip().upper() if method_prop else "PUBLISH"
+    if method not in METHODS:
+        raise IcsError(
+            method_prop.line if method_prop else calendar.line,
+            _("METHOD:{method} is not supported.").format(method=method),
+        )
+    if calendar.get("VERSION") is None:
+        raise IcsError(calendar.line, _("The calendar has no VERSION."))
+    tzid = calendar.value("X-WR-TIMEZONE")
+    default = resolve_tzid(tzid) if tzid else None
+    return method, _Zones(default.key if default else DEFAULT_ZONE)

@@ -12,7 +12,7 @@ this module exists because icalendar's object model is too slow for a 10,000-mee
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
 from coordinator.i18n import _
@@ -210,23 +210,20 @@ _LOGICAL = re.compile(r"\n(?![ \t])")  # a line break that does not continue the
 _FOLD = re.compile(r"\n[ \t]")
 
 
-def _logical_lines(data: str) -> list[tuple[int, str]]:
+def _logical_lines(data: str) -> Iterator[tuple[int, str]]:
     """Unfolded lines with the number of the physical line each starts on (empty lines
-    dropped). The splitting and unfolding run in the regex engine, not per character."""
-    text = data.replace("\r\n", "\n")
+    dropped). Splitting and unfolding run in the regex engine, not per character."""
+    text = data.replace("\r\n", "\n") if "\r" in data else data
     if text[:1] in (" ", "\t"):
         raise IcsError(1, _("The file starts with a continued line."))
-    lines: list[tuple[int, str]] = []
-    append = lines.append
     number = 1
     for piece in _LOGICAL.split(text):
         inner = piece.count("\n")
         if inner:
-            append((number, _FOLD.sub("", piece)))
+            yield number, _FOLD.sub("", piece).rstrip("\n")
         elif piece:
-            append((number, piece))
+            yield number, piece
         number += inner + 1
-    return lines
 
 
 def decode(raw: bytes) -> str:
@@ -242,14 +239,24 @@ _NO_PARAMS: dict[str, str] = {}
 
 
 def parse(data: str) -> list[Component]:
-    """The VCALENDAR components of a file, or IcsError naming the first broken line."""
-    lines = _logical_lines(data)
-    if not lines:
-        raise IcsError(1, _("The file is empty."))
-    stack: list[Component] = []
+    """The VCALENDAR components of a file, whole, or IcsError naming the first broken line."""
     calendars: list[Component] = []
+    for calendar, child in iter_parse(data):
+        if child is None:
+            calendars.append(calendar)
+        else:
+            calendar.children.append(child)
+    return calendars
+
+
+def iter_parse(data: str) -> Iterator[tuple[Component, Component | None]]:
+    """The components directly inside each VCALENDAR, one at a time as each ends, with the
+    calendar (holding its own properties; RFC 5545 puts them before the components); then
+    ``(calendar, None)`` when the calendar ends. A big feed is never held as one tree."""
+    stack: list[Component] = []
     plain = _PLAIN_HEAD.match
-    for number, line in lines:
+    number = 0
+    for number, line in _logical_lines(data):
         colon = line.find(":")
         if colon > 0 and plain(line, 0, colon):
             semi = line.find(";", 0, colon)
@@ -268,10 +275,8 @@ def parse(data: str) -> list[Component]:
             if not stack and name != "VCALENDAR":
                 raise IcsError(number, _("The file does not start with BEGIN:VCALENDAR."))
             component = Component(name, number)
-            if stack:
+            if len(stack) > 1:
                 stack[-1].children.append(component)
-            else:
-                calendars.append(component)
             stack.append(component)
         elif item.name == "END":
             name = item.value.strip().upper()
@@ -283,7 +288,11 @@ def parse(data: str) -> list[Component]:
                         found=name, expected=expected
                     ),
                 )
-            stack.pop()
+            ended = stack.pop()
+            if len(stack) == 1:
+                yield stack[0], ended
+            elif not stack:
+                yield ended, None
         elif stack:
             current = stack[-1]  # Component.add, inlined: this runs once per line
             current.props.append(item)
@@ -294,15 +303,15 @@ def parse(data: str) -> list[Component]:
                 found.append(item)
         else:
             raise IcsError(number, _("The file does not start with BEGIN:VCALENDAR."))
+    if number == 0:
+        raise IcsError(1, _("The file is empty."))
     if stack:
-        last = lines[-1][0]
         raise IcsError(
-            last,
+            number,
             _("{name} begun on line {begun} is never ended (END:{name} is missing).").format(
                 name=stack[-1].name, begun=stack[-1].line
             ),
         )
-    return calendars
 
 
 _UNESCAPE = re.compile(r"\\(.)")
