@@ -591,13 +591,14 @@ def _poll(
         poll = session.get(DatePoll, poll_id)
         if poll is None:
             raise LookupError(poll_id)
-        slots = list(
-            session.execute(
+        slots = [
+            (sid, uid, starts, ends)
+            for sid, uid, starts, ends in session.execute(
                 select(PollSlot.id, PollSlot.uid, PollSlot.starts_at, PollSlot.ends_at)
                 .where(PollSlot.poll_id == poll_id)
                 .order_by(PollSlot.starts_at)
-            ).tuples()
-        )
+            )
+        ]
         chosen = poll.chosen_slot_id
         meeting_id = poll.meeting_id
     event, _master = _one(engine, meeting_id)
