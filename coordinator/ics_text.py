@@ -139,14 +139,6 @@ class Component:
     children: list[Component] = field(default_factory=list)
     index: dict[str, list[Prop]] = field(default_factory=dict)
 
-    def add(self, item: Prop) -> None:
-        self.props.append(item)
-        found = self.index.get(item.name)
-        if found is None:
-            self.index[item.name] = [item]
-        else:
-            found.append(item)
-
     def get(self, name: str) -> Prop | None:
         found = self.index.get(name)
         return found[0] if found else None
@@ -294,7 +286,7 @@ def iter_parse(data: str) -> Iterator[tuple[Component, Component | None]]:
             elif not stack:
                 yield ended, None
         elif stack:
-            current = stack[-1]  # Component.add, inlined: this runs once per line
+            current = stack[-1]  # adding to props and index; this runs once per line
             current.props.append(item)
             found = current.index.get(item.name)
             if found is None:
