@@ -145,6 +145,7 @@ def _v5_calendar_imports(conn: Connection) -> None:
         Column("after", String, nullable=False),
     )
     metadata.create_all(conn)
+    conn.execute(text("DROP INDEX IF EXISTS ix_invitation_meeting_id"))  # uq_invitation serves
     _set_network_uid(conn)
 
 

@@ -78,7 +78,9 @@ class Invitation(SQLModel, table=True):
     __table_args__ = (UniqueConstraint("meeting_id", "person_id", name="uq_invitation"),)
 
     id: int | None = Field(default=None, primary_key=True)
-    meeting_id: int = Field(foreign_key="meeting.id", index=True, ondelete="CASCADE")
+    # No index of its own on meeting_id: uq_invitation (meeting_id, person_id) serves those
+    # lookups, and one index less makes a calendar import's 100,000 inserts cheaper (v5).
+    meeting_id: int = Field(foreign_key="meeting.id", ondelete="CASCADE")
     person_id: int = Field(foreign_key="person.id", index=True, ondelete="CASCADE")
     rsvp: Rsvp = enum_field(Rsvp, Rsvp.NO_REPLY)
     needs_update: bool = False
