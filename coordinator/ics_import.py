@@ -43,6 +43,7 @@ from storage.models import (
 from storage.search import search_key
 from storage.uow import reading, transaction
 
+_NO_REPLY = Rsvp.NO_REPLY  # (an enum member looked up once: this runs per invitation)
 _INVITATION_COLUMNS = (
     "meeting_id",
     "person_id",
@@ -501,7 +502,7 @@ class _Applier:
         for pid, rsvp in wanted.items():
             invitation = stored.invitations.get(pid)
             if invitation is None:
-                answered = None if rsvp == Rsvp.NO_REPLY else now
+                answered = None if rsvp is _NO_REPLY else now
                 self.pending_invitations.append((meeting_id, pid, rsvp, False, now, answered))
                 self.journal.created.setdefault("invitation", []).append(
                     [meeting_id, pid, rsvp.value]

@@ -38,7 +38,12 @@ def _converter(column_type: Any, sqlite: bool) -> Callable[[Any], Any] | None:
 
         return moment
     if isinstance(column_type, StrEnumType):
-        return lambda value: None if value is None else column_type.enum_cls(value).value
+        members = {member: str(member) for member in column_type.enum_cls}  # checks the value
+
+        def member(value: Any) -> Any:
+            return None if value is None else members[value]
+
+        return member
     if sqlite and isinstance(column_type, Date):
         return lambda value: None if value is None else value.isoformat()
     return None
