@@ -4,11 +4,13 @@ update, cancellation or poll holds of one meeting."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 
 from textual import on, work
-from textual.app import ComposeResult
+from textual.app import App, ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Button, Checkbox, DataTable, Input, Label, ProgressBar, Select, Static
 from textual.worker import get_current_worker
@@ -27,6 +29,30 @@ _FIELDS = ("series", "organisation", "start", "end", "reminder", "path")
 
 class _Stopped(Exception):
     """The coordinator pressed Cancel while a worker ran."""
+
+
+@contextmanager
+def _running(app: App[object], bar: _Progress) -> Iterator[None]:
+    """Show ``bar`` while a worker thread does its work."""
+    app.call_from_thread(bar.begin)
+    try:
+        yield
+    finally:
+        app.call_from_thread(bar.end)
+
+
+class _Progress(ProgressBar):
+    """A progress bar that shows only while its work runs (an idle bar would read "--%")."""
+
+    def on_mount(self) -> None:
+        self.display = False
+
+    def begin(self) -> None:
+        self.update(total=None, progress=0)
+        self.display = True
+
+    def end(self) -> None:
+        self.display = False
 
 
 class CalendarExportDialog(Dialog):
@@ -59,7 +85,7 @@ class CalendarExportDialog(Dialog):
             yield Input(value=str(Path.cwd() / "meetings.ics"), id="path")
             for name in _FIELDS:
                 yield Label("", classes="field-error", id=f"{name}-error")
-            yield ProgressBar(id="progress", show_eta=False)
+            yield _Progress(id="progress", show_eta=False)
             with Horizontal(classes="dialog-buttons"):
                 yield Button(_("Export"), variant="primary", id="export")
                 yield Button(_("Cancel"), id="cancel")
@@ -102,31 +128,36 @@ class CalendarExportDialog(Dialog):
         self, flt: ics_export.CalendarFilter, options: ics_export.FeedOptions, path: Path
     ) -> None:
         worker = get_current_worker()
-        bar = self.query_one("#progress", ProgressBar)
+        bar = self.query_one("#progress", _Progress)
+        with _running(self.app, bar):
 
-        def progress(done: int, total: int) -> None:
-            if worker.is_cancelled:
-                raise _Stopped
-            self.app.call_from_thread(bar.update, total=total, progress=done)
+            def progress(done: int, total: int) -> None:
+                if worker.is_cancelled:
+                    raise _Stopped
+                self.app.call_from_thread(bar.update, total=total, progress=done)
 
-        try:
-            text = ics_export.feed(self.context.engine, flt, options, self.context.now(), progress)
-            written = write_private(path, text)
-        except _Stopped:
-            return
-        except OSError as exc:
-            message = _("cannot write {path}: {reason}").format(
-                path=path, reason=exc.strerror or exc
+            try:
+                text = ics_export.feed(
+                    self.context.engine, flt, options, self.context.now(), progress
+                )
+                written = write_private(path, text)
+            except _Stopped:
+                return
+            except OSError as exc:
+                message = _("cannot write {path}: {reason}").format(
+                    path=path, reason=exc.strerror or exc
+                )
+                self.app.call_from_thread(self.query_one("#path-error", Label).update, message)
+                self.app.call_from_thread(
+                    setattr, self.query_one("#export", Button), "disabled", False
+                )
+                return
+            events = text.count("BEGIN:VEVENT")
+            self.app.call_from_thread(
+                self.notify,
+                _("{n} events written to {path}").format(n=events, path=written),
             )
-            self.app.call_from_thread(self.query_one("#path-error", Label).update, message)
-            self.app.call_from_thread(setattr, self.query_one("#export", Button), "disabled", False)
-            return
-        events = text.count("BEGIN:VEVENT")
-        self.app.call_from_thread(
-            self.notify,
-            _("{n} events written to {path}").format(n=events, path=written),
-        )
-        self.app.call_from_thread(self.dismiss, True)
+            self.app.call_from_thread(self.dismiss, True)
 
     @on(Button.Pressed, "#cancel")
     def _cancelled(self) -> None:
@@ -152,7 +183,7 @@ class CalendarImportDialog(Dialog):
             yield Label("", classes="field-error", id="path-error")
             yield Static(_("Type the path and press Enter to see what it will do."), id="summary")
             yield DataTable(id="plan", cursor_type="row")
-            yield ProgressBar(id="progress", show_eta=False)
+            yield _Progress(id="progress", show_eta=False)
             yield Static("", id="last-import")
             with Horizontal(classes="dialog-buttons"):
                 yield Button(_("Import"), variant="primary", id="import", disabled=True)
@@ -192,22 +223,23 @@ class CalendarImportDialog(Dialog):
 
     @work(thread=True, exclusive=True, exit_on_error=False)
     def preview(self, raw: bytes, name: str) -> None:
-        bar = self.query_one("#progress", ProgressBar)
+        bar = self.query_one("#progress", _Progress)
+        with _running(self.app, bar):
 
-        def progress(done: int, total: int) -> None:
-            self.app.call_from_thread(bar.update, total=total, progress=done)
+            def progress(done: int, total: int) -> None:
+                self.app.call_from_thread(bar.update, total=total, progress=done)
 
-        try:
-            calendar = ics_read.read_calendar(raw, progress=progress)
-        except IcsError as exc:
-            self.app.call_from_thread(
-                self.query_one("#path-error", Label).update,
-                _("Not a usable calendar file: {reason}").format(reason=exc),
-            )
-            self.app.call_from_thread(self.query_one("#summary", Static).update, "")
-            return
-        plan = ics_import.preview(self.context.engine, calendar, name)
-        self.app.call_from_thread(self.show_plan, calendar, plan)
+            try:
+                calendar = ics_read.read_calendar(raw, progress=progress)
+            except IcsError as exc:
+                self.app.call_from_thread(
+                    self.query_one("#path-error", Label).update,
+                    _("Not a usable calendar file: {reason}").format(reason=exc),
+                )
+                self.app.call_from_thread(self.query_one("#summary", Static).update, "")
+                return
+            plan = ics_import.preview(self.context.engine, calendar, name)
+            self.app.call_from_thread(self.show_plan, calendar, plan)
 
     def show_plan(self, calendar: ics_read.CalendarFile, plan: ics_import.ImportPlan) -> None:
         self.calendar, self.plan = calendar, plan
@@ -238,32 +270,33 @@ class CalendarImportDialog(Dialog):
     @work(thread=True, exclusive=True, exit_on_error=False)
     def apply(self, calendar: ics_read.CalendarFile, plan: ics_import.ImportPlan) -> None:
         worker = get_current_worker()
-        bar = self.query_one("#progress", ProgressBar)
+        bar = self.query_one("#progress", _Progress)
+        with _running(self.app, bar):
 
-        def progress(done: int, total: int) -> None:
-            self.app.call_from_thread(bar.update, total=total, progress=done)
+            def progress(done: int, total: int) -> None:
+                self.app.call_from_thread(bar.update, total=total, progress=done)
 
-        try:
-            ics_import.apply(
-                self.context.engine,
-                calendar,
-                plan.file_name,
-                expected=plan,
-                now=datetime.now(UTC),
-                cancelled=lambda: worker.is_cancelled,
-                progress=progress,
+            try:
+                ics_import.apply(
+                    self.context.engine,
+                    calendar,
+                    plan.file_name,
+                    expected=plan,
+                    now=datetime.now(UTC),
+                    cancelled=lambda: worker.is_cancelled,
+                    progress=progress,
+                )
+            except ics_import.ImportCancelled:
+                return
+            except ValidationError as exc:
+                message = "; ".join(exc.errors.values())
+                self.app.call_from_thread(self.query_one("#path-error", Label).update, message)
+                return
+            self.changed = True
+            self.app.call_from_thread(
+                self.notify, _("Imported: {summary}").format(summary=plan.summary())
             )
-        except ics_import.ImportCancelled:
-            return
-        except ValidationError as exc:
-            message = "; ".join(exc.errors.values())
-            self.app.call_from_thread(self.query_one("#path-error", Label).update, message)
-            return
-        self.changed = True
-        self.app.call_from_thread(
-            self.notify, _("Imported: {summary}").format(summary=plan.summary())
-        )
-        self.app.call_from_thread(self.dismiss, True)
+            self.app.call_from_thread(self.dismiss, True)
 
     @on(Button.Pressed, "#undo")
     def _undo(self) -> None:

@@ -77,6 +77,7 @@ async def test_import_preview_then_import_then_undo(
         text = screen_text(app)
         assert "3 new" in text and "Elterncafé" in text and "Frühlingsfest" in text
         assert dialog.query_one("#plan", DataTable).row_count == 3
+        assert not dialog.query_one("#progress").display  # shown only while work runs
         assert count() == before  # a preview writes nothing
         await pilot.click("#import")
         await settle(pilot)
