@@ -10,9 +10,10 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from coordinator import cli_calendar
+from coordinator import cli_calendar, cli_mail
 from coordinator.cli_calendar import COMMANDS as CALENDAR_COMMANDS
 from coordinator.cli_calendar import UsageError
+from coordinator.cli_mail import COMMANDS as MAIL_COMMANDS
 from coordinator.i18n import _, detect_language, set_language
 
 if TYPE_CHECKING:
@@ -22,7 +23,7 @@ if TYPE_CHECKING:
 
 SUBCOMMANDS = (
     "sample", "people", "orgs", "followups", "agenda", "minutes", "tasks", "decisions",
-    *CALENDAR_COMMANDS,
+    *CALENDAR_COMMANDS, *MAIL_COMMANDS,
 )  # fmt: skip
 
 
@@ -180,6 +181,7 @@ def scripted_parser() -> argparse.ArgumentParser:
     )
     _database_options(followups)
     cli_calendar.add_parsers(commands, _database_options)
+    cli_mail.add_parsers(commands, _database_options)
     return parser
 
 
@@ -294,6 +296,8 @@ def _dispatch(args: argparse.Namespace, engine: Engine) -> int:
         return run_followups(args, engine)
     if args.command in CALENDAR_COMMANDS:
         return cli_calendar.run(args, engine, _emit)
+    if args.command in MAIL_COMMANDS:
+        return cli_mail.run(args, engine)
     if args.command in ("minutes", "tasks", "decisions"):
         return run_documents(args, engine)
     if args.command == "agenda":

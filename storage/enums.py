@@ -134,3 +134,10 @@ class Priority(StrEnum):
 class AnnouncementStatus(StrEnum):
     DRAFT = "draft"
     SENT = "sent"
+
+
+class DeliveryStatus(StrEnum):
+    PENDING = "pending"
+    SENT = "sent"
+    FAILED = "failed"
+    WRITTEN = "written"  # as an .eml file, for the coordinator's own mail program

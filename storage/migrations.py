@@ -157,11 +157,48 @@ def _set_network_uid(conn: Connection) -> None:
     )
 
 
+def _v6_deliveries(conn: Connection) -> None:
+    # A frozen copy of the send log as version 6 made it.
+    from sqlalchemy import Column, ForeignKey, Integer, MetaData, String, Table, UniqueConstraint
+
+    from storage.types import UTCDateTime
+
+    metadata = MetaData()
+    Table("announcement", metadata, Column("id", Integer, primary_key=True))
+    Table("person", metadata, Column("id", Integer, primary_key=True))
+    Table(
+        "delivery",
+        metadata,
+        Column("id", Integer, primary_key=True),
+        Column(
+            "announcement_id",
+            Integer,
+            ForeignKey("announcement.id", ondelete="CASCADE"),
+            nullable=False,
+        ),
+        Column(
+            "person_id",
+            Integer,
+            ForeignKey("person.id", ondelete="CASCADE"),
+            nullable=False,
+            index=True,
+        ),
+        Column("email", String(254), nullable=False),
+        Column("status", String(32), nullable=False),
+        Column("error", String, nullable=False),
+        Column("message_id", String(300), nullable=False),
+        Column("attempts", Integer, nullable=False),
+        Column("sent_at", UTCDateTime, nullable=True),
+        UniqueConstraint("announcement_id", "person_id", name="uq_delivery"),
+    ).create(conn)
+
+
 MIGRATIONS: dict[int, Callable[[Connection], None]] = {
     2: _v2_last_contact,
     3: _v3_search_text,
     4: _v4_minutes_events,
     5: _v5_calendar_imports,
+    6: _v6_deliveries,
 }
 
 

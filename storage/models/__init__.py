@@ -1,6 +1,6 @@
 """All SQLModel tables of a coordinator network. Importing this package registers them."""
 
-from storage.models.announcements import Announcement
+from storage.models.announcements import Announcement, Delivery
 from storage.models.imports import CalendarImport, CalendarImportChange
 from storage.models.meetings import (
     AgendaItem,
@@ -49,6 +49,7 @@ ALL_MODELS = (
     Task,
     TaskEvent,
     Announcement,
+    Delivery,
     CalendarImport,
     CalendarImportChange,
 )

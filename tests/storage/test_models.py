@@ -14,6 +14,7 @@ from storage.enums import (
     Availability,
     ContactChannel,
     DecisionKind,
+    DeliveryStatus,
     MeetingKind,
     MeetingStatus,
     Membership,
@@ -35,6 +36,7 @@ from storage.models import (
     ContactLogEntry,
     DatePoll,
     Decision,
+    Delivery,
     Invitation,
     Meeting,
     Meta,
@@ -191,6 +193,18 @@ def build_graph(session: Session) -> list[SQLModel]:
         calendar_import,
     ]
     session.add_all(rows[10:])
+    session.flush()
+    announcement = next(row for row in rows if isinstance(row, Announcement))
+    delivery = Delivery(
+        announcement_id=announcement.id,
+        person_id=person.id,
+        email="a@example.org",
+        status=DeliveryStatus.FAILED,
+        error="421 try later",
+        attempts=2,
+    )
+    session.add(delivery)
+    rows.append(delivery)
     return rows
 
 

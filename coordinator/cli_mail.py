@@ -1,0 +1,183 @@
+"""The e-mail sub-commands: announcements, sending (SMTP or .eml files), the send log and
+the mail server settings."""
+
+from __future__ import annotations
+
+import argparse
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from coordinator.cli_calendar import UsageError
+from coordinator.i18n import _
+
+if TYPE_CHECKING:
+    from sqlalchemy import Engine
+
+COMMANDS = ("announcement", "send", "send-log", "mail")
+
+
+def add_parsers(commands: Any, database_options: Callable[[argparse.ArgumentParser], None]) -> None:
+    new = commands.add_parser(
+        "announcement", help=_("write an announcement (Rundbrief) for a group")
+    )
+    new.add_argument("--group", required=True, metavar="NAME", help=_("a saved recipient group"))
+    new.add_argument("--subject", required=True)
+    new.add_argument("--body-file", required=True, metavar="FILE", help=_("the text (Markdown)"))
+    new.add_argument("--meeting", type=int, metavar="MEETING_ID", help=_("attach its invitation"))
+    database_options(new)
+
+    send = commands.add_parser(
+        "send",
+        help=_("send an announcement through the mail server, or write .eml files"),
+        description=_(
+            "Sends to everyone reachable in the group who has not got it yet; a run that broke "
+            "off is resumed by sending again."
+        ),
+    )
+    send.add_argument("announcement", type=int, metavar="ANNOUNCEMENT_ID")
+    send.add_argument("--dry-run", action="store_true", help=_("only list the recipients"))
+    send.add_argument("--eml", metavar="FOLDER", help=_("write one .eml file per recipient"))
+    database_options(send)
+
+    log = commands.add_parser("send-log", help=_("who was sent what and when"))
+    log.add_argument("--announcement", type=int, metavar="ID")
+    log.add_argument("--person", type=int, metavar="ID")
+    database_options(log)
+
+    mail = commands.add_parser("mail", help=_("the mail server settings"))
+    actions = mail.add_subparsers(dest="action", required=True)
+    settings = actions.add_parser(
+        "set", help=_("store host, port, security, user and sender (never the password)")
+    )
+    settings.add_argument("--host", required=True)
+    settings.add_argument("--port", default="587")
+    settings.add_argument("--security", choices=("starttls", "tls", "none"), default="starttls")
+    settings.add_argument("--user", default="")
+    settings.add_argument("--from-name", dest="sender_name", default="")
+    settings.add_argument("--from", dest="sender_email", required=True, metavar="ADDRESS")
+    settings.add_argument("--per-minute", dest="per_minute", default="30")
+    database_options(settings)
+    check = actions.add_parser(
+        "test",
+        help=_("connect and log in (password from COORDINATOR_SMTP_PASSWORD or the keyring)"),
+    )
+    database_options(check)
+
+
+def run(args: argparse.Namespace, engine: Engine) -> int:
+    import smtplib
+
+    from coordinator.validation import ValidationError
+
+    try:
+        if args.command == "announcement":
+            return _announce(args, engine)
+        if args.command == "send":
+            return _send(args, engine)
+        if args.command == "send-log":
+            return _log(args, engine)
+        return _mail(args, engine)
+    except ValidationError as exc:
+        raise UsageError("; ".join(exc.errors.values())) from None
+    except LookupError as exc:
+        raise UsageError(_("no record with ID {id}").format(id=exc.args[0])) from None
+    except (smtplib.SMTPException, OSError) as exc:
+        raise UsageError(_("the mail server: {reason}").format(reason=exc)) from None
+
+
+def _announce(args: argparse.Namespace, engine: Engine) -> int:
+    from sqlmodel import select
+
+    from coordinator import sending
+    from storage.models import RecipientGroup
+    from storage.search import fold
+    from storage.uow import reading
+
+    try:
+        body = Path(args.body_file).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise UsageError(
+            _("cannot read {path}: {reason}").format(path=args.body_file, reason=exc)
+        ) from None
+    with reading(engine) as session:
+        groups = [
+            g.id
+            for g in session.exec(select(RecipientGroup)).all()
+            if fold(g.name) == fold(args.group)
+        ]
+    if len(groups) != 1:
+        raise UsageError(_("No single match for “{name}”.").format(name=args.group))
+    number = sending.create_announcement(
+        engine, args.subject, body, group_id=groups[0] or 0, meeting_id=args.meeting
+    )
+    print(_("Announcement {id} written.").format(id=number))
+    return 0
+
+
+def _send(args: argparse.Namespace, engine: Engine) -> int:
+    from datetime import UTC, datetime
+
+    from coordinator import sending
+
+    reachable = [r for r in sending.audience(engine, args.announcement) if r.reachable]
+    unreachable = [r for r in sending.audience(engine, args.announcement) if not r.reachable]
+    for person in unreachable:
+        print(_("not reachable: {name} ({reason})").format(name=person.name, reason=person.reason))
+    now = datetime.now(UTC)
+    if args.dry_run:
+        for person in reachable:
+            print(f"{person.name} <{person.email}> ({person.language})")
+        print(_("{n} recipients; nothing sent.").format(n=len(reachable)))
+        return 0
+    settings = sending.load_settings(engine)
+    attachments = sending.standard_attachments(engine, now)
+    if args.eml:
+        report = sending.write_eml(
+            engine, args.announcement, Path(args.eml), settings.sender,
+            attachments=attachments, now=now,
+        )  # fmt: skip
+        print(_("{n} .eml files written to {path}").format(n=report.written, path=args.eml))
+        return 0
+    report = sending.send(
+        engine, args.announcement, settings, sending.password(), attachments=attachments,
+        progress=lambda done, total: print(f"{done}/{total}", end="\r", flush=True),
+    )  # fmt: skip
+    print(_("{sent} sent, {failed} failed.").format(sent=report.sent, failed=report.failed))
+    if report.error:
+        print(report.error)
+        print(_("Send again to resume: only those not yet sent get it."))
+        return 1
+    return 1 if report.failed else 0
+
+
+def _log(args: argparse.Namespace, engine: Engine) -> int:
+    from coordinator import sending
+    from coordinator.labels import format_datetime
+
+    for line in sending.send_log(engine, announcement_id=args.announcement, person_id=args.person):
+        when = format_datetime(line.sent_at) if line.sent_at else ""
+        print(
+            f"{line.announcement_id}\t{line.subject}\t{line.email}\t{line.status.value}\t{when}\t{line.error}"
+        )
+    return 0
+
+
+def _mail(args: argparse.Namespace, engine: Engine) -> int:
+    from coordinator import sending
+
+    if args.action == "set":
+        sending.save_settings(
+            engine, host=args.host, port=args.port, security=args.security, user=args.user,
+            sender_name=args.sender_name, sender_email=args.sender_email,
+            per_minute=args.per_minute,
+        )  # fmt: skip
+        print(
+            _(
+                "Mail settings saved. The password is read from COORDINATOR_SMTP_PASSWORD or the keyring."
+            )
+        )
+        return 0
+    answer = sending.test_settings(sending.load_settings(engine), sending.password())
+    print(_("The mail server answered: {answer}").format(answer=answer))
+    return 0

@@ -1,0 +1,449 @@
+"""Delivering announcements: as .eml files for the coordinator's own mail program, or through
+the coordinator's SMTP server, with a send log.
+
+Every recipient has one delivery row (pending, sent, failed, written). Sending commits each
+delivery as soon as the server has accepted its message, so a run that breaks off (the server
+drops the connection, the coordinator cancels) is resumed by sending again: the pending and
+failed ones go out, nobody gets a message twice, nobody is skipped. The SMTP password never
+touches the database or a file: it comes from COORDINATOR_SMTP_PASSWORD or the system keyring.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import smtplib
+import ssl
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+from sqlalchemy import Engine
+from sqlmodel import col, select
+
+from coordinator.i18n import _
+from coordinator.mail import Attachment, Recipient, Sender, build_message, recipients
+from coordinator.validation import Checker, ValidationError
+from storage.enums import AnnouncementStatus, DeliveryStatus
+from storage.models import Announcement, Delivery, Meta
+from storage.uow import reading, transaction
+
+SECURITY = ("starttls", "tls", "none")
+PASSWORD_VARIABLE = "COORDINATOR_SMTP_PASSWORD"
+
+
+@dataclass(frozen=True)
+class MailSettings:
+    host: str = ""
+    port: int = 587
+    security: str = "starttls"
+    user: str = ""
+    sender_name: str = ""
+    sender_email: str = ""
+    per_minute: int = 30  # the server's limit; a pause between messages keeps under it
+
+    @property
+    def sender(self) -> Sender:
+        return Sender(self.sender_name, self.sender_email)
+
+
+_KEYS = ("host", "port", "security", "user", "sender_name", "sender_email", "per_minute")
+
+
+def load_settings(engine: Engine) -> MailSettings:
+    with reading(engine) as session:
+        stored = {
+            m.key[5:]: m.value
+            for m in session.exec(select(Meta).where(col(Meta.key).startswith("mail."))).all()
+        }
+    values: dict[str, object] = {k: v for k, v in stored.items() if k in _KEYS}
+    for number in ("port", "per_minute"):
+        if number in values:
+            values[number] = int(str(values[number]))
+    return MailSettings(**values)  # type: ignore[arg-type]
+
+
+def save_settings(engine: Engine, **typed: str) -> MailSettings:
+    """Check and store the mail settings (never a password)."""
+    check = Checker()
+    host = check.required("host", typed.get("host", ""), max_length=200)
+    port = typed.get("port", "587").strip()
+    if not port.isdigit() or not 0 < int(port) < 65536:
+        check.fail("port", _("A port number from 1 to 65535."))
+    security = typed.get("security", "starttls").strip()
+    if security not in SECURITY:
+        check.fail("security", _("starttls, tls or none."))
+    per_minute = typed.get("per_minute", "30").strip()
+    if not per_minute.isdigit() or not 0 < int(per_minute) <= 1000:
+        check.fail("per_minute", _("Messages per minute: 1 to 1000."))
+    sender_email = check.email("sender_email", typed.get("sender_email", ""))
+    if not sender_email and "sender_email" not in check.errors:
+        check.fail("sender_email", _("This field is required."))
+    check.check()
+    values = {
+        "host": host,
+        "port": port,
+        "security": security,
+        "user": typed.get("user", "").strip(),
+        "sender_name": typed.get("sender_name", "").strip(),
+        "sender_email": sender_email,
+        "per_minute": per_minute,
+    }
+    with transaction(engine) as session:
+        for key, value in values.items():
+            row = session.get(Meta, f"mail.{key}")
+            if row is None:
+                session.add(Meta(key=f"mail.{key}", value=value))
+            else:
+                row.value = value
+    return load_settings(engine)
+
+
+def password(environ: dict[str, str] | None = None) -> str:
+    """The SMTP password: from the environment, else from the system keyring (if the
+    ``keyring`` package is installed), else empty."""
+    environ = dict(os.environ) if environ is None else environ
+    if environ.get(PASSWORD_VARIABLE):
+        return environ[PASSWORD_VARIABLE]
+    try:
+        import keyring  # type: ignore[import-not-found]
+    except ImportError:
+        return ""
+    return keyring.get_password("coordinator", "smtp") or ""
+
+
+def connect(settings: MailSettings, secret: str, timeout: float = 30) -> smtplib.SMTP:
+    """An open, logged-in connection to the coordinator's mail server."""
+    if not settings.host:
+        raise ValidationError({"host": _("No mail server is set up (coordinator mail set).")})
+    context = ssl.create_default_context()
+    if settings.security == "tls":
+        server: smtplib.SMTP = smtplib.SMTP_SSL(
+            settings.host, settings.port, timeout=timeout, context=context
+        )
+    else:
+        server = smtplib.SMTP(settings.host, settings.port, timeout=timeout)
+        if settings.security == "starttls":
+            server.starttls(context=context)
+    if settings.user:
+        server.login(settings.user, secret)
+    return server
+
+
+def test_settings(settings: MailSettings, secret: str) -> str:
+    """Connect, log in and say goodbye: what the server answered, for ``mail test``."""
+    server = connect(settings, secret)
+    try:
+        code, answer = server.noop()
+    finally:
+        server.quit()
+    return f"{code} {answer.decode(errors='replace')}"
+
+
+# --- deliveries ------------------------------------------------------------------------------
+
+
+@dataclass
+class SendReport:
+    sent: int = 0
+    failed: int = 0
+    written: int = 0
+    unreachable: list[Recipient] = field(default_factory=list)
+    error: str = ""  # why a run stopped early
+
+
+def _announcement(engine: Engine, announcement_id: int) -> Announcement:
+    with reading(engine) as session:
+        found = session.get(Announcement, announcement_id)
+    if found is None:
+        raise LookupError(announcement_id)
+    return found
+
+
+def audience(engine: Engine, announcement_id: int) -> list[Recipient]:
+    announcement = _announcement(engine, announcement_id)
+    if announcement.group_id is None:
+        raise ValidationError({"group": _("The announcement has no recipient group.")})
+    return recipients(engine, group_id=announcement.group_id)
+
+
+def prepare(engine: Engine, announcement_id: int) -> tuple[list[Recipient], list[Recipient]]:
+    """A pending delivery for every reachable recipient who has none yet (a re-run adds
+    nobody twice). Returns (reachable, unreachable)."""
+    everyone = audience(engine, announcement_id)
+    reachable = [r for r in everyone if r.reachable]
+    with transaction(engine) as session:
+        known = set(
+            session.exec(
+                select(Delivery.person_id).where(Delivery.announcement_id == announcement_id)
+            ).all()
+        )
+        for person in reachable:
+            if person.person_id not in known:
+                session.add(
+                    Delivery(
+                        announcement_id=announcement_id,
+                        person_id=person.person_id,
+                        email=person.email,
+                    )
+                )
+    return reachable, [r for r in everyone if not r.reachable]
+
+
+def _open_deliveries(engine: Engine, announcement_id: int) -> list[Delivery]:
+    with reading(engine) as session:
+        return list(
+            session.exec(
+                select(Delivery)
+                .where(
+                    Delivery.announcement_id == announcement_id,
+                    col(Delivery.status).in_([DeliveryStatus.PENDING, DeliveryStatus.FAILED]),
+                )
+                .order_by(col(Delivery.id))
+            ).all()
+        )
+
+
+def _mark(engine: Engine, delivery_id: int, status: DeliveryStatus, **values: object) -> None:
+    with transaction(engine) as session:
+        row = session.get(Delivery, delivery_id)
+        assert row is not None
+        row.status = status
+        row.attempts += 1
+        for key, value in values.items():
+            setattr(row, key, value)
+
+
+AttachmentSource = Callable[[Announcement, str], list[Attachment]]
+
+
+def send(
+    engine: Engine,
+    announcement_id: int,
+    settings: MailSettings,
+    secret: str,
+    *,
+    attachments: AttachmentSource,
+    progress: Callable[[int, int], None] | None = None,
+    cancelled: Callable[[], bool] | None = None,
+    sleep: Callable[[float], None] = time.sleep,
+    now: Callable[[], datetime] = lambda: datetime.now(UTC),
+) -> SendReport:
+    """Send the pending and failed deliveries through the mail server, at most
+    ``settings.per_minute`` a minute; each is committed as sent when the server accepts it."""
+    announcement = _announcement(engine, announcement_id)
+    reachable, unreachable = prepare(engine, announcement_id)
+    by_person = {r.person_id: r for r in reachable}
+    report = SendReport(unreachable=unreachable)
+    todo = _open_deliveries(engine, announcement_id)
+    if not todo:
+        return report
+    pause = 60 / settings.per_minute
+    server = connect(settings, secret)
+    try:
+        for done, delivery in enumerate(todo, start=1):
+            if cancelled is not None and cancelled():
+                report.error = _("Stopped by the coordinator.")
+                break
+            person = by_person.get(delivery.person_id)
+            if person is None:  # no longer reachable (erased, address removed)
+                _mark(engine, delivery.id or 0, DeliveryStatus.FAILED, error=_("not reachable"))
+                report.failed += 1
+                continue
+            message = build_message(
+                settings.sender,
+                person,
+                announcement.subject,
+                announcement.body,
+                attachments(announcement, person.language),
+                when=now(),
+            )
+            try:
+                refused = server.send_message(message)
+            except smtplib.SMTPRecipientsRefused as exc:
+                refused = {person.email: next(iter(exc.recipients.values()))}
+            except (smtplib.SMTPServerDisconnected, OSError) as exc:
+                report.error = _("The mail server broke off: {reason}").format(reason=exc)
+                break  # this one and the rest stay pending: sending again resumes here
+            except smtplib.SMTPResponseException as exc:
+                if exc.smtp_code == 421:  # "closing the channel": the same as breaking off
+                    report.error = _("The mail server broke off: {reason}").format(reason=exc)
+                    break
+                _mark(engine, delivery.id or 0, DeliveryStatus.FAILED, error=str(exc))
+                report.failed += 1
+                continue
+            except smtplib.SMTPException as exc:
+                _mark(engine, delivery.id or 0, DeliveryStatus.FAILED, error=str(exc))
+                report.failed += 1
+                continue
+            if refused:
+                _mark(engine, delivery.id or 0, DeliveryStatus.FAILED, error=str(refused))
+                report.failed += 1
+            else:
+                _mark(
+                    engine, delivery.id or 0, DeliveryStatus.SENT, error="",
+                    message_id=str(message["Message-ID"]), sent_at=now(),
+                )  # fmt: skip
+                report.sent += 1
+            if progress is not None:
+                progress(done, len(todo))
+            if done < len(todo):
+                sleep(pause)
+    finally:
+        with contextlib.suppress(smtplib.SMTPException, OSError):
+            server.quit()
+    _finish(engine, announcement_id)
+    return report
+
+
+def _finish(engine: Engine, announcement_id: int) -> None:
+    """An announcement is sent once no delivery is left pending or failed."""
+    if _open_deliveries(engine, announcement_id):
+        return
+    with transaction(engine) as session:
+        row = session.get(Announcement, announcement_id)
+        if row is not None and row.status != AnnouncementStatus.SENT:
+            row.status = AnnouncementStatus.SENT
+            row.sent_at = datetime.now(UTC)
+
+
+def write_eml(
+    engine: Engine,
+    announcement_id: int,
+    folder: Path,
+    sender: Sender,
+    *,
+    attachments: AttachmentSource,
+    now: datetime | None = None,
+) -> SendReport:
+    """One .eml file per reachable recipient in ``folder`` (any mail program opens them),
+    and ``addresses.txt`` to copy into a mail program's "To" or "Bcc"."""
+    if not folder.is_dir():
+        raise ValidationError(
+            {"folder": _("The folder {path} does not exist.").format(path=folder)}
+        )
+    announcement = _announcement(engine, announcement_id)
+    reachable, unreachable = prepare(engine, announcement_id)
+    report = SendReport(unreachable=unreachable)
+    when = now or datetime.now(UTC)
+    from coordinator.files import write_private
+
+    with reading(engine) as session:
+        deliveries = {
+            d.person_id: d
+            for d in session.exec(
+                select(Delivery).where(Delivery.announcement_id == announcement_id)
+            ).all()
+        }
+    for number, person in enumerate(reachable, start=1):
+        message = build_message(
+            sender, person, announcement.subject, announcement.body,
+            attachments(announcement, person.language), when=when,
+        )  # fmt: skip
+        write_private(folder / f"{number:04d}-{person.person_id}.eml", message.as_string())
+        delivery = deliveries.get(person.person_id)
+        if delivery is not None and delivery.status != DeliveryStatus.SENT:
+            _mark(engine, delivery.id or 0, DeliveryStatus.WRITTEN, sent_at=when, error="")
+        report.written += 1
+    write_private(
+        folder / "addresses.txt",
+        ", ".join(f"{r.name} <{r.email}>" for r in reachable) + "\n",
+    )
+    return report
+
+
+@dataclass(frozen=True)
+class LogLine:
+    announcement_id: int
+    subject: str
+    person_id: int
+    email: str
+    status: DeliveryStatus
+    error: str
+    sent_at: datetime | None
+
+
+def send_log(
+    engine: Engine, *, announcement_id: int | None = None, person_id: int | None = None
+) -> list[LogLine]:
+    """Who was sent what and when (per announcement, or per person for their detail view)."""
+    with reading(engine) as session:
+        query = select(Delivery, Announcement.subject).join(
+            Announcement, col(Announcement.id) == col(Delivery.announcement_id)
+        )
+        if announcement_id is not None:
+            query = query.where(Delivery.announcement_id == announcement_id)
+        if person_id is not None:
+            query = query.where(Delivery.person_id == person_id)
+        rows = session.exec(query.order_by(col(Delivery.id))).all()  # type: ignore[call-overload]
+    return [
+        LogLine(d.announcement_id, subject, d.person_id, d.email, d.status, d.error, d.sent_at)
+        for d, subject in rows
+    ]
+
+
+def create_announcement(
+    engine: Engine,
+    subject: str,
+    body: str,
+    *,
+    group_id: int,
+    meeting_id: int | None = None,
+    language: str = "de",
+) -> int:
+    check = Checker()
+    subject = check.required("subject", subject, max_length=300)
+    if "\n" in subject or "\r" in subject:
+        check.fail("subject", _("The subject must be one line."))
+    check.required("body", body, max_length=100_000)
+    check.check()
+    with transaction(engine) as session:
+        row = Announcement(
+            subject=subject, body=body, group_id=group_id, meeting_id=meeting_id,
+            language=language,
+        )  # fmt: skip
+        session.add(row)
+        session.flush()
+        return row.id or 0
+
+
+def standard_attachments(engine: Engine, now: datetime) -> AttachmentSource:
+    """What an announcement about a meeting carries: the invitation (or its update, or the
+    cancellation) as a calendar part in the recipient's language, and the agenda as text."""
+    from coordinator import agenda_export, ics_export
+    from coordinator.mail import calendar_attachment
+    from storage.enums import MeetingStatus
+    from storage.models import Meeting
+
+    made: dict[str, list[Attachment]] = {}
+
+    def source(announcement: Announcement, language: str) -> list[Attachment]:
+        if announcement.meeting_id is None:
+            return []
+        if language not in made:
+            meeting_id = announcement.meeting_id
+            with reading(engine) as session:
+                meeting = session.get(Meeting, meeting_id)
+            if meeting is None:
+                return []
+            if meeting.status == MeetingStatus.CANCELLED:
+                ics = calendar_attachment(
+                    ics_export.cancellation(engine, meeting_id, now), "CANCEL", "cancel.ics"
+                )
+                made[language] = [ics]
+            else:
+                ics = calendar_attachment(
+                    ics_export.invitation(engine, meeting_id, language, now), "REQUEST"
+                )
+                agenda = agenda_export.render(engine, meeting_id, "txt", language)
+                made[language] = [
+                    ics,
+                    Attachment(
+                        "agenda.txt", agenda.encode(), "text", "plain", (("charset", "utf-8"),)
+                    ),
+                ]
+        return made[language]
+
+    return source

@@ -1,0 +1,226 @@
+"""Announcements by e-mail, checked on a real SMTP server on loopback (aiosmtpd): headers,
+encodings, the calendar part, attachments, a dropped connection resumed without duplicates
+or gaps, header injection, .eml files, unreachable people listed."""
+
+from __future__ import annotations
+
+import email
+import email.policy
+import socket
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+from aiosmtpd.controller import Controller
+from sqlalchemy import Engine
+
+from coordinator import meetings, people, sending
+from coordinator.meetings import MeetingInput
+from coordinator.people import PersonInput
+from coordinator.sending import MailSettings
+from coordinator.validation import ValidationError
+from storage.enums import AnnouncementStatus, DeliveryStatus
+from storage.models import Announcement, RecipientGroup, RecipientGroupMember
+from storage.uow import reading, transaction
+
+NOW = datetime(2026, 11, 22, 9, tzinfo=UTC)
+
+
+class Inbox:
+    """An SMTP handler that keeps what arrives; with ``drop_after`` it hangs up on the
+    message after that many (as a server restarting halfway would)."""
+
+    def __init__(self, drop_after: int | None = None) -> None:
+        self.messages: list[email.message.EmailMessage] = []
+        self.envelopes: list[list[str]] = []
+        self.drop_after = drop_after
+
+    async def handle_MAIL(self, server, session, envelope, address, options):  # type: ignore[no-untyped-def]
+        if self.drop_after is not None and len(self.messages) >= self.drop_after:
+            session.transport.close()
+            return "421 closing"
+        envelope.mail_from = address
+        return "250 OK"
+
+    async def handle_DATA(self, server, session, envelope):  # type: ignore[no-untyped-def]
+        self.envelopes.append(list(envelope.rcpt_tos))
+        self.messages.append(
+            email.message_from_bytes(envelope.original_content, policy=email.policy.default)
+        )
+        return "250 Message accepted"
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@pytest.fixture
+def server() -> Iterator[tuple[Inbox, int]]:
+    inbox, port = Inbox(), free_port()
+    controller = Controller(inbox, hostname="127.0.0.1", port=port)
+    controller.start()
+    yield inbox, port
+    controller.stop()
+
+
+def settings(port: int) -> MailSettings:
+    return MailSettings(
+        host="127.0.0.1", port=port, security="none", sender_name="Netzwerk Süd",
+        sender_email="netzwerk@example.org", per_minute=1000,
+    )  # fmt: skip
+
+
+@pytest.fixture
+def announcement(engine: Engine) -> int:
+    def person(
+        given: str, family: str, mail: str, consent: str = "2026-01-10", lang: str = "de"
+    ) -> int:
+        return people.create_person(
+            engine,
+            PersonInput(given, family, mail, consent_on=consent, consent_purpose="Rundbrief",
+                        preferred_language=lang),
+        )  # fmt: skip
+
+    ids = [
+        person("Ayşe", "Yılmaz", "ayse@example.org"),
+        person("Jonas", "Weber", "jonas@example.org", lang="en"),
+        person("Zoë", "Çelik", "zoe@example.org"),
+        person("Olaf", "Ohne", "olaf@example.org", consent=""),  # no consent: not reachable
+        person("Nina", "Nomail", ""),  # no address: not reachable
+    ]
+    with transaction(engine) as session:
+        group = RecipientGroup(name="Rundbrief")
+        session.add(group)
+        session.flush()
+        for pid in ids:
+            session.add(RecipientGroupMember(group_id=group.id, person_id=pid))
+        group_id = group.id or 0
+    meeting = meetings.create_meeting(
+        engine, MeetingInput(title="Netzwerktreffen", day="2027-01-12"), organiser_id=ids[0]
+    )
+    return sending.create_announcement(
+        engine, "Einladung: Netzwerktreffen im Januar – bitte zusagen",
+        "Liebe Alle,\n\nwir treffen uns am 12. Januar.\n", group_id=group_id, meeting_id=meeting,
+    )  # fmt: skip
+
+
+def send(engine: Engine, announcement_id: int, port: int) -> sending.SendReport:
+    return sending.send(
+        engine, announcement_id, settings(port), "",
+        attachments=sending.standard_attachments(engine, NOW), sleep=lambda _s: None,
+    )  # fmt: skip
+
+
+def test_what_arrives(engine: Engine, announcement: int, server) -> None:
+    inbox, port = server
+    report = send(engine, announcement, port)
+    assert report.sent == 3 and report.failed == 0
+    assert sorted(r.reason for r in report.unreachable) == [
+        "no consent recorded",
+        "no e-mail address",
+    ]
+    assert sorted(e[0] for e in inbox.envelopes) == [
+        "ayse@example.org", "jonas@example.org", "zoe@example.org",
+    ]  # fmt: skip
+    ayse = next(m for m in inbox.messages if "ayse@" in str(m["To"]))
+    assert str(ayse["Subject"]) == "Einladung: Netzwerktreffen im Januar – bitte zusagen"
+    assert ayse["To"].addresses[0].display_name == "Ayşe Yılmaz"
+    assert ayse["From"].addresses[0].display_name == "Netzwerk Süd"
+    raw = ayse.as_bytes()
+    assert b"=?utf-8?" in raw  # non-ASCII names and subject are encoded words
+    parts = {part.get_content_type(): part for part in ayse.walk()}
+    assert ayse.get_body(("plain",)).get_content().startswith("Liebe Alle,")
+    calendar = parts["text/calendar"]
+    assert calendar.get_param("method") == "REQUEST"
+    assert "BEGIN:VEVENT" in calendar.get_content()
+    attachments = sorted(p.get_filename() for p in ayse.iter_attachments())
+    assert attachments == ["agenda.txt", "invite.ics"]
+    english = next(m for m in inbox.messages if "jonas@" in str(m["To"]))
+    agenda = next(p for p in english.iter_attachments() if p.get_filename() == "agenda.txt")
+    assert "Agenda" in agenda.get_content()  # each recipient's own language
+    with reading(engine) as session:
+        assert session.get(Announcement, announcement).status == AnnouncementStatus.SENT
+    log = sending.send_log(engine, announcement_id=announcement)
+    assert [line.status for line in log] == [DeliveryStatus.SENT] * 3
+    assert send(engine, announcement, port).sent == 0  # nobody gets it twice
+    assert len(inbox.messages) == 3
+
+
+def test_dropped_connection_resumes_without_duplicates_or_gaps(
+    engine: Engine, announcement: int, server
+) -> None:
+    inbox, port = server
+    inbox.drop_after = 1
+    first = send(engine, announcement, port)
+    assert first.sent == 1 and first.error
+    log = sending.send_log(engine, announcement_id=announcement)
+    pending = [line for line in log if line.status == DeliveryStatus.PENDING]
+    assert len(pending) == 2
+    inbox.drop_after = None
+    second = send(engine, announcement, port)
+    assert second.sent == 2 and not second.error
+    received = sorted(e[0] for e in inbox.envelopes)
+    assert received == ["ayse@example.org", "jonas@example.org", "zoe@example.org"]
+
+
+def test_header_injection_is_impossible(engine: Engine, server) -> None:
+    inbox, port = server
+    evil = people.create_person(
+        engine,
+        PersonInput("Eve\r\nBcc: victim@example.net", "X", "eve@example.org",
+                    consent_on="2026-01-01", consent_purpose="Rundbrief"),
+    )  # fmt: skip
+    with transaction(engine) as session:
+        group = RecipientGroup(name="Eve")
+        session.add(group)
+        session.flush()
+        session.add(RecipientGroupMember(group_id=group.id, person_id=evil))
+        group_id = group.id or 0
+    with pytest.raises(ValidationError):
+        sending.create_announcement(
+            engine, "Hallo\r\nBcc: victim@example.net", "x", group_id=group_id
+        )
+    announcement = sending.create_announcement(engine, "Hallo", "Text", group_id=group_id)
+    send(engine, announcement, port)
+    assert inbox.envelopes == [["eve@example.org"]]
+    message = inbox.messages[0]
+    assert message["Bcc"] is None
+    assert "victim" not in str(message["To"]).split("<")[1]
+
+
+def test_eml_files_carry_the_same_parts(engine: Engine, announcement: int, tmp_path: Path) -> None:
+    report = sending.write_eml(
+        engine, announcement, tmp_path, settings(25).sender,
+        attachments=sending.standard_attachments(engine, NOW), now=NOW,
+    )  # fmt: skip
+    assert report.written == 3 and len(report.unreachable) == 2
+    files = sorted(tmp_path.glob("*.eml"))
+    assert len(files) == 3
+    message = email.message_from_bytes(files[0].read_bytes(), policy=email.policy.default)
+    types = [part.get_content_type() for part in message.walk()]
+    assert "text/plain" in types and "text/calendar" in types
+    assert sorted(p.get_filename() for p in message.iter_attachments()) == [
+        "agenda.txt",
+        "invite.ics",
+    ]
+    addresses = (tmp_path / "addresses.txt").read_text()
+    assert "Ayşe Yılmaz <ayse@example.org>" in addresses and "olaf@" not in addresses
+    log = sending.send_log(engine, announcement_id=announcement)
+    assert {line.status for line in log} == {DeliveryStatus.WRITTEN}
+
+
+def test_settings_are_checked_and_the_password_stays_out(engine: Engine, server) -> None:
+    with pytest.raises(ValidationError) as error:
+        sending.save_settings(engine, host="", port="99999", security="ssl", sender_email="x")
+    assert set(error.value.errors) == {"host", "port", "security", "sender_email"}
+    _inbox, port = server
+    saved = sending.save_settings(
+        engine, host="127.0.0.1", port=str(port), security="none",
+        sender_email="netzwerk@example.org", sender_name="Netzwerk",
+    )  # fmt: skip
+    assert saved.port == port and sending.load_settings(engine) == saved
+    assert sending.test_settings(saved, "").startswith("250")
+    assert sending.password({"COORDINATOR_SMTP_PASSWORD": "geheim"}) == "geheim"

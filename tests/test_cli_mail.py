@@ -1,0 +1,84 @@
+"""The e-mail sub-commands against a real SMTP server on loopback."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from aiosmtpd.controller import Controller
+
+from tests.domain.test_mail import Inbox, free_port
+
+
+def run(*args: str) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "LANG": "C.UTF-8", "LC_ALL": "", "LC_MESSAGES": "", "LANGUAGE": ""}
+    return subprocess.run(
+        [sys.executable, "-m", "coordinator.cli", *args],
+        capture_output=True, text=True, check=False, env=env, timeout=120,
+    )  # fmt: skip
+
+
+def test_announce_send_log_and_eml(sample_copy: Path, tmp_path: Path) -> None:
+    db = ("--db", str(sample_copy))
+    body = tmp_path / "body.md"
+    body.write_text("Liebe Bildungspartner,\n\nanbei die Einladung.\n", encoding="utf-8")
+    made = run(
+        "announcement",
+        "--group",
+        "bildungspartner",
+        "--subject",
+        "Einladung",
+        "--body-file",
+        str(body),
+        "--meeting",
+        "1",
+        *db,
+    )
+    assert made.returncode == 0, made.stderr
+    number = made.stdout.split()[1]
+    dry = run("send", number, "--dry-run", *db)
+    assert dry.returncode == 0 and "nothing sent" in dry.stdout
+    reachable = int(dry.stdout.strip().splitlines()[-1].split()[0])
+    assert reachable > 0
+
+    inbox, port = Inbox(), free_port()
+    controller = Controller(inbox, hostname="127.0.0.1", port=port)
+    controller.start()
+    try:
+        bad = run("mail", "set", "--host", "127.0.0.1", "--port", "0", "--from", "x", *db)
+        assert bad.returncode == 2 and "Traceback" not in bad.stderr
+        assert (
+            run(
+                "mail",
+                "set",
+                "--host",
+                "127.0.0.1",
+                "--port",
+                str(port),
+                "--security",
+                "none",
+                "--from",
+                "netz@example.org",
+                "--per-minute",
+                "1000",
+                *db,
+            ).returncode
+            == 0
+        )
+        assert "250" in run("mail", "test", *db).stdout
+        sent = run("send", number, *db)
+        assert sent.returncode == 0, sent.stdout + sent.stderr
+        assert f"{reachable} sent, 0 failed." in sent.stdout
+        assert len(inbox.messages) == reachable
+        again = run("send", number, *db)
+        assert "0 sent" in again.stdout and len(inbox.messages) == reachable
+    finally:
+        controller.stop()
+    log = run("send-log", "--announcement", number, *db)
+    assert log.stdout.count("\tsent\t") == reachable
+    folder = tmp_path / "out"
+    folder.mkdir()
+    assert run("send", number, "--eml", str(folder), *db).returncode == 0
+    assert len(list(folder.glob("*.eml"))) == reachable and (folder / "addresses.txt").exists()
