@@ -24,6 +24,7 @@ SECTIONS: dict[str, tuple[str, str]] = {
     "register": ("screens.register", "RegisterScreen"),
     "meetings": ("screens.meetings", "MeetingsScreen"),
     "tasks": ("screens.tasks", "TasksScreen"),
+    "mail": ("screens.mail", "MailScreen"),
 }
 
 
@@ -41,6 +42,7 @@ class CoordinatorApp(App[None]):
         Binding("n", "section('register')", "Network", id="section.register"),
         Binding("m", "section('meetings')", "Meetings", id="section.meetings"),
         Binding("t", "section('tasks')", "Tasks", id="section.tasks"),
+        Binding("s", "section('mail')", "Mail", id="section.mail"),
         Binding("q", "quit", "Quit", id="quit"),
     ]
 

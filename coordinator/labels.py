@@ -8,10 +8,12 @@ from enum import StrEnum
 from coordinator.i18n import N_, _, current_language
 from coordinator.schedule import Occurrence
 from storage.enums import (
+    AnnouncementStatus,
     AttendanceStatus,
     ContactChannel,
     DecisionKind,
     DecisionStatus,
+    DeliveryStatus,
     MeetingKind,
     MeetingStatus,
     Membership,
@@ -94,6 +96,12 @@ _LABELS: dict[StrEnum, str] = {
     AttendanceStatus.PRESENT: N_("present"),
     AttendanceStatus.EXCUSED: N_("excused"),
     AttendanceStatus.ABSENT: N_("absent"),
+    AnnouncementStatus.DRAFT: N_("draft"),
+    AnnouncementStatus.SENT: N_("sent"),
+    DeliveryStatus.PENDING: N_("pending"),
+    DeliveryStatus.SENT: N_("sent"),
+    DeliveryStatus.FAILED: N_("failed"),
+    DeliveryStatus.WRITTEN: N_("written as .eml"),
 }
 
 

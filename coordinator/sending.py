@@ -447,3 +447,49 @@ def standard_attachments(engine: Engine, now: datetime) -> AttachmentSource:
         return made[language]
 
     return source
+
+
+@dataclass(frozen=True)
+class AnnouncementRow:
+    id: int
+    subject: str
+    group: str
+    status: AnnouncementStatus
+    counts: dict[DeliveryStatus, int]
+
+
+def announcements(engine: Engine) -> list[AnnouncementRow]:
+    """All announcements, newest first, with how many deliveries are in each state."""
+    from sqlalchemy import func
+
+    from storage.models import RecipientGroup
+
+    with reading(engine) as session:
+        counts: dict[int, dict[DeliveryStatus, int]] = {}
+        for aid, status, number in session.exec(  # type: ignore[call-overload]
+            select(Delivery.announcement_id, Delivery.status, func.count()).group_by(
+                Delivery.announcement_id, Delivery.status
+            )
+        ):
+            counts.setdefault(aid, {})[status] = number
+        rows = session.exec(  # type: ignore[call-overload]
+            select(Announcement, RecipientGroup.name)
+            .outerjoin(RecipientGroup, col(RecipientGroup.id) == col(Announcement.group_id))
+            .order_by(col(Announcement.id).desc())
+        ).all()
+    return [
+        AnnouncementRow(a.id or 0, a.subject, name or "", a.status, counts.get(a.id or 0, {}))
+        for a, name in rows
+    ]
+
+
+def preview(engine: Engine, announcement_id: int, language: str) -> str:
+    """The message as a recipient in ``language`` reads it: subject, text, attachments."""
+    announcement = _announcement(engine, announcement_id)
+    names = [
+        a.filename for a in standard_attachments(engine, datetime.now(UTC))(announcement, language)
+    ]
+    lines = [announcement.subject, "", announcement.body.rstrip()]
+    if names:
+        lines += ["", _("Attachments: {names}").format(names=", ".join(names))]
+    return "\n".join(lines)

@@ -1,0 +1,283 @@
+"""Passing information on: announcements (Rundbrief, invitations, minutes) to recipient
+groups, sent through the mail server or written as .eml files, with the send log."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.widgets import Button, DataTable, Input, Label, Select, Static, TextArea
+from textual.worker import get_current_worker
+
+from coordinator import groups, sending
+from coordinator.i18n import _
+from coordinator.labels import format_datetime, label
+from coordinator.validation import ValidationError
+from screens.base import SectionScreen
+from screens.dialogs import ConfirmDialog, Dialog
+from screens.minutes import TextDialog
+from storage.enums import DeliveryStatus
+
+
+class AnnouncementDialog(Dialog):
+    """A new announcement: subject, group, optional meeting, text. Returns its id."""
+
+    def __init__(self, context: Any) -> None:
+        super().__init__()
+        self.context = context
+
+    def compose(self) -> ComposeResult:
+        options = [(g.name, g.id) for g in groups.groups(self.context.engine)]
+        with Vertical(classes="dialog wide"):
+            yield Label(_("New announcement"), classes="dialog-title")
+            yield Input(placeholder=_("Subject"), id="subject")
+            yield Select(options, prompt=_("Recipient group"), id="group")
+            yield Input(placeholder=_("Meeting ID (its invitation is attached)"), id="meeting")
+            yield TextArea(id="body")
+            yield Label("", classes="field-error", id="error")
+            with Horizontal(classes="dialog-buttons"):
+                yield Button(_("Save"), variant="primary", id="save")
+                yield Button(_("Cancel"), id="cancel")
+
+    @on(Button.Pressed, "#save")
+    def _save(self) -> None:
+        group = self.query_one("#group", Select).value
+        meeting = self.query_one("#meeting", Input).value.strip()
+        error = self.query_one("#error", Label)
+        if not isinstance(group, int):
+            error.update(_("Choose a recipient group."))
+            return
+        if meeting and not meeting.isdigit():
+            error.update(_("A meeting ID (a number)."))
+            return
+        try:
+            number = sending.create_announcement(
+                self.context.engine,
+                self.query_one("#subject", Input).value,
+                self.query_one("#body", TextArea).text,
+                group_id=group,
+                meeting_id=int(meeting) if meeting else None,
+            )
+        except ValidationError as exc:
+            error.update("; ".join(exc.errors.values()))
+            return
+        self.dismiss(number)
+
+    @on(Button.Pressed, "#cancel")
+    def _cancelled(self) -> None:
+        self.dismiss(None)
+
+
+class GroupDialog(Dialog):
+    """A new recipient group: filters over the register and/or people picked by hand."""
+
+    FIELDS = ("name", "kind", "topic", "phase", "city", "membership", "language", "people")
+
+    def __init__(self, context: Any) -> None:
+        super().__init__()
+        self.context = context
+
+    def compose(self) -> ComposeResult:
+        hints = {
+            "name": _("Name of the group"),
+            "kind": _("Kind of organisation (optional)"),
+            "topic": _("Topic (optional)"),
+            "phase": _("Network phase (optional)"),
+            "city": _("City (optional)"),
+            "membership": _("Membership (optional)"),
+            "language": _("Language spoken, like tr (optional)"),
+            "people": _("People by name, separated by commas (optional)"),
+        }
+        with Vertical(classes="dialog"):
+            yield Label(_("New recipient group"), classes="dialog-title")
+            for name in self.FIELDS:
+                yield Input(placeholder=hints[name], id=f"group-{name}")
+            yield Label("", classes="field-error", id="error")
+            with Horizontal(classes="dialog-buttons"):
+                yield Button(_("Save"), variant="primary", id="save")
+                yield Button(_("Cancel"), id="cancel")
+
+    @on(Button.Pressed, "#save")
+    def _save(self) -> None:
+        typed = {n: self.query_one(f"#group-{n}", Input).value for n in self.FIELDS}
+        try:
+            number = groups.create_group(self.context.engine, groups.GroupInput(**typed))
+        except ValidationError as exc:
+            self.query_one("#error", Label).update(
+                "; ".join(f"{field}: {message}" for field, message in exc.errors.items())
+            )
+            return
+        self.dismiss(number)
+
+    @on(Button.Pressed, "#cancel")
+    def _cancelled(self) -> None:
+        self.dismiss(None)
+
+
+class MailScreen(SectionScreen):
+    BINDINGS = [
+        Binding("a", "add", "New announcement"),
+        Binding("g", "add_group", "New group"),
+        Binding("s", "send", "Send"),
+        Binding("w", "write_eml", "Write .eml"),
+    ]
+
+    def compose(self) -> ComposeResult:
+        yield from self.compose_frame()
+        with Horizontal():
+            with Vertical():
+                yield Label(_("Announcements"), classes="section-title")
+                yield DataTable(id="announcements", cursor_type="row")
+                yield Label(_("Recipient groups"), classes="section-title")
+                yield DataTable(id="groups", cursor_type="row")
+            with VerticalScroll(id="mail-detail"):
+                yield Static("", id="detail")
+        yield from self.compose_footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#announcements", DataTable).add_columns(
+            _("ID"), _("Subject"), _("Group"), _("Status"), _("Sent"), _("Failed"), _("Open")
+        )
+        self.query_one("#groups", DataTable).add_columns(_("Group"), _("Filter"), _("Members"))
+        self.reload()
+
+    def reload(self) -> None:
+        table = self.query_one("#announcements", DataTable)
+        table.clear()
+        for row in sending.announcements(self.context.engine):
+            counts = row.counts
+            table.add_row(
+                str(row.id), row.subject, row.group, label(row.status),
+                str(counts.get(DeliveryStatus.SENT, 0) + counts.get(DeliveryStatus.WRITTEN, 0)),
+                str(counts.get(DeliveryStatus.FAILED, 0)),
+                str(counts.get(DeliveryStatus.PENDING, 0)),
+                key=str(row.id),
+            )  # fmt: skip
+        group_table = self.query_one("#groups", DataTable)
+        group_table.clear()
+        for group in groups.groups(self.context.engine):
+            group_table.add_row(group.name, group.rules, str(group.members), key=str(group.id))
+        self.show_detail()
+
+    def selected(self) -> int | None:
+        table = self.query_one("#announcements", DataTable)
+        if table.row_count == 0:
+            return None
+        key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
+        return int(key) if key else None
+
+    @on(DataTable.RowHighlighted, "#announcements")
+    def show_detail(self) -> None:
+        number = self.selected()
+        detail = self.query_one("#detail", Static)
+        if number is None:
+            detail.update(_("No announcements yet (a writes one)."))
+            return
+        engine = self.context.engine
+        lines = [sending.preview(engine, number, "de"), ""]
+        try:
+            audience = sending.audience(engine, number)
+        except ValidationError as exc:
+            audience = []
+            lines.append("; ".join(exc.errors.values()))
+        reachable = [r for r in audience if r.reachable]
+        lines.append(_("{n} reachable").format(n=len(reachable)))
+        for person in audience:
+            if not person.reachable:
+                lines.append("  " + _("not reachable: {name} ({reason})").format(
+                    name=person.name, reason=person.reason))  # fmt: skip
+        log = sending.send_log(engine, announcement_id=number)
+        if log:
+            lines += ["", _("Send log")]
+            for line in log:
+                when = format_datetime(line.sent_at) if line.sent_at else ""
+                lines.append(f"  {line.email}  {label(line.status)}  {when}  {line.error}".rstrip())
+        detail.update("\n".join(lines))
+
+    def action_add(self) -> None:
+        self.app.push_screen(
+            AnnouncementDialog(self.context), lambda n: self.reload() if n else None
+        )
+
+    def action_add_group(self) -> None:
+        self.app.push_screen(GroupDialog(self.context), lambda n: self.reload() if n else None)
+
+    def action_send(self) -> None:
+        number = self.selected()
+        if number is None:
+            return
+        settings = sending.load_settings(self.context.engine)
+        if not settings.host:
+            self.notify(
+                _("No mail server is set up: coordinator mail set --host ... --from ..."),
+                severity="error",
+            )
+            return
+        reachable = [r for r in sending.audience(self.context.engine, number) if r.reachable]
+
+        def confirmed(answer: object) -> None:
+            if answer:
+                self.send(number, settings)
+
+        self.app.push_screen(
+            ConfirmDialog(
+                _("Send the announcement?"),
+                _("To {n} people who have not got it yet, through {host}.").format(
+                    n=len(reachable), host=settings.host
+                ),
+                _("Send"),
+            ),
+            confirmed,
+        )
+
+    @work(thread=True, exclusive=True, exit_on_error=False)
+    def send(self, number: int, settings: sending.MailSettings) -> None:
+        worker = get_current_worker()
+        engine = self.context.engine
+
+        def progress(done: int, total: int) -> None:
+            self.app.call_from_thread(
+                self.notify, _("Sent {done} of {total}").format(done=done, total=total), timeout=2
+            )
+
+        try:
+            report = sending.send(
+                engine, number, settings, sending.password(),
+                attachments=sending.standard_attachments(engine, self.context.now()),
+                progress=progress, cancelled=lambda: worker.is_cancelled,
+            )  # fmt: skip
+        except (ValidationError, OSError) as exc:
+            self.app.call_from_thread(self.notify, str(exc), severity="error")
+            return
+        message = _("{sent} sent, {failed} failed.").format(sent=report.sent, failed=report.failed)
+        if report.error:
+            message += " " + report.error + " " + _("Send again to resume.")
+        self.app.call_from_thread(self.notify, message)
+        self.app.call_from_thread(self.reload)
+
+    def action_write_eml(self) -> None:
+        number = self.selected()
+        if number is None:
+            return
+
+        def chosen(answer: Any) -> None:
+            if not answer:
+                return
+            folder = Path(answer["text"]).expanduser()
+            settings = sending.load_settings(self.context.engine)
+            try:
+                report = sending.write_eml(
+                    self.context.engine, number, folder, settings.sender,
+                    attachments=sending.standard_attachments(self.context.engine, self.context.now()),
+                )  # fmt: skip
+            except ValidationError as exc:
+                self.notify("; ".join(exc.errors.values()), severity="error")
+                return
+            self.notify(_("{n} .eml files written to {path}").format(n=report.written, path=folder))
+            self.reload()
+
+        self.app.push_screen(TextDialog(_("Folder for the .eml files"), str(Path.cwd())), chosen)
