@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 from sqlalchemy import Engine
 from sqlmodel import col, select
@@ -23,6 +23,9 @@ from storage.models import (
     Task,
 )
 from storage.uow import reading
+
+if TYPE_CHECKING:
+    from coordinator.sending import LogLine as SentLine
 
 RECENT = 20
 
@@ -81,6 +84,7 @@ class PersonDetail:
     meetings: list[MeetingLine]
     tasks: list[TaskLine]
     contacts: list[LogLine]
+    messages: list[SentLine] = field(default_factory=list)  # the send log
 
 
 def _tasks(rows: list[Task]) -> list[TaskLine]:
@@ -211,4 +215,8 @@ def person_detail(engine: Engine, person_id: int) -> PersonDetail:
             tasks=_tasks(list(tasks)),
             contacts=[],
         )
+    from coordinator.sending import send_log
+
+    messages = send_log(engine, person_id=person_id)[-RECENT:]
+    detail = replace(detail, messages=messages)
     return _with_contacts(detail, contact_log(engine, person_id=person_id, limit=RECENT))

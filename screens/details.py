@@ -250,6 +250,15 @@ class PersonDetailScreen(DetailScreen):
             _meetings(d.meetings),
             _tasks(d.tasks),
             _contacts(d.contacts),
+            _section(
+                _("Messages sent"),
+                (_("When"), _("Subject"), _("Status")),
+                (
+                    (format_datetime(m.sent_at) if m.sent_at else "", m.subject, label(m.status))
+                    for m in d.messages
+                ),
+                _("No messages sent yet."),
+            ),
         )
 
     def action_edit(self) -> None:

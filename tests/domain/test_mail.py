@@ -145,6 +145,10 @@ def test_what_arrives(engine: Engine, announcement: int, server) -> None:
         assert session.get(Announcement, announcement).status == AnnouncementStatus.SENT
     log = sending.send_log(engine, announcement_id=announcement)
     assert [line.status for line in log] == [DeliveryStatus.SENT] * 3
+    from coordinator.details import person_detail
+
+    ayse_id = log[0].person_id
+    assert [m.subject for m in person_detail(engine, ayse_id).messages] == [str(ayse["Subject"])]
     assert send(engine, announcement, port).sent == 0  # nobody gets it twice
     assert len(inbox.messages) == 3
 
