@@ -39,8 +39,9 @@ class Recipient:
     person_id: int
     name: str
     email: str
-    language: str
+    language: str  # of the documents made for them: German or English
     reason: str = ""  # why the person cannot be reached; empty when they can
+    preferred: str = ""  # their own language, for a translation of the text written in it
 
     @property
     def reachable(self) -> bool:
@@ -77,6 +78,7 @@ def recipients(
                 person.email if person.erased_at is None else "",
                 "de" if person.preferred_language == "de" else "en",
                 reason,
+                person.preferred_language,
             )
         )
     return found

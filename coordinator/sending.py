@@ -252,11 +252,12 @@ def send(
                 _mark(engine, delivery.id or 0, DeliveryStatus.FAILED, error=_("not reachable"))
                 report.failed += 1
                 continue
+            subject, body = wording(engine, announcement, person.preferred or person.language)
             message = build_message(
                 settings.sender,
                 person,
-                announcement.subject,
-                announcement.body,
+                subject,
+                body,
                 attachments(announcement, person.language),
                 when=now(),
             )
@@ -286,6 +287,7 @@ def send(
                     engine, delivery.id or 0, DeliveryStatus.SENT, error="",
                     message_id=str(message["Message-ID"]), sent_at=now(),
                 )  # fmt: skip
+                _told(engine, announcement, delivery.person_id)
                 report.sent += 1
             if progress is not None:
                 progress(done, len(todo))
@@ -296,6 +298,29 @@ def send(
             server.quit()
     _finish(engine, announcement_id)
     return report
+
+
+def _told(engine: Engine, announcement: Announcement, person_id: int) -> None:
+    """An invitation (or its update, or cancellation) that went out: the invitee no longer
+    waits to be told (the meeting screen's "update due" column)."""
+    from sqlalchemy import update
+
+    from storage.models import Invitation, Meeting
+
+    if announcement.meeting_id is None or announcement.attach != "invitation":
+        return
+    with transaction(engine) as session:
+        meeting = session.get(Meeting, announcement.meeting_id)
+        if meeting is None:
+            return
+        session.exec(  # type: ignore[call-overload]
+            update(Invitation)
+            .where(
+                col(Invitation.meeting_id) == (meeting.series_id or meeting.id),
+                col(Invitation.person_id) == person_id,
+            )
+            .values(needs_update=False)
+        )
 
 
 def _finish(engine: Engine, announcement_id: int) -> None:
@@ -338,10 +363,10 @@ def write_eml(
             ).all()
         }
     for number, person in enumerate(reachable, start=1):
+        subject, body = wording(engine, announcement, person.preferred or person.language)
         message = build_message(
-            sender, person, announcement.subject, announcement.body,
-            attachments(announcement, person.language), when=when,
-        )  # fmt: skip
+            sender, person, subject, body, attachments(announcement, person.language), when=when
+        )
         write_private(folder / f"{number:04d}-{person.person_id}.eml", message.as_string())
         delivery = deliveries.get(person.person_id)
         if delivery is not None and delivery.status != DeliveryStatus.SENT:
@@ -392,61 +417,187 @@ def create_announcement(
     group_id: int,
     meeting_id: int | None = None,
     language: str = "de",
+    attach: str = "invitation",
 ) -> int:
     check = Checker()
+    if attach not in ATTACH:
+        check.fail("attach", _("invitation, minutes or nothing."))
     subject = check.required("subject", subject, max_length=300)
     if "\n" in subject or "\r" in subject:
         check.fail("subject", _("The subject must be one line."))
     check.required("body", body, max_length=100_000)
+    if meeting_id is not None:
+        from storage.models import Meeting, Minutes
+
+        with reading(engine) as session:
+            if session.get(Meeting, meeting_id) is None:
+                check.fail("meeting", _("No meeting with ID {id}.").format(id=meeting_id))
+            elif (
+                attach == "minutes"
+                and not session.exec(
+                    select(Minutes.id).where(Minutes.meeting_id == meeting_id)
+                ).first()
+            ):
+                check.fail("attach", _("The meeting has no minutes yet."))
     check.check()
     with transaction(engine) as session:
         row = Announcement(
             subject=subject, body=body, group_id=group_id, meeting_id=meeting_id,
-            language=language,
+            language=language, attach=attach,
         )  # fmt: skip
         session.add(row)
         session.flush()
         return row.id or 0
 
 
+ATTACH = ("invitation", "minutes", "")
+
+
 def standard_attachments(engine: Engine, now: datetime) -> AttachmentSource:
-    """What an announcement about a meeting carries: the invitation (or its update, or the
-    cancellation) as a calendar part in the recipient's language, and the agenda as text."""
-    from coordinator import agenda_export, ics_export
+    """What an announcement carries, in the recipient's language: about a meeting, either its
+    invitation (a calendar part, or the cancellation when it is cancelled, and the agenda) or
+    its minutes and to-do list; then the files attached to it."""
+    made: dict[tuple[int, str], list[Attachment]] = {}
+
+    def source(announcement: Announcement, language: str) -> list[Attachment]:
+        key = (announcement.id or 0, language)
+        if key not in made:
+            made[key] = _meeting_parts(engine, announcement, language, now) + _files(
+                engine, announcement.id or 0
+            )
+        return made[key]
+
+    return source
+
+
+def _meeting_parts(
+    engine: Engine, announcement: Announcement, language: str, now: datetime
+) -> list[Attachment]:
+    from coordinator import agenda_export, ics_export, minutes_export
     from coordinator.mail import calendar_attachment
+    from coordinator.tasks import TaskFilter
     from storage.enums import MeetingStatus
     from storage.models import Meeting
 
-    made: dict[str, list[Attachment]] = {}
+    meeting_id = announcement.meeting_id
+    if meeting_id is None or not announcement.attach:
+        return []
+    with reading(engine) as session:
+        meeting = session.get(Meeting, meeting_id)
+    if meeting is None:
+        return []
+    if announcement.attach == "minutes":
+        try:
+            minutes = minutes_export.render_minutes(engine, meeting_id, "txt", language)
+        except LookupError:
+            raise ValidationError({"attach": _("The meeting has no minutes yet.")}) from None
+        todo = minutes_export.render_todo(
+            engine, TaskFilter(meeting_id=meeting_id), "txt", title=meeting.title,
+            language=language, today=now.date(),
+        )  # fmt: skip
+        return [_text_file("minutes.txt", minutes), _text_file("todo.txt", todo)]
+    if meeting.status == MeetingStatus.CANCELLED:
+        cancel = ics_export.cancellation(engine, meeting_id, now)
+        return [calendar_attachment(cancel, "CANCEL", "cancel.ics")]
+    invite = ics_export.invitation(engine, meeting_id, language, now)
+    agenda = agenda_export.render(engine, meeting_id, "txt", language)
+    return [calendar_attachment(invite, "REQUEST"), _text_file("agenda.txt", agenda)]
 
-    def source(announcement: Announcement, language: str) -> list[Attachment]:
-        if announcement.meeting_id is None:
-            return []
-        if language not in made:
-            meeting_id = announcement.meeting_id
-            with reading(engine) as session:
-                meeting = session.get(Meeting, meeting_id)
-            if meeting is None:
-                return []
-            if meeting.status == MeetingStatus.CANCELLED:
-                ics = calendar_attachment(
-                    ics_export.cancellation(engine, meeting_id, now), "CANCEL", "cancel.ics"
-                )
-                made[language] = [ics]
-            else:
-                ics = calendar_attachment(
-                    ics_export.invitation(engine, meeting_id, language, now), "REQUEST"
-                )
-                agenda = agenda_export.render(engine, meeting_id, "txt", language)
-                made[language] = [
-                    ics,
-                    Attachment(
-                        "agenda.txt", agenda.encode(), "text", "plain", (("charset", "utf-8"),)
-                    ),
-                ]
-        return made[language]
 
-    return source
+def _text_file(name: str, text: str) -> Attachment:
+    return Attachment(name, text.encode(), "text", "plain", (("charset", "utf-8"),))
+
+
+def _files(engine: Engine, announcement_id: int) -> list[Attachment]:
+    import mimetypes
+
+    from storage.models import AnnouncementFile
+
+    with reading(engine) as session:
+        rows = session.exec(
+            select(AnnouncementFile)
+            .where(AnnouncementFile.announcement_id == announcement_id)
+            .order_by(col(AnnouncementFile.id))
+        ).all()
+    found = []
+    for row in rows:
+        kind = mimetypes.guess_type(row.filename)[0] or "application/octet-stream"
+        maintype, subtype = kind.split("/", 1)
+        if maintype == "text":  # sent as bytes: the file's own encoding is kept
+            maintype, subtype = "application", "octet-stream"
+        found.append(Attachment(row.filename, row.content, maintype, subtype))
+    return found
+
+
+MAX_FILE = 10 * 1024 * 1024
+
+
+def attach_file(engine: Engine, announcement_id: int, path: Path) -> None:
+    """Keep a copy of a file to send with the announcement (at most 10 MB)."""
+    from storage.models import AnnouncementFile
+
+    try:
+        content = path.read_bytes()
+    except OSError as exc:
+        raise ValidationError(
+            {"file": _("cannot read {path}: {reason}").format(path=path, reason=exc.strerror)}
+        ) from None
+    if len(content) > MAX_FILE:
+        raise ValidationError({"file": _("A file of at most 10 MB.")})
+    _announcement(engine, announcement_id)
+    with transaction(engine) as session:
+        session.add(
+            AnnouncementFile(
+                announcement_id=announcement_id, filename=path.name[:255], content=content
+            )
+        )
+
+
+def translate(engine: Engine, announcement_id: int, language: str, subject: str, body: str) -> None:
+    """The announcement in another language (replacing an earlier translation)."""
+    from storage.models import AnnouncementTranslation
+
+    check = Checker()
+    code = check.language("language", language) or ""
+    subject = check.required("subject", subject, max_length=300)
+    if "\n" in subject or "\r" in subject:
+        check.fail("subject", _("The subject must be one line."))
+    check.required("body", body, max_length=100_000)
+    check.check()
+    _announcement(engine, announcement_id)
+    with transaction(engine) as session:
+        row = session.get(AnnouncementTranslation, (announcement_id, code))
+        if row is None:
+            session.add(
+                AnnouncementTranslation(
+                    announcement_id=announcement_id, language=code, subject=subject, body=body
+                )
+            )
+        else:
+            row.subject, row.body = subject, body
+
+
+def wording(engine: Engine, announcement: Announcement, language: str) -> tuple[str, str]:
+    """Subject and text in ``language`` when a translation was written, else the original."""
+    from storage.models import AnnouncementTranslation
+
+    with reading(engine) as session:
+        row = session.get(AnnouncementTranslation, (announcement.id or 0, language))
+    return (row.subject, row.body) if row is not None else (announcement.subject, announcement.body)
+
+
+def languages(engine: Engine, announcement_id: int) -> list[str]:
+    """The original's language and those of its translations."""
+    from storage.models import AnnouncementTranslation
+
+    announcement = _announcement(engine, announcement_id)
+    with reading(engine) as session:
+        found = session.exec(
+            select(AnnouncementTranslation.language).where(
+                AnnouncementTranslation.announcement_id == announcement_id
+            )
+        ).all()
+    return [announcement.language, *sorted(set(found) - {announcement.language})]
 
 
 @dataclass(frozen=True)
@@ -489,7 +640,8 @@ def preview(engine: Engine, announcement_id: int, language: str) -> str:
     names = [
         a.filename for a in standard_attachments(engine, datetime.now(UTC))(announcement, language)
     ]
-    lines = [announcement.subject, "", announcement.body.rstrip()]
+    subject, body = wording(engine, announcement, language)
+    lines = [f"[{language}] {subject}", "", body.rstrip()]
     if names:
         lines += ["", _("Attachments: {names}").format(names=", ".join(names))]
     return "\n".join(lines)

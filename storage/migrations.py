@@ -159,7 +159,16 @@ def _set_network_uid(conn: Connection) -> None:
 
 def _v6_deliveries(conn: Connection) -> None:
     # A frozen copy of the send log as version 6 made it.
-    from sqlalchemy import Column, ForeignKey, Integer, MetaData, String, Table, UniqueConstraint
+    from sqlalchemy import (
+        Column,
+        ForeignKey,
+        Integer,
+        LargeBinary,
+        MetaData,
+        String,
+        Table,
+        UniqueConstraint,
+    )
 
     from storage.types import UTCDateTime
 
@@ -191,6 +200,36 @@ def _v6_deliveries(conn: Connection) -> None:
         Column("sent_at", UTCDateTime, nullable=True),
         UniqueConstraint("announcement_id", "person_id", name="uq_delivery"),
     ).create(conn)
+    Table(
+        "announcement_translation",
+        metadata,
+        Column(
+            "announcement_id",
+            Integer,
+            ForeignKey("announcement.id", ondelete="CASCADE"),
+            primary_key=True,
+        ),
+        Column("language", String(8), primary_key=True),
+        Column("subject", String(300), nullable=False),
+        Column("body", String, nullable=False),
+    ).create(conn)
+    Table(
+        "announcement_file",
+        metadata,
+        Column("id", Integer, primary_key=True),
+        Column(
+            "announcement_id",
+            Integer,
+            ForeignKey("announcement.id", ondelete="CASCADE"),
+            nullable=False,
+            index=True,
+        ),
+        Column("filename", String(255), nullable=False),
+        Column("content", LargeBinary, nullable=False),
+    ).create(conn)
+    conn.execute(
+        text("ALTER TABLE announcement ADD COLUMN attach VARCHAR(20) NOT NULL DEFAULT 'invitation'")
+    )
 
 
 MIGRATIONS: dict[int, Callable[[Connection], None]] = {

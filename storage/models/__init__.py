@@ -1,6 +1,11 @@
 """All SQLModel tables of a coordinator network. Importing this package registers them."""
 
-from storage.models.announcements import Announcement, Delivery
+from storage.models.announcements import (
+    Announcement,
+    AnnouncementFile,
+    AnnouncementTranslation,
+    Delivery,
+)
 from storage.models.imports import CalendarImport, CalendarImportChange
 from storage.models.meetings import (
     AgendaItem,
@@ -49,6 +54,8 @@ ALL_MODELS = (
     Task,
     TaskEvent,
     Announcement,
+    AnnouncementTranslation,
+    AnnouncementFile,
     Delivery,
     CalendarImport,
     CalendarImportChange,

@@ -228,3 +228,59 @@ def test_settings_are_checked_and_the_password_stays_out(engine: Engine, server)
     assert saved.port == port and sending.load_settings(engine) == saved
     assert sending.test_settings(saved, "").startswith("250")
     assert sending.password({"COORDINATOR_SMTP_PASSWORD": "geheim"}) == "geheim"
+
+
+def test_translation_files_minutes_and_invitees_told(
+    engine: Engine, announcement: int, server, tmp_path: Path
+) -> None:
+    from sqlmodel import select
+
+    from coordinator import invitations
+    from storage.models import Invitation
+
+    inbox, port = server
+    with reading(engine) as session:
+        meeting_id = session.get(Announcement, announcement).meeting_id
+    everyone = [r.person_id for r in sending.audience(engine, announcement)]
+    invitations.invite_people(engine, meeting_id, everyone)
+    with transaction(engine) as session:
+        for invitation in session.exec(select(Invitation)).all():
+            invitation.needs_update = True
+    sending.translate(engine, announcement, "en", "Invitation: network meeting", "Dear all,\n")
+    with pytest.raises(ValidationError):
+        sending.translate(engine, announcement, "english!", "x", "y")
+    flyer = tmp_path / "flyer.pdf"
+    flyer.write_bytes(b"%PDF-1.4 Flyer \xff")
+    sending.attach_file(engine, announcement, flyer)
+    assert "[en] Invitation: network meeting" in sending.preview(engine, announcement, "en")
+    assert sending.languages(engine, announcement) == ["de", "en"]
+    send(engine, announcement, port)
+    jonas = next(m for m in inbox.messages if "jonas@" in str(m["To"]))
+    ayse = next(m for m in inbox.messages if "ayse@" in str(m["To"]))
+    assert str(jonas["Subject"]) == "Invitation: network meeting"  # he prefers English
+    assert str(ayse["Subject"]).startswith("Einladung")
+    for message in (jonas, ayse):
+        pdf = next(p for p in message.iter_attachments() if p.get_filename() == "flyer.pdf")
+        assert pdf.get_content() == b"%PDF-1.4 Flyer \xff"
+    with reading(engine) as session:
+        told = {i.person_id: i.needs_update for i in session.exec(select(Invitation)).all()}
+    sent_to = {line.person_id for line in sending.send_log(engine, announcement_id=announcement)}
+    assert all(told[pid] is False for pid in sent_to)
+    assert any(told[pid] for pid in set(told) - sent_to)  # the unreachable still wait
+
+    with reading(engine) as session:
+        group_id = session.get(Announcement, announcement).group_id or 0
+    with pytest.raises(ValidationError):  # no minutes to send yet
+        sending.create_announcement(
+            engine, "P", "x", group_id=group_id, meeting_id=meeting_id, attach="minutes"
+        )
+    from coordinator.minutes import start_minutes
+
+    start_minutes(engine, meeting_id)
+    minutes = sending.create_announcement(
+        engine, "Protokoll", "Anbei das Protokoll.", group_id=group_id,
+        meeting_id=meeting_id, attach="minutes",
+    )  # fmt: skip
+    send(engine, minutes, port)
+    names = sorted(p.get_filename() for p in inbox.messages[-1].iter_attachments())
+    assert names == ["minutes.txt", "todo.txt"]

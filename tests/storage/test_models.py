@@ -30,6 +30,8 @@ from storage.models import (
     Affiliation,
     AgendaItem,
     Announcement,
+    AnnouncementFile,
+    AnnouncementTranslation,
     Attendance,
     CalendarImport,
     CalendarImportChange,
@@ -203,8 +205,14 @@ def build_graph(session: Session) -> list[SQLModel]:
         error="421 try later",
         attempts=2,
     )
-    session.add(delivery)
-    rows.append(delivery)
+    translation = AnnouncementTranslation(
+        announcement_id=announcement.id, language="tr", subject="Bülten", body="Merhaba"
+    )
+    attached = AnnouncementFile(
+        announcement_id=announcement.id, filename="flyer.pdf", content=b"%PDF-1.4\x00\xff"
+    )
+    session.add_all([delivery, translation, attached])
+    rows += [delivery, translation, attached]
     return rows
 
 
