@@ -14,7 +14,7 @@ from coordinator.i18n import _
 if TYPE_CHECKING:
     from sqlalchemy import Engine
 
-COMMANDS = ("announcement", "send", "send-log", "mail")
+COMMANDS = ("announcement", "translate", "send", "send-log", "mail")
 
 
 def add_parsers(commands: Any, database_options: Callable[[argparse.ArgumentParser], None]) -> None:
@@ -25,7 +25,23 @@ def add_parsers(commands: Any, database_options: Callable[[argparse.ArgumentPars
     new.add_argument("--subject", required=True)
     new.add_argument("--body-file", required=True, metavar="FILE", help=_("the text (Markdown)"))
     new.add_argument("--meeting", type=int, metavar="MEETING_ID", help=_("attach its invitation"))
+    new.add_argument(
+        "--attach",
+        choices=("invitation", "minutes"),
+        default="invitation",
+        help=_("what the meeting adds: its invitation and agenda, or its minutes and to-dos"),
+    )
+    new.add_argument(
+        "--file", action="append", default=[], metavar="FILE", help=_("a file to attach")
+    )
     database_options(new)
+
+    translation = commands.add_parser("translate", help=_("an announcement in another language"))
+    translation.add_argument("announcement", type=int, metavar="ANNOUNCEMENT_ID")
+    translation.add_argument("--language", required=True, metavar="CODE")
+    translation.add_argument("--subject", required=True)
+    translation.add_argument("--body-file", required=True, metavar="FILE")
+    database_options(translation)
 
     send = commands.add_parser(
         "send",
@@ -68,11 +84,18 @@ def add_parsers(commands: Any, database_options: Callable[[argparse.ArgumentPars
 def run(args: argparse.Namespace, engine: Engine) -> int:
     import smtplib
 
+    from coordinator import sending
     from coordinator.validation import ValidationError
 
     try:
         if args.command == "announcement":
             return _announce(args, engine)
+        if args.command == "translate":
+            sending.translate(
+                engine, args.announcement, args.language, args.subject, _read(args.body_file)
+            )
+            print(_("Translation saved."))
+            return 0
         if args.command == "send":
             return _send(args, engine)
         if args.command == "send-log":
@@ -94,12 +117,10 @@ def _announce(args: argparse.Namespace, engine: Engine) -> int:
     from storage.search import fold
     from storage.uow import reading
 
-    try:
-        body = Path(args.body_file).read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise UsageError(
-            _("cannot read {path}: {reason}").format(path=args.body_file, reason=exc)
-        ) from None
+    body = _read(args.body_file)
+    for name in args.file:  # every file readable before anything is written
+        if not Path(name).is_file():
+            raise UsageError(_("No such file: {path}").format(path=name))
     with reading(engine) as session:
         groups = [
             g.id
@@ -109,10 +130,20 @@ def _announce(args: argparse.Namespace, engine: Engine) -> int:
     if len(groups) != 1:
         raise UsageError(_("No single match for “{name}”.").format(name=args.group))
     number = sending.create_announcement(
-        engine, args.subject, body, group_id=groups[0] or 0, meeting_id=args.meeting
-    )
+        engine, args.subject, body, group_id=groups[0] or 0, meeting_id=args.meeting,
+        attach=args.attach,
+    )  # fmt: skip
+    for name in args.file:
+        sending.attach_file(engine, number, Path(name))
     print(_("Announcement {id} written.").format(id=number))
     return 0
+
+
+def _read(path: str) -> str:
+    try:
+        return Path(path).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise UsageError(_("cannot read {path}: {reason}").format(path=path, reason=exc)) from None
 
 
 def _send(args: argparse.Namespace, engine: Engine) -> int:

@@ -11,7 +11,7 @@ from sqlalchemy import Engine
 from sqlmodel import col, select
 
 from coordinator.choices import parse_choice
-from coordinator.i18n import _
+from coordinator.i18n import N_, _
 from coordinator.invitations import group_members
 from coordinator.validation import Checker, ValidationError
 from storage.enums import Membership, OrgKind, Phase, Topic
@@ -66,6 +66,30 @@ def _rules(data: GroupInput, check: Checker) -> dict[str, str]:
     return rules
 
 
+_ENUMS = {"kind": OrgKind, "topic": Topic, "phase": Phase, "membership": Membership}
+_KEYS = {
+    "kind": N_("kind"),
+    "topic": N_("topic"),
+    "phase": N_("phase"),
+    "city": N_("city"),
+    "membership": N_("membership"),
+    "language": N_("language"),
+}
+
+
+def describe_rules(rules: dict[str, object]) -> str:
+    """A group's filter as a person reads it: "membership: member; city: Bielefeld"."""
+    from coordinator.labels import label
+
+    parts = []
+    for key, value in sorted(rules.items()):
+        values = value if isinstance(value, list) else [value]
+        enum_cls = _ENUMS.get(key)
+        shown = [label(enum_cls(v)) if enum_cls else str(v) for v in values]
+        parts.append(f"{_(_KEYS.get(key, key))}: {', '.join(shown)}")
+    return "; ".join(parts)
+
+
 def create_group(engine: Engine, data: GroupInput) -> int:
     check = Checker()
     name = check.required("name", data.name, max_length=200)
@@ -111,8 +135,7 @@ def groups(engine: Engine) -> list[GroupRow]:
     with reading(engine) as session:
         found = []
         for group in session.exec(select(RecipientGroup).order_by(RecipientGroup.name)).all():
-            rules = json.loads(group.filter_json or "{}")
-            text = ", ".join(f"{key}: {value}" for key, value in sorted(rules.items()))
+            text = describe_rules(json.loads(group.filter_json or "{}"))
             found.append(
                 GroupRow(group.id or 0, group.name, text, len(group_members(session, group)))
             )

@@ -36,7 +36,18 @@ class AnnouncementDialog(Dialog):
             yield Label(_("New announcement"), classes="dialog-title")
             yield Input(placeholder=_("Subject"), id="subject")
             yield Select(options, prompt=_("Recipient group"), id="group")
-            yield Input(placeholder=_("Meeting ID (its invitation is attached)"), id="meeting")
+            with Horizontal(classes="form-row"):
+                yield Input(placeholder=_("Meeting ID (optional)"), id="meeting")
+                yield Select(
+                    [
+                        (_("with its invitation and agenda"), "invitation"),
+                        (_("with its minutes and to-do list"), "minutes"),
+                    ],
+                    value="invitation",
+                    allow_blank=False,
+                    id="attach",
+                )
+            yield Input(placeholder=_("Files to attach: paths, separated by commas"), id="files")
             yield TextArea(id="body")
             yield Label("", classes="field-error", id="error")
             with Horizontal(classes="dialog-buttons"):
@@ -54,6 +65,15 @@ class AnnouncementDialog(Dialog):
         if meeting and not meeting.isdigit():
             error.update(_("A meeting ID (a number)."))
             return
+        paths = [
+            Path(p.strip()).expanduser()
+            for p in self.query_one("#files", Input).value.split(",")
+            if p.strip()
+        ]
+        missing = [str(p) for p in paths if not p.is_file()]
+        if missing:
+            error.update(_("No such file: {path}").format(path=missing[0]))
+            return
         try:
             number = sending.create_announcement(
                 self.context.engine,
@@ -61,11 +81,53 @@ class AnnouncementDialog(Dialog):
                 self.query_one("#body", TextArea).text,
                 group_id=group,
                 meeting_id=int(meeting) if meeting else None,
+                attach=str(self.query_one("#attach", Select).value),
             )
+            for path in paths:
+                sending.attach_file(self.context.engine, number, path)
         except ValidationError as exc:
             error.update("; ".join(exc.errors.values()))
             return
         self.dismiss(number)
+
+    @on(Button.Pressed, "#cancel")
+    def _cancelled(self) -> None:
+        self.dismiss(None)
+
+
+class TranslationDialog(Dialog):
+    """The announcement in another language: language code, subject, text."""
+
+    def __init__(self, context: Any, announcement_id: int) -> None:
+        super().__init__()
+        self.context = context
+        self.announcement_id = announcement_id
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog wide"):
+            yield Label(_("Translation"), classes="dialog-title")
+            yield Input(placeholder=_("Language code, like en, tr or ar"), id="language")
+            yield Input(placeholder=_("Subject"), id="subject")
+            yield TextArea(id="body")
+            yield Label("", classes="field-error", id="error")
+            with Horizontal(classes="dialog-buttons"):
+                yield Button(_("Save"), variant="primary", id="save")
+                yield Button(_("Cancel"), id="cancel")
+
+    @on(Button.Pressed, "#save")
+    def _save(self) -> None:
+        try:
+            sending.translate(
+                self.context.engine,
+                self.announcement_id,
+                self.query_one("#language", Input).value,
+                self.query_one("#subject", Input).value,
+                self.query_one("#body", TextArea).text,
+            )
+        except ValidationError as exc:
+            self.query_one("#error", Label).update("; ".join(exc.errors.values()))
+            return
+        self.dismiss(True)
 
     @on(Button.Pressed, "#cancel")
     def _cancelled(self) -> None:
@@ -122,6 +184,7 @@ class MailScreen(SectionScreen):
     BINDINGS = [
         Binding("a", "add", "New announcement"),
         Binding("g", "add_group", "New group"),
+        Binding("l", "translate", "Translation"),
         Binding("s", "send", "Send"),
         Binding("w", "write_eml", "Write .eml"),
     ]
@@ -129,7 +192,7 @@ class MailScreen(SectionScreen):
     def compose(self) -> ComposeResult:
         yield from self.compose_frame()
         with Horizontal():
-            with Vertical():
+            with Vertical(id="mail-lists"):
                 yield Label(_("Announcements"), classes="section-title")
                 yield DataTable(id="announcements", cursor_type="row")
                 yield Label(_("Recipient groups"), classes="section-title")
@@ -143,6 +206,7 @@ class MailScreen(SectionScreen):
             _("ID"), _("Subject"), _("Group"), _("Status"), _("Sent"), _("Failed"), _("Open")
         )
         self.query_one("#groups", DataTable).add_columns(_("Group"), _("Filter"), _("Members"))
+        self.sub_title = _("Mail")
         self.reload()
 
     def reload(self) -> None:
@@ -178,7 +242,12 @@ class MailScreen(SectionScreen):
             detail.update(_("No announcements yet (a writes one)."))
             return
         engine = self.context.engine
-        lines = [sending.preview(engine, number, "de"), ""]
+        lines = []
+        for language in sending.languages(engine, number):
+            try:
+                lines += [sending.preview(engine, number, language), ""]
+            except ValidationError as exc:  # e.g. no organiser's address for the invitation
+                lines += ["; ".join(exc.errors.values()), ""]
         try:
             audience = sending.audience(engine, number)
         except ValidationError as exc:
@@ -202,6 +271,13 @@ class MailScreen(SectionScreen):
         self.app.push_screen(
             AnnouncementDialog(self.context), lambda n: self.reload() if n else None
         )
+
+    def action_translate(self) -> None:
+        number = self.selected()
+        if number is not None:
+            self.app.push_screen(
+                TranslationDialog(self.context, number), lambda ok: self.reload() if ok else None
+            )
 
     def action_add_group(self) -> None:
         self.app.push_screen(GroupDialog(self.context), lambda n: self.reload() if n else None)

@@ -38,6 +38,35 @@ def test_announce_send_log_and_eml(sample_copy: Path, tmp_path: Path) -> None:
     )
     assert made.returncode == 0, made.stderr
     number = made.stdout.split()[1]
+    english = tmp_path / "en.md"
+    english.write_text("Dear education partners,\n", encoding="utf-8")
+    assert (
+        run(
+            "translate",
+            number,
+            "--language",
+            "en",
+            "--subject",
+            "Invitation",
+            "--body-file",
+            str(english),
+            *db,
+        ).returncode
+        == 0
+    )
+    missing = run(
+        "announcement",
+        "--group",
+        "bildungspartner",
+        "--subject",
+        "X",
+        "--body-file",
+        str(body),
+        "--file",
+        "nowhere.pdf",
+        *db,
+    )
+    assert missing.returncode == 2 and "nowhere.pdf" in missing.stderr
     dry = run("send", number, "--dry-run", *db)
     assert dry.returncode == 0 and "nothing sent" in dry.stdout
     reachable = int(dry.stdout.strip().splitlines()[-1].split()[0])
@@ -72,6 +101,7 @@ def test_announce_send_log_and_eml(sample_copy: Path, tmp_path: Path) -> None:
         assert sent.returncode == 0, sent.stdout + sent.stderr
         assert f"{reachable} sent, 0 failed." in sent.stdout
         assert len(inbox.messages) == reachable
+        assert {str(m["Subject"]) for m in inbox.messages} <= {"Einladung", "Invitation"}
         again = run("send", number, *db)
         assert "0 sent" in again.stdout and len(inbox.messages) == reachable
     finally:
