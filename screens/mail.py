@@ -187,6 +187,7 @@ class MailScreen(SectionScreen):
         Binding("l", "translate", "Translation"),
         Binding("s", "send", "Send"),
         Binding("w", "write_eml", "Write .eml"),
+        Binding("c", "stop", "Stop sending"),
     ]
 
     def compose(self) -> ComposeResult:
@@ -198,6 +199,7 @@ class MailScreen(SectionScreen):
                 yield Label(_("Recipient groups"), classes="section-title")
                 yield DataTable(id="groups", cursor_type="row")
             with VerticalScroll(id="mail-detail"):
+                yield Static("", id="sending")
                 yield Static("", id="detail")
         yield from self.compose_footer()
 
@@ -315,10 +317,11 @@ class MailScreen(SectionScreen):
         worker = get_current_worker()
         engine = self.context.engine
 
+        status = self.query_one("#sending", Static)
+
         def progress(done: int, total: int) -> None:
-            self.app.call_from_thread(
-                self.notify, _("Sent {done} of {total}").format(done=done, total=total), timeout=2
-            )
+            text = _("Sent {done} of {total} (c stops; sending again resumes)")
+            self.app.call_from_thread(status.update, text.format(done=done, total=total))
 
         try:
             report = sending.send(
@@ -329,11 +332,16 @@ class MailScreen(SectionScreen):
         except (ValidationError, OSError) as exc:
             self.app.call_from_thread(self.notify, str(exc), severity="error")
             return
+        self.app.call_from_thread(status.update, "")
         message = _("{sent} sent, {failed} failed.").format(sent=report.sent, failed=report.failed)
         if report.error:
             message += " " + report.error + " " + _("Send again to resume.")
         self.app.call_from_thread(self.notify, message)
         self.app.call_from_thread(self.reload)
+
+    def action_stop(self) -> None:
+        """Stop a send that is running; what was sent stays logged, the rest stays pending."""
+        self.workers.cancel_all()
 
     def action_write_eml(self) -> None:
         number = self.selected()

@@ -153,6 +153,17 @@ def test_what_arrives(engine: Engine, announcement: int, server) -> None:
     assert len(inbox.messages) == 3
 
 
+def test_sending_keeps_to_the_rate_limit(engine: Engine, announcement: int, server) -> None:
+    _inbox, port = server
+    pauses: list[float] = []
+    slow = MailSettings(**{**settings(port).__dict__, "per_minute": 20})
+    report = sending.send(
+        engine, announcement, slow, "",
+        attachments=sending.standard_attachments(engine, NOW), sleep=pauses.append,
+    )  # fmt: skip
+    assert report.sent == 3 and pauses == [3.0, 3.0]  # 60 s / 20, between the messages
+
+
 def test_dropped_connection_resumes_without_duplicates_or_gaps(
     engine: Engine, announcement: int, server
 ) -> None:
