@@ -59,6 +59,7 @@ def add_parsers(commands: Any, database_options: Callable[[argparse.ArgumentPars
     log = commands.add_parser("send-log", help=_("who was sent what and when"))
     log.add_argument("--announcement", type=int, metavar="ID")
     log.add_argument("--person", type=int, metavar="ID")
+    log.add_argument("--meeting", type=int, metavar="MEETING_ID")
     database_options(log)
 
     mail = commands.add_parser("mail", help=_("the mail server settings"))
@@ -186,7 +187,10 @@ def _log(args: argparse.Namespace, engine: Engine) -> int:
     from coordinator import sending
     from coordinator.labels import format_datetime
 
-    for line in sending.send_log(engine, announcement_id=args.announcement, person_id=args.person):
+    lines = sending.send_log(
+        engine, announcement_id=args.announcement, person_id=args.person, meeting_id=args.meeting
+    )
+    for line in lines:
         when = format_datetime(line.sent_at) if line.sent_at else ""
         print(
             f"{line.announcement_id}\t{line.subject}\t{line.email}\t{line.status.value}\t{when}\t{line.error}"

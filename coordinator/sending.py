@@ -391,9 +391,14 @@ class LogLine:
 
 
 def send_log(
-    engine: Engine, *, announcement_id: int | None = None, person_id: int | None = None
+    engine: Engine,
+    *,
+    announcement_id: int | None = None,
+    person_id: int | None = None,
+    meeting_id: int | None = None,
 ) -> list[LogLine]:
-    """Who was sent what and when (per announcement, or per person for their detail view)."""
+    """Who was sent what and when: per announcement, per person (their detail view), or per
+    meeting (everything sent about it: invitation, updates, minutes)."""
     with reading(engine) as session:
         query = select(Delivery, Announcement.subject).join(
             Announcement, col(Announcement.id) == col(Delivery.announcement_id)
@@ -402,6 +407,8 @@ def send_log(
             query = query.where(Delivery.announcement_id == announcement_id)
         if person_id is not None:
             query = query.where(Delivery.person_id == person_id)
+        if meeting_id is not None:
+            query = query.where(Announcement.meeting_id == meeting_id)
         rows = session.exec(query.order_by(col(Delivery.id))).all()  # type: ignore[call-overload]
     return [
         LogLine(d.announcement_id, subject, d.person_id, d.email, d.status, d.error, d.sent_at)

@@ -35,12 +35,19 @@ class Inbox:
         self.messages: list[email.message.EmailMessage] = []
         self.envelopes: list[list[str]] = []
         self.drop_after = drop_after
+        self.refuse: set[str] = set()
 
     async def handle_MAIL(self, server, session, envelope, address, options):  # type: ignore[no-untyped-def]
         if self.drop_after is not None and len(self.messages) >= self.drop_after:
             session.transport.close()
             return "421 closing"
         envelope.mail_from = address
+        return "250 OK"
+
+    async def handle_RCPT(self, server, session, envelope, address, options):  # type: ignore[no-untyped-def]
+        if address in self.refuse:
+            return "550 5.1.1 mailbox unavailable"
+        envelope.rcpt_tos.append(address)
         return "250 OK"
 
     async def handle_DATA(self, server, session, envelope):  # type: ignore[no-untyped-def]
@@ -181,6 +188,38 @@ def test_dropped_connection_resumes_without_duplicates_or_gaps(
     assert received == ["ayse@example.org", "jonas@example.org", "zoe@example.org"]
 
 
+def test_a_failed_delivery_is_logged_and_retried(engine: Engine, announcement: int, server) -> None:
+    inbox, port = server
+    inbox.refuse = {"zoe@example.org"}
+    first = send(engine, announcement, port)
+    assert first.sent == 2 and first.failed == 1
+    log = sending.send_log(engine, announcement_id=announcement)
+    failed = [line for line in log if line.status == DeliveryStatus.FAILED]
+    assert [f.email for f in failed] == ["zoe@example.org"] and "550" in failed[0].error
+    inbox.refuse = set()
+    second = send(engine, announcement, port)
+    assert second.sent == 1 and sorted(e[0] for e in inbox.envelopes) == [
+        "ayse@example.org", "jonas@example.org", "zoe@example.org",
+    ]  # fmt: skip
+    with reading(engine) as session:
+        meeting_id = session.get(Announcement, announcement).meeting_id
+    assert len(sending.send_log(engine, meeting_id=meeting_id)) == 3
+
+
+def test_a_cancelled_meeting_sends_its_cancellation(
+    engine: Engine, announcement: int, server
+) -> None:
+    from storage.enums import MeetingStatus
+
+    inbox, port = server
+    with reading(engine) as session:
+        meeting_id = session.get(Announcement, announcement).meeting_id
+    meetings.set_status(engine, meeting_id, MeetingStatus.CANCELLED)
+    send(engine, announcement, port)
+    calendar = inbox.messages[0].get_body(("calendar",))
+    assert calendar.get_param("method") == "CANCEL" and "STATUS:CANCELLED" in calendar.get_content()
+
+
 def test_header_injection_is_impossible(engine: Engine, server) -> None:
     inbox, port = server
     evil = people.create_person(
@@ -295,3 +334,62 @@ def test_translation_files_minutes_and_invitees_told(
     send(engine, minutes, port)
     names = sorted(p.get_filename() for p in inbox.messages[-1].iter_attachments())
     assert names == ["minutes.txt", "todo.txt"]
+
+
+@pytest.fixture
+def certificate(tmp_path: Path) -> tuple[Path, Path]:
+    """A self-signed certificate for localhost (openssl is on every Debian machine)."""
+    import subprocess
+
+    cert, key = tmp_path / "cert.pem", tmp_path / "key.pem"
+    subprocess.run(
+        ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", str(key),
+         "-out", str(cert), "-days", "2", "-subj", "/CN=localhost",
+         "-addext", "subjectAltName=DNS:localhost"],
+        check=True, capture_output=True,
+    )  # fmt: skip
+    return cert, key
+
+
+@pytest.mark.parametrize("security", ["starttls", "tls"])
+def test_encrypted_connection_and_login(
+    engine: Engine, announcement: int, certificate, monkeypatch, security: str
+) -> None:
+    import ssl
+
+    from aiosmtpd.smtp import AuthResult
+
+    cert, key = certificate
+    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    context.load_cert_chain(cert, key)
+    logins: list[tuple[bytes, bytes]] = []
+
+    def authenticator(server, session, envelope, mechanism, data):  # type: ignore[no-untyped-def]
+        logins.append((data.login, data.password))
+        return AuthResult(success=data.password == b"geheim")
+
+    inbox, port = Inbox(), free_port()
+    options = (
+        {"tls_context": context, "require_starttls": True, "auth_require_tls": True}
+        if security == "starttls"
+        else {"ssl_context": context, "auth_require_tls": False}  # the whole connection is TLS
+    )
+    controller = Controller(
+        inbox, hostname="127.0.0.1", port=port, authenticator=authenticator, **options
+    )
+    controller.start()
+    monkeypatch.setenv("SSL_CERT_FILE", str(cert))  # our test certificate is trusted
+    try:
+        mail = MailSettings(
+            host="localhost", port=port, security=security, user="netz",
+            sender_email="netzwerk@example.org", per_minute=1000,
+        )  # fmt: skip
+        assert sending.test_settings(mail, "geheim").startswith("250")
+        report = sending.send(
+            engine, announcement, mail, "geheim",
+            attachments=sending.standard_attachments(engine, NOW), sleep=lambda _s: None,
+        )  # fmt: skip
+        assert report.sent == 3 and len(inbox.messages) == 3
+        assert logins[-1] == (b"netz", b"geheim")
+    finally:
+        controller.stop()
