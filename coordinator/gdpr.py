@@ -14,9 +14,11 @@ from coordinator.i18n import _
 from storage.models import (
     Affiliation,
     AgendaItem,
+    Announcement,
     Attendance,
     ContactLogEntry,
     DatePoll,
+    Delivery,
     Invitation,
     Meeting,
     Minutes,
@@ -82,6 +84,20 @@ def export_person(engine: Engine, person_id: int) -> dict[str, Any]:
                     .join(Meeting, col(Meeting.id) == col(Invitation.meeting_id))
                     .where(Invitation.person_id == person_id)
                     .order_by(col(Meeting.starts_at))
+                )
+            ],
+            "messages_sent": [
+                {
+                    "subject": subject,
+                    "address": delivery.email,
+                    "status": delivery.status.value,
+                    "sent_at": _iso(delivery.sent_at),
+                }
+                for delivery, subject in session.exec(  # type: ignore[call-overload]
+                    select(Delivery, Announcement.subject)
+                    .join(Announcement, col(Announcement.id) == col(Delivery.announcement_id))
+                    .where(Delivery.person_id == person_id)
+                    .order_by(col(Delivery.id))
                 )
             ],
             "date_poll_answers": [
@@ -230,4 +246,8 @@ def erase_person(engine: Engine, person_id: int) -> None:
             update(ContactLogEntry)
             .where(col(ContactLogEntry.person_id) == person_id)
             .values(person_id=None, note="")
+        )
+        # The send log keeps that a message went out, not to which address.
+        session.exec(  # type: ignore[call-overload]
+            update(Delivery).where(col(Delivery.person_id) == person_id).values(email="", error="")
         )

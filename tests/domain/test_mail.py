@@ -393,3 +393,21 @@ def test_encrypted_connection_and_login(
         assert logins[-1] == (b"netz", b"geheim")
     finally:
         controller.stop()
+
+
+def test_gdpr_export_and_erasure_cover_the_send_log(
+    engine: Engine, announcement: int, server
+) -> None:
+    import json
+
+    from coordinator import gdpr
+
+    _inbox, port = server
+    send(engine, announcement, port)
+    person_id = sending.send_log(engine, announcement_id=announcement)[0].person_id
+    exported = json.loads(gdpr.export_json(engine, person_id))
+    assert [m["status"] for m in exported["messages_sent"]] == ["sent"]
+    assert exported["messages_sent"][0]["address"].endswith("@example.org")
+    gdpr.erase_person(engine, person_id)
+    lines = sending.send_log(engine, person_id=person_id)
+    assert [line.email for line in lines] == [""]  # the message stays counted, the address goes
