@@ -21,7 +21,7 @@ from storage.enums import MeetingKind, MeetingStatus
 from storage.models import Invitation, Meeting
 from storage.uow import reading, transaction
 
-REPEATS = ("none", "weekly", "biweekly", "monthly")
+REPEATS = ("none", "weekly", "biweekly", "monthly", "custom")
 _WEEKDAY_CODES = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
 
 
@@ -39,10 +39,11 @@ class MeetingInput:
     location: str = ""
     online_url: str = ""
     language: str = "de"
-    repeat: str = "none"  # none, weekly, biweekly, monthly (on the same n-th weekday)
+    repeat: str = "none"  # none, weekly, biweekly, monthly (on the same n-th weekday), custom
     until: str = ""  # last day of the series
     count: str = ""  # or the number of meetings
     notes: str = ""
+    rule: str = ""  # a rule the form cannot express (imported): kept as it is ("custom")
 
 
 @dataclass(frozen=True)
@@ -130,7 +131,13 @@ def validate(data: MeetingInput) -> CleanMeeting:
     if until and day and until < day:
         check.fail("until", _("The series ends before it starts."))
     rrule = ""
-    if repeat != "none" and day and start and "timezone" not in check.errors:
+    if repeat == "custom":
+        rrule = data.rule
+        try:
+            last_occurrence(rrule, starts_at, tz)
+        except RecurrenceError:
+            check.fail("repeat", _("Choose how the meeting repeats."))
+    elif repeat != "none" and day and start and "timezone" not in check.errors:
         rrule = rule_for(repeat, datetime.combine(day, start, zone(tz)), until, count, tz)
     language = check.language("language", data.language) or "de"
     clean = CleanMeeting(
@@ -346,7 +353,7 @@ def input_of(engine: Engine, meeting_id: int) -> MeetingInput:
             title=m.title, kind=m.kind.value, day=local_start.date().isoformat(),
             start=f"{local_start:%H:%M}", end=f"{local_end:%H:%M}", all_day=m.all_day, timezone=m.timezone,
             location=m.location, online_url=m.online_url, language=m.language, notes=m.notes,
-            repeat=_repeat_of(m.rrule), until=until, count=count,
+            repeat=_repeat_of(m.rrule), until=until, count=count, rule=m.rrule,
         )  # fmt: skip
 
 
@@ -372,8 +379,22 @@ def _end_of(rule: str, tz: str) -> tuple[str, str]:
 
 
 def _repeat_of(rule: str) -> str:
+    """The form's choice for a stored rule; "custom" when the form cannot express it (an
+    imported rule), so that saving the form keeps it unchanged."""
     if not rule:
         return "none"
-    if "FREQ=MONTHLY" in rule:
+    parts = dict(part.split("=", 1) for part in rule.upper().split(";") if "=" in part)
+    extra = set(parts) - {"FREQ", "INTERVAL", "BYDAY", "COUNT", "UNTIL", "WKST"}
+    interval = parts.get("INTERVAL", "1")
+    byday = parts.get("BYDAY", "")
+    if extra or "," in byday:
+        return "custom"
+    if (
+        parts.get("FREQ") == "WEEKLY"
+        and interval in ("1", "2")
+        and not byday[:-2].strip("+-0123456789")
+    ):
+        return "biweekly" if interval == "2" else "weekly"
+    if parts.get("FREQ") == "MONTHLY" and interval == "1" and byday[:-2].lstrip("+-").isdigit():
         return "monthly"
-    return "biweekly" if "INTERVAL=2" in rule else "weekly"
+    return "custom"

@@ -22,6 +22,7 @@ REPEAT_LABELS = {
     "weekly": N_("every week"),
     "biweekly": N_("every two weeks"),
     "monthly": N_("monthly on the same weekday"),
+    "custom": N_("as in the imported rule (kept)"),
 }
 
 
@@ -43,7 +44,10 @@ class MeetingForm(Form):
         yield from self.text("online_url", _("Online link"), placeholder="https://")
         yield from self.field(
             "repeat", _("Repeats"),
-            Select([(_(text), key) for key, text in REPEAT_LABELS.items()], value=value.repeat, allow_blank=False),
+            Select(
+                [(_(text), key) for key, text in REPEAT_LABELS.items() if key != "custom" or value.repeat == "custom"],
+                value=value.repeat, allow_blank=False,
+            ),
         )  # fmt: skip
         yield from self.text("until", _("Last date of the series"), placeholder="31.12.2027")
         yield from self.text("count", _("or number of meetings"))

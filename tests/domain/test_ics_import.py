@@ -352,3 +352,22 @@ def test_floating_times_and_dates_in_rules(engine: Engine) -> None:
     assert meeting.starts_at == datetime(2027, 3, 1, 18, tzinfo=BERLIN)
     assert meeting.recurrence_ends_at == datetime(2027, 3, 22, 18, tzinfo=BERLIN)
     assert date(2027, 3, 22) == meeting.recurrence_ends_at.astimezone(BERLIN).date()
+
+
+def test_a_rule_the_form_cannot_express_survives_editing(engine: Engine) -> None:
+    text = _single(0, "Täglich", extra="RRULE:FREQ=DAILY;COUNT=5;BYHOUR=18\n")
+    load(engine, text)
+    meeting = meeting_by_title(engine, "Täglich")
+    data = meetings.input_of(engine, meeting.id or 0)
+    assert data.repeat == "custom"
+    data.title = "Täglich (neu)"
+    meetings.update_meeting(engine, meeting.id or 0, data)
+    assert meeting_by_title(engine, "Täglich (neu)").rrule == meeting.rrule
+    series = meeting_by_title(engine, "Täglich (neu)")
+    assert meetings.input_of(engine, series.id or 0).repeat == "custom"
+    weekly = _single(0, "Wöchentlich", extra="RRULE:FREQ=WEEKLY;INTERVAL=2;BYDAY=MO\n").replace(
+        "seq-test", "weekly"
+    )
+    load(engine, weekly)
+    found = meeting_by_title(engine, "Wöchentlich")
+    assert meetings.input_of(engine, found.id or 0).repeat == "biweekly"
