@@ -19,7 +19,7 @@ from dateutil.rrule import rrule, rrulestr
 from coordinator.bulk import paused_gc
 from coordinator.i18n import _
 from coordinator.ics_text import Component, IcsError, Prop, decode, iter_parse, unescape
-from coordinator.ics_zones import resolve_tzid
+from coordinator.ics_zones import resolve_tzid, zone_like
 from storage.enums import MeetingStatus, Rsvp
 
 DEFAULT_ZONE = "Europe/Berlin"
@@ -86,11 +86,14 @@ class _Zones:
     def __init__(self, default: str) -> None:
         self.default = default
         self.found: dict[str, ZoneInfo] = {}
+        self.defined: dict[str, Component] = {}  # the file's own VTIMEZONEs, by TZID
 
     def get(self, item: Prop, tzid: str) -> ZoneInfo:
         zone = self.found.get(tzid)
         if zone is None:
             zone = resolve_tzid(tzid)
+            if zone is None and tzid in self.defined:  # Outlook's "Customized Time Zone"
+                zone = zone_like(self.defined[tzid])
             if zone is None:
                 raise IcsError(item.line, _("Unknown time zone “{tzid}”.").format(tzid=tzid))
             self.found[tzid] = zone
@@ -129,6 +132,8 @@ def _moment(item: Prop, raw: str, zones: _Zones) -> _Moment:
             return _Moment(datetime(*parts, tzinfo=zone).astimezone(UTC), zone.key, False)  # type: ignore[misc]
         floating = datetime(*parts, tzinfo=ZoneInfo(zones.default))  # type: ignore[misc]
         return _Moment(floating.astimezone(UTC), "", False)
+    except IcsError:
+        raise  # an unknown time zone says so itself
     except ValueError:
         raise IcsError(
             item.line, _("“{value}” is not a valid date or time.").format(value=raw)
@@ -289,7 +294,9 @@ def _read(raw: bytes, progress: Callable[[int, int], None] | None) -> CalendarFi
             events.append(_event(child, method, zones))
             if progress is not None and len(events) % 1000 == 0:
                 progress(len(events), total)
-        elif child.name != "VTIMEZONE":
+        elif child.name == "VTIMEZONE":
+            zones.defined[child.value("TZID").strip().strip('"')] = child
+        else:
             skipped[child.name] = skipped.get(child.name, 0) + 1
     return CalendarFile(events, skipped)
 

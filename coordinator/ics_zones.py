@@ -14,7 +14,7 @@ from datetime import UTC, datetime, timedelta
 from functools import lru_cache
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from coordinator.ics_text import prop
+from coordinator.ics_text import Component, prop
 
 _CODES = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
 
@@ -148,3 +148,68 @@ def resolve_tzid(tzid: str) -> ZoneInfo | None:
 
     windows = WINDOWS_TO_OLSON.get(name)
     return ZoneInfo(windows) if windows else None
+
+
+# Zones to try first when a file defines its own zone under a name of its own (Outlook writes
+# "Customized Time Zone"): those of the network's partners, then every IANA zone.
+_LIKELY = (
+    "Europe/Berlin", "Europe/London", "Europe/Istanbul", "Europe/Athens", "Europe/Kyiv",
+    "Europe/Moscow", "Europe/Lisbon", "Africa/Lagos", "Asia/Dubai", "Asia/Tehran",
+    "America/New_York", "UTC",
+)  # fmt: skip
+_DAYS = {code: number for number, code in enumerate(_CODES)}
+
+
+def _rule_of(block: Component) -> tuple[int, int, int, timedelta] | None:
+    """(month, weekday, nth, offset after) of a STANDARD or DAYLIGHT block with a yearly rule."""
+    rule = dict(
+        part.split("=", 1) for part in block.value("RRULE").upper().split(";") if "=" in part
+    )
+    byday = rule.get("BYDAY", "")
+    if rule.get("FREQ") != "YEARLY" or not rule.get("BYMONTH", "").isdigit() or len(byday) < 3:
+        return None
+    nth, code = byday[:-2] or "1", byday[-2:]
+    if code not in _DAYS or not nth.lstrip("+-").isdigit():
+        return None
+    return int(rule["BYMONTH"]), _DAYS[code], int(nth), _parse_offset(block.value("TZOFFSETTO"))
+
+
+def _parse_offset(text: str) -> timedelta:
+    text = text.strip()
+    sign = -1 if text.startswith("-") else 1
+    digits = text.lstrip("+-")
+    return sign * timedelta(hours=int(digits[:2] or 0), minutes=int(digits[2:4] or 0))
+
+
+def _signature(tzid: str, year: int) -> tuple[object, ...]:
+    changes = onsets(tzid, year)
+    if not changes:
+        moment = datetime(year, 1, 15, tzinfo=UTC).astimezone(ZoneInfo(tzid))
+        return (moment.utcoffset(),)
+    return tuple(sorted((o.month, o.weekday, o.nth, o.offset_to) for o in changes))
+
+
+def zone_like(definition: Component) -> ZoneInfo | None:
+    """The IANA zone with the rules a file's own VTIMEZONE describes (offsets and yearly
+    changes), or None when no zone has them."""
+    blocks = [c for c in definition.children if c.name in ("STANDARD", "DAYLIGHT")]
+    try:
+        if len(blocks) == 1 and not blocks[0].value("RRULE"):
+            wanted: tuple[object, ...] = (_parse_offset(blocks[0].value("TZOFFSETTO")),)
+        else:
+            rules = [_rule_of(b) for b in blocks]
+            if len(rules) != 2 or None in rules:
+                return None
+            wanted = tuple(sorted(rules))  # type: ignore[type-var]
+    except ValueError:
+        return None
+    year = datetime.now(UTC).year
+    from zoneinfo import available_timezones
+
+    for tzid in (*_LIKELY, *sorted(available_timezones())):
+        try:
+            if _signature(tzid, year) == wanted:
+                return ZoneInfo(tzid)
+        except (ZoneInfoNotFoundError, ValueError):
+            continue
+    return None

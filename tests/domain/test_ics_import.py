@@ -219,6 +219,8 @@ def test_malformed_file_names_its_line_and_imports_nothing(
     with pytest.raises(IcsError) as error:
         load(engine, good_then_bad)
     assert error.value.line > 1 or case == "not a calendar"
+    if case == "unknown TZID":
+        assert "Unknown time zone “Mars/Olympus”" in str(error.value)
     assert str(error.value).startswith(f"Line {error.value.line}: ")
     assert snapshot(db_path) == before
 
@@ -371,3 +373,18 @@ def test_a_rule_the_form_cannot_express_survives_editing(engine: Engine) -> None
     load(engine, weekly)
     found = meeting_by_title(engine, "Wöchentlich")
     assert meetings.input_of(engine, found.id or 0).repeat == "biweekly"
+
+
+def test_outlooks_customized_time_zone_is_matched_by_its_rules(engine: Engine) -> None:
+    custom = OUTLOOK.replace("W. Europe Standard Time", "Customized Time Zone")
+    load(engine, custom)
+    meeting = meeting_by_title(engine, "Arbeitskreis Sprachmittlung")
+    assert meeting.timezone == "Europe/Berlin"
+    assert meeting.starts_at == datetime(2027, 2, 18, 15, tzinfo=BERLIN)
+    nowhere = (
+        custom.replace("TZOFFSETTO:+0100", "TZOFFSETTO:+0117")
+        .replace("TZOFFSETFROM:+0100", "TZOFFSETFROM:+0117")
+        .replace("TZOFFSETTO:+0200", "TZOFFSETTO:+0217")
+    )
+    with pytest.raises(IcsError, match="Unknown time zone"):
+        ics_read.read_calendar(crlf(nowhere))
