@@ -111,28 +111,15 @@ def run(args: argparse.Namespace, engine: Engine) -> int:
 
 
 def _announce(args: argparse.Namespace, engine: Engine) -> int:
-    from sqlmodel import select
-
-    from coordinator import sending
-    from storage.models import RecipientGroup
-    from storage.search import fold
-    from storage.uow import reading
+    from coordinator import groups, sending
 
     body = _read(args.body_file)
     for name in args.file:  # every file readable before anything is written
         if not Path(name).is_file():
             raise UsageError(_("No such file: {path}").format(path=name))
-    with reading(engine) as session:
-        groups = [
-            g.id
-            for g in session.exec(select(RecipientGroup)).all()
-            if fold(g.name) == fold(args.group)
-        ]
-    if len(groups) != 1:
-        raise UsageError(_("No single match for “{name}”.").format(name=args.group))
     number = sending.create_announcement(
-        engine, args.subject, body, group_id=groups[0] or 0, meeting_id=args.meeting,
-        attach=args.attach,
+        engine, args.subject, body, group_id=groups.group_id_by_name(engine, args.group),
+        meeting_id=args.meeting, attach=args.attach,
     )  # fmt: skip
     for name in args.file:
         sending.attach_file(engine, number, Path(name))

@@ -188,6 +188,7 @@ class MailScreen(SectionScreen):
         Binding("s", "send", "Send"),
         Binding("w", "write_eml", "Write .eml"),
         Binding("c", "stop", "Stop sending"),
+        Binding("delete", "delete_group", "Delete group", show=False),
     ]
 
     def compose(self) -> ComposeResult:
@@ -338,6 +339,28 @@ class MailScreen(SectionScreen):
             message += " " + report.error + " " + _("Send again to resume.")
         self.app.call_from_thread(self.notify, message)
         self.app.call_from_thread(self.reload)
+
+    def action_delete_group(self) -> None:
+        """Delete the highlighted recipient group (its announcements stay, without a group)."""
+        table = self.query_one("#groups", DataTable)
+        if self.focused is not table or table.row_count == 0:
+            return
+        key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
+        name = table.get_row(key)[0] if key else ""
+
+        def confirmed(answer: object) -> None:
+            if answer and key:
+                groups.delete_group(self.context.engine, int(key))
+                self.reload()
+
+        self.app.push_screen(
+            ConfirmDialog(
+                _("Delete the group {name}?").format(name=name),
+                _("The people stay in the register; announcements keep their send log."),
+                _("Delete"),
+            ),
+            confirmed,
+        )
 
     def action_stop(self) -> None:
         """Stop a send that is running; what was sent stays logged, the rest stays pending."""

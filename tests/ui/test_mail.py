@@ -84,5 +84,16 @@ async def test_compose_preview_send_and_log(sample_context: Context) -> None:
             table = screen.query_one("#announcements", DataTable)
             assert table.get_row_at(0)[3] == "sent"
             assert "Send log" in str(screen.query_one("#detail", Static).content)
+            group_table = screen.query_one("#groups", DataTable)
+            group_table.focus()
+            group_table.move_cursor(row=group_table.get_row_index(str(group)))
+            await pilot.press("delete")
+            await settle(pilot)
+            assert isinstance(app.screen, ConfirmDialog)
+            await pilot.click("#confirm")
+            await settle(pilot)
+            assert "Schulen" not in [
+                row[0] for row in map(group_table.get_row_at, range(group_table.row_count))
+            ]
     finally:
         controller.stop()
