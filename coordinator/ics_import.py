@@ -43,7 +43,8 @@ from storage.models import (
 from storage.search import search_key
 from storage.uow import reading, transaction
 
-_NO_REPLY = Rsvp.NO_REPLY  # (an enum member looked up once: this runs per invitation)
+_NO_REPLY = Rsvp.NO_REPLY  # (enum members looked up once: this runs per invitation)
+_VALUES = {member: member.value for member in Rsvp}
 _INVITATION_COLUMNS = (
     "meeting_id",
     "person_id",
@@ -494,6 +495,13 @@ class _Applier:
         now = self.journal.now
         people = self.state.people
         wanted = {people[address.email.lower()]: address.rsvp for address in event.attendees}
+        created = self.journal.created.setdefault("invitation", [])
+        if not stored.invitations:  # a new meeting, as in most of a big feed: all are new
+            for pid, rsvp in wanted.items():
+                answered = None if rsvp is _NO_REPLY else now
+                self.pending_invitations.append((meeting_id, pid, rsvp, False, now, answered))
+                created.append((meeting_id, pid, _VALUES[rsvp]))
+            return
         for pid, invitation in list(stored.invitations.items()):
             if pid not in wanted:
                 self.journal.note_change("invitation", [meeting_id, pid], invitation)
@@ -504,9 +512,7 @@ class _Applier:
             if invitation is None:
                 answered = None if rsvp is _NO_REPLY else now
                 self.pending_invitations.append((meeting_id, pid, rsvp, False, now, answered))
-                self.journal.created.setdefault("invitation", []).append(
-                    [meeting_id, pid, rsvp.value]
-                )
+                created.append((meeting_id, pid, _VALUES[rsvp]))
             elif invitation.rsvp != rsvp:
                 self.journal.note_change("invitation", [meeting_id, pid], invitation)
                 invitation.rsvp = rsvp

@@ -64,3 +64,45 @@ def test_bad_rules_and_zones_are_reported(rule: str, zone: str) -> None:
             datetime(2026, 1, 1, tzinfo=UTC),
             datetime(2026, 2, 1, tzinfo=UTC),
         )
+
+
+def test_the_arithmetic_last_occurrence_equals_dateutils_walk() -> None:
+    """last_occurrence takes a shortcut for simple COUNT rules; it must give exactly what
+    walking the rule with dateutil gives, across time zones and daylight-saving changes."""
+    import random
+    from datetime import UTC, datetime, timedelta
+
+    from coordinator.recurrence import _simple_last, parse_rule, zone
+
+    rng = random.Random(7)
+    rules = [
+        "FREQ=WEEKLY", "FREQ=WEEKLY;INTERVAL=2", "FREQ=WEEKLY;INTERVAL=3;WKST=SU", "FREQ=DAILY",
+        "FREQ=DAILY;INTERVAL=10", "FREQ=MONTHLY;BYDAY={n}{d}", "FREQ=MONTHLY;INTERVAL=2;BYDAY={n}{d}",
+        "FREQ=WEEKLY;BYDAY={d}",
+    ]  # fmt: skip
+    codes = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
+    checked = 0
+    for _ in range(600):
+        tz = rng.choice(["Europe/Berlin", "America/New_York", "Australia/Sydney", "UTC"])
+        start = datetime(2024, 1, 1, tzinfo=UTC) + timedelta(
+            days=rng.randrange(0, 1500), hours=rng.randrange(0, 24), minutes=rng.choice([0, 30])
+        )
+        local = start.astimezone(zone(tz))
+        nth = (local.day - 1) // 7 + 1
+        template = rng.choice(rules)
+        text = (
+            template.format(
+                n=rng.choice([str(nth), "-1"]) if nth < 5 else "-1", d=codes[local.weekday()]
+            )
+            + f";COUNT={rng.randrange(1, 90)}"
+        )
+        walked = None
+        for walked in parse_rule(text, start, tz):  # noqa: B007
+            pass
+        expected = walked.astimezone(UTC) if walked is not None else None
+        shortcut = _simple_last(text, start, tz)
+        if shortcut is not None:
+            checked += 1
+            assert shortcut == expected, (text, start, tz)
+        assert last_occurrence(text, start, tz) == expected, (text, start, tz)
+    assert checked > 350  # the shortcut is taken for most of them
