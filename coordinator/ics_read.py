@@ -87,6 +87,7 @@ class _Zones:
         self.default = default
         self.found: dict[str, ZoneInfo] = {}
         self.defined: dict[str, Component] = {}  # the file's own VTIMEZONEs, by TZID
+        self.moments: dict[tuple[str, str, str], _Moment] = {}
 
     def get(self, item: Prop, tzid: str) -> ZoneInfo:
         zone = self.found.get(tzid)
@@ -111,6 +112,14 @@ class _Moment:
 
 
 def _moment(item: Prop, raw: str, zones: _Zones) -> _Moment:
+    key = (raw, item.params.get("TZID", ""), item.params.get("VALUE", ""))
+    found = zones.moments.get(key)  # DTSTAMP and the like repeat across a whole feed
+    if found is None:
+        found = zones.moments[key] = _read_moment(item, raw, zones)
+    return found
+
+
+def _read_moment(item: Prop, raw: str, zones: _Zones) -> _Moment:
     raw = raw.strip()
     try:
         if item.params.get("VALUE", "").upper() == "DATE" or _DATE.match(raw):

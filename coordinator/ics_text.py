@@ -112,6 +112,17 @@ class Prop:
         """One parameter's value (``name`` in upper case), without splitting the others."""
         if self._params is not None:
             return self._params.get(name, default)
+        raw, key = self.raw_params, name + "="
+        start = raw.find(key)
+        while (
+            start != -1
+        ):  # plain string search first: parameter names are nearly always upper case
+            if start == 0 or raw[start - 1] == ";":
+                end = raw.find(";", start)
+                return raw[start + len(key) : end if end != -1 else len(raw)]
+            start = raw.find(key, start + 1)
+        if key.lower() not in raw.lower():
+            return default
         pattern = _PARAM_PATTERNS.get(name)
         if pattern is None:
             pattern = _PARAM_PATTERNS[name] = re.compile(

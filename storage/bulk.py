@@ -8,7 +8,7 @@ UTC text on SQLite, enums as their values) and handed to the driver in one call.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import Any
 
@@ -16,37 +16,30 @@ from sqlalchemy import Date, Table
 from sqlmodel import Session
 
 
-def _converter(column_type: Any, sqlite: bool) -> Callable[[Any], Any] | None:
-    """How a column's values are handed to the driver (None: as they are)."""
+def _stored_moment(value: datetime | None, sqlite: bool) -> Any:
+    if value is None:
+        return None
+    if value.tzinfo is None:
+        raise ValueError(f"naive datetime {value!r}: store aware datetimes only")
+    utc = value.astimezone(UTC)
+    return utc.replace(tzinfo=None).isoformat(" ", "microseconds") if sqlite else utc
+
+
+def _converted(column_type: Any, sqlite: bool, values: list[Any]) -> list[Any]:
+    """A column's values as the driver takes them. Each distinct value is converted once
+    and the column is mapped in C: a batch repeats the same few times and states."""
     from storage.types import StrEnumType, UTCDateTime
 
     if isinstance(column_type, UTCDateTime):
-        done: dict[datetime, Any] = {}  # a batch repeats the same few times
-
-        def moment(value: datetime | None) -> Any:
-            if value is None:
-                return None
-            found = done.get(value)
-            if found is None:
-                if value.tzinfo is None:
-                    raise ValueError(f"naive datetime {value!r}: store aware datetimes only")
-                utc = value.astimezone(UTC)
-                found = done[value] = (
-                    utc.replace(tzinfo=None).isoformat(" ", "microseconds") if sqlite else utc
-                )
-            return found
-
-        return moment
-    if isinstance(column_type, StrEnumType):
-        members = {member: str(member) for member in column_type.enum_cls}  # checks the value
-
-        def member(value: Any) -> Any:
-            return None if value is None else members[value]
-
-        return member
-    if sqlite and isinstance(column_type, Date):
-        return lambda value: None if value is None else value.isoformat()
-    return None
+        table = {value: _stored_moment(value, sqlite) for value in set(values)}
+    elif isinstance(column_type, StrEnumType):
+        members = {member: str(member) for member in column_type.enum_cls}
+        table = {value: None if value is None else members[value] for value in set(values)}
+    elif sqlite and isinstance(column_type, Date):
+        table = {value: None if value is None else value.isoformat() for value in set(values)}
+    else:
+        return values
+    return list(map(table.__getitem__, values))
 
 
 def insert_rows(
@@ -69,8 +62,7 @@ def insert_rows(
     by_column = []  # column by column: the conversions run in C (map), not per value in Python
     for position, key in enumerate(keys):
         values = [row[position if columns else key] for row in rows]  # type: ignore[index]
-        convert = _converter(table.c[key].type, sqlite)
-        by_column.append(values if convert is None else list(map(convert, values)))
+        by_column.append(_converted(table.c[key].type, sqlite, values))
     names = ", ".join(f'"{key}"' for key in keys)
     marks = ", ".join(("?" if sqlite else "%s") for _key in keys)
     cursor = connection.connection.cursor()
