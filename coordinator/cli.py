@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 
 from coordinator import cli_calendar, cli_mail
 from coordinator.cli_calendar import COMMANDS as CALENDAR_COMMANDS
-from coordinator.cli_calendar import UsageError
+from coordinator.cli_errors import UsageError
 from coordinator.cli_mail import COMMANDS as MAIL_COMMANDS
 from coordinator.i18n import _, detect_language, set_language
 

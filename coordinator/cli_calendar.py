@@ -9,16 +9,11 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from coordinator.cli_errors import UsageError
 from coordinator.i18n import _
 
 if TYPE_CHECKING:
     from sqlalchemy import Engine
-
-
-class UsageError(Exception):
-    """A mistake on the command line or an unusable database: one line, exit status 2.
-    (Defined here, not in cli.py, so that ``python -m coordinator.cli`` raises and catches
-    the same class.)"""
 
 
 COMMANDS = ("export-ics", "import-ics", "undo-import", "invitation-ics", "cancel-ics", "poll-ics")

@@ -8,7 +8,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from coordinator.cli_calendar import UsageError
+from coordinator.cli_errors import UsageError
 from coordinator.i18n import _
 
 if TYPE_CHECKING:

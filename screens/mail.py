@@ -23,7 +23,24 @@ from screens.minutes import TextDialog
 from storage.enums import DeliveryStatus
 
 
-class AnnouncementDialog(Dialog):
+class _FormDialog(Dialog):
+    """A dialog of fields with an error line and Save / Cancel (the mail section's forms)."""
+
+    def compose_buttons(self) -> ComposeResult:
+        yield Label("", classes="field-error", id="error")
+        with Horizontal(classes="dialog-buttons"):
+            yield Button(_("Save"), variant="primary", id="save")
+            yield Button(_("Cancel"), id="cancel")
+
+    def show_errors(self, exc: ValidationError) -> None:
+        self.query_one("#error", Label).update("; ".join(exc.errors.values()))
+
+    @on(Button.Pressed, "#cancel")
+    def _cancelled(self) -> None:
+        self.dismiss(None)
+
+
+class AnnouncementDialog(_FormDialog):
     """A new announcement: subject, group, optional meeting, text. Returns its id."""
 
     def __init__(self, context: Any) -> None:
@@ -49,10 +66,7 @@ class AnnouncementDialog(Dialog):
                 )
             yield Input(placeholder=_("Files to attach: paths, separated by commas"), id="files")
             yield TextArea(id="body")
-            yield Label("", classes="field-error", id="error")
-            with Horizontal(classes="dialog-buttons"):
-                yield Button(_("Save"), variant="primary", id="save")
-                yield Button(_("Cancel"), id="cancel")
+            yield from self.compose_buttons()
 
     @on(Button.Pressed, "#save")
     def _save(self) -> None:
@@ -86,16 +100,12 @@ class AnnouncementDialog(Dialog):
             for path in paths:
                 sending.attach_file(self.context.engine, number, path)
         except ValidationError as exc:
-            error.update("; ".join(exc.errors.values()))
+            self.show_errors(exc)
             return
         self.dismiss(number)
 
-    @on(Button.Pressed, "#cancel")
-    def _cancelled(self) -> None:
-        self.dismiss(None)
 
-
-class TranslationDialog(Dialog):
+class TranslationDialog(_FormDialog):
     """The announcement in another language: language code, subject, text."""
 
     def __init__(self, context: Any, announcement_id: int) -> None:
@@ -109,10 +119,7 @@ class TranslationDialog(Dialog):
             yield Input(placeholder=_("Language code, like en, tr or ar"), id="language")
             yield Input(placeholder=_("Subject"), id="subject")
             yield TextArea(id="body")
-            yield Label("", classes="field-error", id="error")
-            with Horizontal(classes="dialog-buttons"):
-                yield Button(_("Save"), variant="primary", id="save")
-                yield Button(_("Cancel"), id="cancel")
+            yield from self.compose_buttons()
 
     @on(Button.Pressed, "#save")
     def _save(self) -> None:
@@ -125,16 +132,12 @@ class TranslationDialog(Dialog):
                 self.query_one("#body", TextArea).text,
             )
         except ValidationError as exc:
-            self.query_one("#error", Label).update("; ".join(exc.errors.values()))
+            self.show_errors(exc)
             return
         self.dismiss(True)
 
-    @on(Button.Pressed, "#cancel")
-    def _cancelled(self) -> None:
-        self.dismiss(None)
 
-
-class GroupDialog(Dialog):
+class GroupDialog(_FormDialog):
     """A new recipient group: filters over the register and/or people picked by hand."""
 
     FIELDS = ("name", "kind", "topic", "phase", "city", "membership", "language", "people")
@@ -158,10 +161,7 @@ class GroupDialog(Dialog):
             yield Label(_("New recipient group"), classes="dialog-title")
             for name in self.FIELDS:
                 yield Input(placeholder=hints[name], id=f"group-{name}")
-            yield Label("", classes="field-error", id="error")
-            with Horizontal(classes="dialog-buttons"):
-                yield Button(_("Save"), variant="primary", id="save")
-                yield Button(_("Cancel"), id="cancel")
+            yield from self.compose_buttons()
 
     @on(Button.Pressed, "#save")
     def _save(self) -> None:
@@ -174,10 +174,6 @@ class GroupDialog(Dialog):
             )
             return
         self.dismiss(number)
-
-    @on(Button.Pressed, "#cancel")
-    def _cancelled(self) -> None:
-        self.dismiss(None)
 
 
 class MailScreen(SectionScreen):
