@@ -3,16 +3,19 @@
 from __future__ import annotations
 
 import importlib
+import threading
 from collections.abc import Iterable
 from pathlib import Path
 
 from textual import on, work
 from textual.app import App, SystemCommand
 from textual.binding import Binding
-from textual.screen import Screen
+from textual.screen import ModalScreen, Screen
 
+from coordinator import identity
 from coordinator.context import Context
 from coordinator.dashboard import Dashboard
+from coordinator.freshness import ChangePoller
 from coordinator.i18n import _
 from screens.dashboard import DashboardScreen
 from screens.translate import translate_bindings
@@ -25,7 +28,9 @@ SECTIONS: dict[str, tuple[str, str]] = {
     "meetings": ("screens.meetings", "MeetingsScreen"),
     "tasks": ("screens.tasks", "TasksScreen"),
     "mail": ("screens.mail", "MailScreen"),
+    "changes": ("screens.changes", "ChangesScreen"),
 }
+POLL_SECONDS = 2.0  # how often a SQLite network is checked for other coordinators' changes
 
 
 def section_screen(name: str) -> type[Screen[None]]:
@@ -43,15 +48,29 @@ class CoordinatorApp(App[None]):
         Binding("m", "section('meetings')", "Meetings", id="section.meetings"),
         Binding("t", "section('tasks')", "Tasks", id="section.tasks"),
         Binding("s", "section('mail')", "Mail", id="section.mail"),
+        Binding("C", "section('changes')", "Changes", id="section.changes", key_display="C"),
         Binding("q", "quit", "Quit", id="quit"),
     ]
 
-    def __init__(self, context: Context, *, dashboard: Dashboard | None = None) -> None:
+    def __init__(
+        self,
+        context: Context,
+        *,
+        dashboard: Dashboard | None = None,
+        user: identity.Identity | None = None,
+        watch_changes: bool = True,
+    ) -> None:
         super().__init__()
         self.context = context
         self._first_dashboard = dashboard
-        self.title = "coordinator"
+        self.identity = user or (
+            identity.Identity(context.actor, "session") if context.actor else identity.current()
+        )
+        self.title = self._title()
         self.sub_title = context.label
+        self._watch_changes = watch_changes
+        self._poller = ChangePoller(context)
+        self._stop_listening = threading.Event()
         translate_bindings(self)
         self._warmed_up = False
         for name in SECTIONS:
@@ -63,8 +82,54 @@ class CoordinatorApp(App[None]):
         first, self._first_dashboard = self._first_dashboard, None
         return DashboardScreen(self.context, initial=first)
 
+    def _title(self) -> str:
+        """The header names who is working on every screen (sections set the sub-title)."""
+        return _("coordinator · you: {name}").format(name=self.identity.name)
+
+    def set_identity(self, user: identity.Identity) -> None:
+        """Record this session's changes under ``user`` from now on (the header says so)."""
+        self.identity = user
+        if self.context.actor is None:
+            identity.apply(user)
+        self.title = self._title()
+
     def on_mount(self) -> None:
         self.switch_mode("dashboard")
+        if self._watch_changes:
+            if self.context.on_server:
+                self.listen_for_changes()
+            else:
+                self.poll_for_changes()  # the first look only notes where the trail stands
+                self.set_interval(POLL_SECONDS, self.poll_for_changes)
+
+    def on_unmount(self) -> None:
+        self._stop_listening.set()
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="fresh")
+    def poll_for_changes(self) -> None:
+        if self._poller.changed():
+            self.call_from_thread(self.external_change)
+
+    @work(thread=True, exit_on_error=False, group="listen")
+    def listen_for_changes(self) -> None:
+        from coordinator.freshness import listen
+
+        listen(
+            self.context,
+            self._stop_listening,
+            lambda _actor: self.call_from_thread(self.external_change),
+        )
+
+    def external_change(self) -> None:
+        """Another coordinator changed the network: refresh the section or record shown.
+        A dialog the user is typing in stays as it is (it is a screen of its own above)."""
+        for screen in reversed(self.screen_stack):
+            if isinstance(screen, ModalScreen):
+                continue
+            refresh = getattr(screen, "refresh_data", None)
+            if callable(refresh):
+                refresh()
+            return
 
     @on(DashboardScreen.Shown)
     def _after_first_paint(self) -> None:
@@ -89,6 +154,7 @@ class CoordinatorApp(App[None]):
             "register": (_("Network register"), _("Organisations and contact people")),
             "meetings": (_("Meetings"), _("Upcoming and past meetings")),
             "tasks": (_("Tasks"), _("Open tasks, most urgent first")),
+            "changes": (_("Changes"), _("Who changed what, and your name")),
         }
         for name, (title, help_text) in names.items():
             yield SystemCommand(title, help_text, lambda name=name: self.action_section(name))

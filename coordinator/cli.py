@@ -22,7 +22,7 @@ if TYPE_CHECKING:
     from coordinator.exchange import ImportPlan
 
 SUBCOMMANDS = (
-    "sample", "people", "orgs", "followups", "agenda", "minutes", "tasks", "decisions",
+    "sample", "migrate-db", "whoami", "changes", "people", "orgs", "followups", "agenda", "minutes", "tasks", "decisions",
     *CALENDAR_COMMANDS, *MAIL_COMMANDS,
 )  # fmt: skip
 
@@ -58,6 +58,9 @@ def main_parser() -> argparse.ArgumentParser:
             "  tasks [--owner NAME] [--due ...] [--status ...] [--format md|txt|html|csv]  a to-do list\n"
             "  decisions [--search WORDS]               the decision register\n"
             "  sample --out PATH                        write the fictional sample network to a new database file\n"
+            "  migrate-db --from DB --to DB             copy a whole network (SQLite <-> PostgreSQL), verified\n"
+            "  whoami [--set NAME]                      the name your changes are recorded under\n"
+            "  changes [--record KIND:ID] [--limit N]   who changed what (the audit trail)\n"
             "\nRun 'coordinator SUB-COMMAND --help' for the options of one."
         ),
         formatter_class=argparse.RawDescriptionHelpFormatter,
@@ -79,6 +82,34 @@ def scripted_parser() -> argparse.ArgumentParser:
     sample.add_argument("--out", required=True, metavar="PATH", help=_("the new database file"))
     sample.add_argument("--force", action="store_true", help=_("replace PATH if it exists"))
     sample.add_argument("--lang", choices=("de", "en"), help=argparse.SUPPRESS)
+
+    migrate = commands.add_parser(
+        "migrate-db",
+        help=_(
+            "Copy a whole network to a new or empty database, verified by counts and checksums."
+        ),
+    )
+    migrate.add_argument(
+        "--from", dest="source", required=True, metavar="DB", help=_("the network to copy")
+    )
+    migrate.add_argument(
+        "--to", dest="target", required=True, metavar="DB",
+        help=_("a new SQLite file or an empty PostgreSQL database"),
+    )  # fmt: skip
+    migrate.add_argument("--lang", choices=("de", "en"), help=argparse.SUPPRESS)
+
+    whoami = commands.add_parser(
+        "whoami", help=_("Show or set the name your changes are recorded under.")
+    )
+    whoami.add_argument("--set", metavar="NAME", help=_("remember NAME for this user account"))
+    whoami.add_argument("--lang", choices=("de", "en"), help=argparse.SUPPRESS)
+    audit = commands.add_parser("changes", help=_("Who changed what, newest first."))
+    audit.add_argument(
+        "--record", metavar="KIND:ID", help=_("only one record, such as task:12 or person:5")
+    )
+    audit.add_argument("--by", metavar="NAME", help=_("only changes by NAME"))
+    audit.add_argument("--limit", type=int, default=50, help=_("how many (default 50)"))
+    _database_options(audit)
 
     for name, formats in (("people", ("csv", "vcard", "json")), ("orgs", ("csv", "json"))):
         group = commands.add_parser(
@@ -279,6 +310,12 @@ def run_import(args: argparse.Namespace, engine: Engine) -> int:
 def run_scripted(args: argparse.Namespace) -> int:
     if args.command == "sample":
         return run_sample(args)
+    if args.command == "whoami":
+        return run_whoami(args)
+    if args.command == "migrate-db":
+        from coordinator.cli_migrate import run_migrate
+
+        return run_migrate(args)
     engine = _open(args)
     try:
         return _dispatch(args, engine)
@@ -294,6 +331,8 @@ def _dispatch(args: argparse.Namespace, engine: Engine) -> int:
 
     if args.command == "followups":
         return run_followups(args, engine)
+    if args.command == "changes":
+        return run_changes(args, engine)
     if args.command in CALENDAR_COMMANDS:
         return cli_calendar.run(args, engine, _emit)
     if args.command in MAIL_COMMANDS:
@@ -385,6 +424,41 @@ def run_documents(args: argparse.Namespace, engine: Engine) -> int:
     return 0
 
 
+def run_whoami(args: argparse.Namespace) -> int:
+    from coordinator import identity
+    from coordinator.validation import ValidationError
+
+    if args.set is not None:
+        try:
+            identity.save(args.set)
+        except ValidationError as exc:
+            raise UsageError("; ".join(exc.errors.values())) from None
+    user = identity.current()
+    sources = {
+        "environment": _("from $COORDINATOR_USER"),
+        "file": _("saved in {path}").format(path=identity.config_path()),
+        "login": _("your login name; set yours with: coordinator whoami --set NAME"),
+    }
+    print(f"{user.name} ({sources[user.source]})")
+    return 0
+
+
+def run_changes(args: argparse.Namespace, engine: Engine) -> int:
+    from coordinator.changes import recent
+    from coordinator.labels import format_datetime
+
+    if args.limit < 1:
+        raise UsageError(_("--limit must be at least 1"))
+    if args.record and (":" not in args.record or not args.record.split(":", 1)[1]):
+        raise UsageError(_("--record takes KIND:ID, such as task:12"))
+    for entry in recent(engine, subject=args.record, actor=args.by, limit=args.limit):
+        print(
+            f"{format_datetime(entry.at)}  {entry.actor:<20}  {entry.what} {entry.action}: "
+            f"{entry.record}  {entry.summary}".rstrip()
+        )
+    return 0
+
+
 def run_followups(args: argparse.Namespace, engine: Engine) -> int:
     from coordinator.contacts import followup_page
     from coordinator.context import Context
@@ -440,9 +514,10 @@ def run_tui(args: argparse.Namespace) -> int:
     # Read the dashboard before Textual loads, so its first paint already shows the data.
     first = dashboard.load(context, context.now())
 
+    from coordinator import identity
     from coordinator.app import CoordinatorApp
 
-    CoordinatorApp(context, dashboard=first).run()
+    CoordinatorApp(context, dashboard=first, user=identity.current()).run()
     context.dispose()
     return 0
 
@@ -451,6 +526,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     requested = _language_from(argv)
     set_language(detect_language(requested if requested in ("de", "en") else None, os.environ))
+    from coordinator import identity
+
+    identity.apply(identity.current())
     try:
         if argv and argv[0] in SUBCOMMANDS:
             return run_scripted(scripted_parser().parse_args(argv))

@@ -32,11 +32,13 @@ class Context:
         clock: Callable[[], datetime] = system_clock,
         *,
         target: Target | None = None,
+        actor: str | None = None,
     ) -> None:
         if engine is None and target is None:
             raise ValueError("a Context needs an engine or a target")
-        self._engine = engine
         self._target = target
+        self.actor = actor  # who this session's changes are recorded under (else the process's)
+        self._engine = self._as_actor(engine) if engine is not None else None
         self._lock = threading.Lock()
         self.label = label or (target.label if target else "")
         self.clock = clock
@@ -49,8 +51,18 @@ class Context:
                 from storage.engine import make_engine
 
                 assert self._target is not None
-                self._engine = make_engine(self._target)
+                self._engine = self._as_actor(make_engine(self._target))
             return self._engine
+
+    def _as_actor(self, engine: Engine) -> Engine:
+        return engine.execution_options(coordinator_actor=self.actor) if self.actor else engine
+
+    @property
+    def on_server(self) -> bool:
+        """A PostgreSQL network (other coordinators' changes arrive as notifications)."""
+        if self._engine is not None:
+            return self._engine.dialect.name == "postgresql"
+        return self._target is not None and self._target.url.startswith("postgresql")
 
     @property
     def engine_ready(self) -> bool:

@@ -11,6 +11,7 @@ from sqlalchemy import Engine, delete, update
 from sqlmodel import col, select
 
 from coordinator.i18n import _
+from storage import audit
 from storage.models import (
     Affiliation,
     AgendaItem,
@@ -251,3 +252,7 @@ def erase_person(engine: Engine, person_id: int) -> None:
         session.exec(  # type: ignore[call-overload]
             update(Delivery).where(col(Delivery.person_id) == person_id).values(email="", error="")
         )
+        # The audit trail keeps who changed which of their fields and when, not the values
+        # (this erasure's own entry included).
+        session.flush()
+        audit.forget_values(session, f"person:{person_id}")

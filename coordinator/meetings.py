@@ -14,6 +14,7 @@ from sqlalchemy import Engine, update
 from sqlmodel import Session, col, select
 
 from coordinator.choices import parse_choice
+from coordinator.concurrency import check, locked
 from coordinator.i18n import _
 from coordinator.recurrence import RecurrenceError, last_occurrence, occurrences_between, zone
 from coordinator.validation import Checker, ValidationError
@@ -204,14 +205,15 @@ def _tell_invitees(session: Session, meeting: Meeting) -> None:
     )
 
 
-def update_meeting(engine: Engine, meeting_id: int, data: MeetingInput) -> bool:
+def update_meeting(
+    engine: Engine, meeting_id: int, data: MeetingInput, *, expected_version: int | None = None
+) -> bool:
     """Save changes; returns True when invitees must be told (time or place changed of a
-    confirmed meeting)."""
+    confirmed meeting). EditConflict when somebody saved since ``expected_version``."""
     clean = validate(data)
     with transaction(engine) as session:
-        meeting = session.get(Meeting, meeting_id)
-        if meeting is None:
-            raise LookupError(meeting_id)
+        meeting = locked(session, Meeting, meeting_id)
+        check(session, meeting, expected_version, "meeting")
         before = (
             meeting.starts_at,
             meeting.ends_at,

@@ -9,6 +9,7 @@ from datetime import UTC, date, datetime
 from sqlalchemy import Engine
 from sqlmodel import Session, col, select
 
+from coordinator.concurrency import check, locked
 from coordinator.i18n import _
 from coordinator.validation import Checker, ValidationError
 from storage.enums import AttendanceStatus, DecisionKind, DecisionStatus, MinutesStatus, Priority
@@ -41,10 +42,11 @@ def _minutes(session: Session, meeting_id: int) -> Minutes:
     return found
 
 
-def _writable(session: Session, meeting_id: int) -> Minutes:
-    minutes = _minutes(session, meeting_id)
+def _writable(session: Session, meeting_id: int, expected_version: int | None = None) -> Minutes:
+    minutes = locked(session, Minutes, _minutes(session, meeting_id).id or 0)
     if minutes.status == MinutesStatus.APPROVED:
         raise MinutesLocked()
+    check(session, minutes, expected_version, "minutes", parts=f"meeting:{meeting_id}")
     minutes.updated_at = datetime.now(UTC)
     minutes.version += 1
     return minutes
@@ -126,9 +128,14 @@ def add_guest(engine: Engine, meeting_id: int, name: str) -> None:
         )
 
 
-def set_item_notes(engine: Engine, meeting_id: int, item_id: int, text: str) -> None:
+def set_item_notes(
+    engine: Engine, meeting_id: int, item_id: int, text: str, *,
+    expected_version: int | None = None,
+) -> None:  # fmt: skip
+    """Write what was said on an agenda item; EditConflict when the minutes changed since
+    ``expected_version``."""
     with transaction(engine) as session:
-        _writable(session, meeting_id)
+        _writable(session, meeting_id, expected_version)
         item = session.get(AgendaItem, item_id)
         if item is None or item.meeting_id != meeting_id:
             raise LookupError(item_id)
@@ -239,3 +246,9 @@ def history(engine: Engine, meeting_id: int) -> list[MinutesEventLine]:
                 .order_by(col(MinutesEvent.id))
             )
         ]
+
+
+def minutes_version(engine: Engine, meeting_id: int) -> int:
+    """The version a minutes editor remembers when it opens."""
+    with reading(engine) as session:
+        return _minutes(session, meeting_id).version

@@ -34,6 +34,7 @@ class MinutesView:
     actions: list[
         tuple[int, str, str, date | None, TaskStatus]
     ]  # task id, title, owner, due, status
+    version: int = 1  # of the minutes as read: an edit based on this view checks it
 
 
 def minutes_view(engine: Engine, meeting_id: int) -> MinutesView:
@@ -71,4 +72,5 @@ def minutes_view(engine: Engine, meeting_id: int) -> MinutesView:
             [(i.id or 0, i.title, i.minutes_text) for i in items],
             [(d.id or 0, d.kind, d.text) for d in decisions],
             [(t.id or 0, t.title, f"{g or ''} {f or ''}".strip() or (o or ""), t.due_on, t.status) for t, g, f, o in actions],
+            minutes.version,
         )  # fmt: skip

@@ -9,6 +9,7 @@ from sqlalchemy import Engine, delete, func, update
 from sqlmodel import Session, col, select
 
 from coordinator.choices import parse_choice
+from coordinator.concurrency import check, locked
 from coordinator.i18n import _
 from coordinator.validation import Checker
 from storage.enums import Membership, OrgKind, Phase, Topic
@@ -132,13 +133,14 @@ def create_organisation(engine: Engine, data: OrganisationInput, *, today: date)
 
 
 def update_organisation(
-    engine: Engine, org_id: int, data: OrganisationInput, *, today: date
-) -> None:
+    engine: Engine, org_id: int, data: OrganisationInput, *, today: date,
+    expected_version: int | None = None,
+) -> None:  # fmt: skip
+    """Save the form; EditConflict when somebody saved since ``expected_version``."""
     clean = validate(data)
     with transaction(engine) as session:
-        org = session.get(Organisation, org_id)
-        if org is None:
-            raise LookupError(org_id)
+        org = locked(session, Organisation, org_id)
+        check(session, org, expected_version, "organisation")
         _apply(session, org, clean, today)
         org.version += 1
         _refresh_member_keys(session, org_id)

@@ -9,6 +9,7 @@ from datetime import UTC, date, datetime
 from sqlalchemy import Engine, delete, func, update
 from sqlmodel import Session, col, select
 
+from coordinator.concurrency import check, locked
 from coordinator.i18n import _
 from coordinator.validation import Checker, ValidationError
 from storage.models import (
@@ -148,12 +149,16 @@ def create_person(engine: Engine, data: PersonInput) -> int:
         return add_person(session, clean)
 
 
-def update_person(engine: Engine, person_id: int, data: PersonInput) -> None:
+def update_person(
+    engine: Engine, person_id: int, data: PersonInput, *, expected_version: int | None = None
+) -> None:
+    """Save the form; EditConflict when somebody saved since ``expected_version``."""
     clean = validate(data)
     with transaction(engine) as session:
-        person = session.get(Person, person_id)
-        if person is None or person.erased_at is not None:
+        person = locked(session, Person, person_id)
+        if person.erased_at is not None:
             raise LookupError(person_id)
+        check(session, person, expected_version, "person")
         _apply(session, person, clean)
         person.version += 1
 

@@ -10,6 +10,7 @@ from typing import Any
 from sqlalchemy import Engine, func
 from sqlmodel import Session, col, select
 
+from coordinator.concurrency import check, locked
 from coordinator.dashboard import OPEN_TASK_STATES
 from coordinator.i18n import N_, _
 from coordinator.validation import Checker, ValidationError
@@ -40,6 +41,7 @@ class TaskRow:
     due_on: date | None
     owner: str
     meeting: str
+    version: int = 1  # as read: status changes from the board refuse to act on a stale row
 
 
 def _conditions(flt: TaskFilter, today: date) -> list[Any]:
@@ -71,7 +73,7 @@ def _conditions(flt: TaskFilter, today: date) -> list[Any]:
     elif flt.due == "none":
         conditions.append(col(Task.due_on).is_(None))
     for word in flt.text.split():
-        conditions.append(col(Task.title).like(like_pattern(word), escape="\\"))
+        conditions.append(col(Task.title).ilike(like_pattern(word), escape="\\"))
     return conditions
 
 
@@ -79,7 +81,7 @@ def _rows(session: Session, query: Any) -> list[TaskRow]:
     return [
         TaskRow(
             task.id or 0, task.title, task.status, task.priority, task.due_on,
-            " ".join(p for p in (given, family) if p) or org or "", meeting or "",
+            " ".join(p for p in (given, family) if p) or org or "", meeting or "", task.version,
         )
         for task, given, family, org, meeting in session.exec(query)
     ]  # fmt: skip
@@ -235,16 +237,18 @@ def create_task(
         return task.id or 0
 
 
-def _task(session: Session, task_id: int) -> Task:
-    task = session.get(Task, task_id)
-    if task is None:
-        raise LookupError(task_id)
+def _task(session: Session, task_id: int, expected_version: int | None = None) -> Task:
+    """The task to change, locked; EditConflict when it changed since ``expected_version``."""
+    task = locked(session, Task, task_id)
+    check(session, task, expected_version, "task")
     return task
 
 
-def set_status(engine: Engine, task_id: int, status: TaskStatus) -> None:
+def set_status(
+    engine: Engine, task_id: int, status: TaskStatus, *, expected_version: int | None = None
+) -> None:
     with transaction(engine) as session:
-        task = _task(session, task_id)
+        task = _task(session, task_id, expected_version)
         if task.status == status:
             return
         _record(session, task, "status", task.status, status)
@@ -258,11 +262,12 @@ def reassign(
     *,
     person_id: int | None = None,
     organisation_id: int | None = None,
+    expected_version: int | None = None,
 ) -> None:
     if person_id is not None and organisation_id is not None:
         raise ValidationError({"owner": _("A task has one owner: a person or an organisation.")})
     with transaction(engine) as session:
-        task = _task(session, task_id)
+        task = _task(session, task_id, expected_version)
         for model, key in ((Person, person_id), (Organisation, organisation_id)):
             if key is not None and session.get(model, key) is None:
                 raise ValidationError({"owner": _("Unknown person or organisation.")})
@@ -271,20 +276,25 @@ def reassign(
         _record(session, task, "owner", old, f"{person_id or ''}/{organisation_id or ''}")
 
 
-def set_notes(engine: Engine, task_id: int, notes: str) -> None:
-    check = Checker()
-    notes = check.length("notes", notes, 5000)
-    check.check()
+def set_notes(
+    engine: Engine, task_id: int, notes: str, *, expected_version: int | None = None
+) -> None:
+    checker = Checker()
+    notes = checker.length("notes", notes, 5000)
+    checker.check()
     with transaction(engine) as session:
-        task = _task(session, task_id)
+        task = _task(session, task_id, expected_version)
         _record(session, task, "notes", task.notes, notes)
         task.notes = notes
 
 
-def postpone(engine: Engine, task_id: int, *, days: int = 7, to: date | None = None) -> date:
+def postpone(
+    engine: Engine, task_id: int, *, days: int = 7, to: date | None = None,
+    expected_version: int | None = None,
+) -> date:  # fmt: skip
     """Move the due date (by a week unless said otherwise); returns the new date."""
     with transaction(engine) as session:
-        task = _task(session, task_id)
+        task = _task(session, task_id, expected_version)
         new = to or (max(task.due_on or date.today(), date.today()) + timedelta(days=days))
         _record(session, task, "due_on", task.due_on, new)
         task.due_on = new
@@ -329,3 +339,15 @@ def owner_filter(engine: Engine, name: str) -> dict[str, int]:
 def notes_of(engine: Engine, task_id: int) -> str:
     with reading(engine) as session:
         return _task(session, task_id).notes
+
+
+def title_of(engine: Engine, task_id: int) -> str:
+    with reading(engine) as session:
+        return _task_row(session, task_id).title
+
+
+def _task_row(session: Session, task_id: int) -> Task:
+    task = session.get(Task, task_id)
+    if task is None:
+        raise LookupError(task_id)
+    return task

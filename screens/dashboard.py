@@ -87,6 +87,10 @@ class DashboardScreen(SectionScreen):
     def action_refresh(self) -> None:
         self.load()
 
+    def refresh_data(self) -> None:
+        """Another coordinator changed the network: show it (dialogs above stay as typed)."""
+        self.load()
+
     @work(thread=True, exclusive=True, exit_on_error=False)
     def load(self) -> None:
         data = domain.load(self.context, self.context.now())

@@ -98,6 +98,10 @@ class DetailScreen(Screen[bool]):
     def action_close(self) -> None:
         self.dismiss(self.changed)
 
+    def refresh_data(self) -> None:
+        """Another coordinator changed the network: show it (dialogs above stay as typed)."""
+        self.reload()
+
     @work(thread=True, exclusive=True, exit_on_error=False)
     def reload(self) -> None:
         try:

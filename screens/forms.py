@@ -1,5 +1,9 @@
 """Forms to add and edit organisations and people. A form calls the domain's save function;
-on ValidationError it shows a message under each bad field and stays open, saving nothing."""
+on ValidationError it shows a message under each bad field and stays open, saving nothing.
+A form that edits a record knows the record's version: when somebody else saved it
+meanwhile, the save is refused and the form asks (screens/conflict.py): overwrite, reload
+(the form closes with "reload" and the caller opens it again on the new state), or go back
+to the form with everything typed still there."""
 
 from __future__ import annotations
 
@@ -12,15 +16,18 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import Button, Input, Label, Select, SelectionList
 
+from coordinator.concurrency import EditConflict
 from coordinator.i18n import _
 from coordinator.labels import label
 from coordinator.organisations import OrganisationInput
 from coordinator.people import PersonInput
 from coordinator.validation import ValidationError
+from screens.conflict import OVERWRITE, ConflictDialog
 from screens.dialogs import Dialog
 from storage.enums import Membership, OrgKind, Phase, Topic
 
-Saver = Callable[[Any], None]
+Saver = Callable[..., None]  # save(value) or, for an edit, save(value, expected_version)
+RELOAD = "reload"
 
 
 class Form(Dialog):
@@ -28,11 +35,12 @@ class Form(Dialog):
 
     BINDINGS = [("escape", "cancel", "Cancel"), ("ctrl+s", "save", "Save")]
 
-    def __init__(self, title: str, value: Any, save: Saver) -> None:
+    def __init__(self, title: str, value: Any, save: Saver, *, version: int | None = None) -> None:
         super().__init__()
         self._title = title
         self._value = value
         self._save = save
+        self.version = version
 
     def compose_fields(self) -> ComposeResult:
         raise NotImplementedError
@@ -80,8 +88,15 @@ class Form(Dialog):
     def action_save(self) -> None:
         for error in self.query(".field-error"):
             error.update("")  # type: ignore[attr-defined]
+        value = self.collect()
         try:
-            self._save(self.collect())
+            if self.version is None:
+                self._save(value)
+            else:
+                self._save(value, self.version)
+        except EditConflict as conflict:
+            self._ask(conflict)
+            return
         except ValidationError as exc:
             first = None
             for name, message in exc.errors.items():
@@ -93,6 +108,19 @@ class Form(Dialog):
                 focus.first().focus()
             return
         self.dismiss(True)
+
+    def _ask(self, conflict: EditConflict) -> None:
+        current = conflict.version
+
+        def answered(choice: object) -> None:
+            if choice == OVERWRITE:
+                self.version = current
+                self.action_save()
+            elif choice == RELOAD:
+                self.dismiss(RELOAD)
+            # otherwise: back in the form, with everything typed
+
+        self.app.push_screen(ConflictDialog(conflict, []), answered)
 
     @on(Button.Pressed, "#cancel")
     def _cancelled(self) -> None:
@@ -134,9 +162,10 @@ class PersonForm(Form):
     """Organisations are typed by name; several are separated by |, with roles in the same order."""
 
     def __init__(
-        self, title: str, value: PersonInput, save: Saver, organisations: tuple[str, str]
-    ) -> None:
-        super().__init__(title, value, save)
+        self, title: str, value: PersonInput, save: Saver, organisations: tuple[str, str],
+        *, version: int | None = None,
+    ) -> None:  # fmt: skip
+        super().__init__(title, value, save, version=version)
         self._organisations = organisations
 
     def compose_fields(self) -> ComposeResult:

@@ -208,6 +208,10 @@ class MailScreen(SectionScreen):
         self.sub_title = _("Mail")
         self.reload()
 
+    def refresh_data(self) -> None:
+        """Another coordinator changed the network: show it (dialogs above stay as typed)."""
+        self.reload()
+
     def reload(self) -> None:
         table = self.query_one("#announcements", DataTable)
         table.clear()

@@ -16,6 +16,7 @@ from textual.widgets import DataTable, Footer, Header, Label, Static
 
 from coordinator import agenda, date_poll, invitations, meetings
 from coordinator.agenda_export import FORMATS, render
+from coordinator.concurrency import version_of
 from coordinator.context import Context
 from coordinator.files import write_formats
 from coordinator.i18n import _
@@ -24,9 +25,11 @@ from coordinator.meeting_view import MeetingView, meeting_view
 from coordinator.recurrence import zone
 from coordinator.validation import ValidationError
 from screens.dialogs import ConfirmDialog
+from screens.forms import RELOAD
 from screens.meeting_dialogs import AgendaItemDialog, InviteDialog, MeetingForm, PollDialog
 from screens.translate import translate_bindings
 from storage.enums import Availability, MeetingStatus, Rsvp
+from storage.models import Meeting
 
 RSVP_KEYS = {"y": Rsvp.ACCEPTED, "m": Rsvp.TENTATIVE, "n": Rsvp.DECLINED}
 POLL_KEYS = {"y": Availability.YES, "m": Availability.IF_NEED_BE, "n": Availability.NO}
@@ -53,6 +56,7 @@ class MeetingScreen(Screen[bool]):
         Binding("s", "calendar_file", "Calendar file"),
         Binding("r", "minutes", "Minutes"),
         Binding("delete", "remove_item", "Remove item", show=False),
+        Binding("H", "record_changes", "Changes", key_display="H"),
     ]
 
     def __init__(self, context: Context, meeting_id: int) -> None:
@@ -94,6 +98,10 @@ class MeetingScreen(Screen[bool]):
         yield Footer()
 
     def on_mount(self) -> None:
+        self.reload()
+
+    def refresh_data(self) -> None:
+        """Another coordinator changed the network: show it (dialogs above stay as typed)."""
         self.reload()
 
     @work(thread=True, exclusive=True, exit_on_error=False)
@@ -216,15 +224,32 @@ class MeetingScreen(Screen[bool]):
         self.dismiss(self.changed)
 
     def action_edit(self) -> None:
-        def save(value: meetings.MeetingInput) -> None:
-            if meetings.update_meeting(self.context.engine, self.meeting_id, value):
+        def save(value: meetings.MeetingInput, version: int) -> None:
+            if meetings.update_meeting(
+                self.context.engine, self.meeting_id, value, expected_version=version
+            ):
                 self.notify(_("Time or place changed: the invitees are marked for an update."))
 
+        def closed(saved: object) -> None:
+            if saved == RELOAD:
+                self.action_edit()
+            if saved:
+                self._after()
+
+        version = version_of(self.context.engine, Meeting, self.meeting_id)
         current = meetings.input_of(self.context.engine, self.meeting_id)
         self.app.push_screen(
-            MeetingForm(_("Edit {name}").format(name=current.title), current, save),
-            lambda ok: self._after() if ok else None,
+            MeetingForm(
+                _("Edit {name}").format(name=current.title), current, save, version=version
+            ),
+            closed,
         )
+
+    def action_record_changes(self) -> None:
+        from screens.changes import RecordChangesDialog
+
+        title = self.view.title if self.view is not None else str(self.meeting_id)
+        self.app.push_screen(RecordChangesDialog(self.context, f"meeting:{self.meeting_id}", title))
 
     def action_add_item(self) -> None:
         def added(result: Any) -> None:

@@ -193,6 +193,10 @@ class MeetingsScreen(SectionScreen):
             lambda changed: self.refresh_all() if changed else None,
         )
 
+    def refresh_data(self) -> None:
+        """Another coordinator changed the network: show it (dialogs above stay as typed)."""
+        self.refresh_all()
+
     def refresh_all(self) -> None:
         for table in self.query(PagedTable):
             table.reload()

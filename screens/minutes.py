@@ -24,6 +24,7 @@ from coordinator.minutes_export import render_minutes
 from coordinator.minutes_view import MinutesView, minutes_view
 from coordinator.tasks import owner_filter
 from coordinator.validation import Checker, ValidationError
+from screens.conflict import save_checked
 from screens.dialogs import Dialog
 from screens.translate import translate_bindings
 from storage.enums import AttendanceStatus, DecisionKind, Priority
@@ -156,6 +157,10 @@ class MinutesScreen(Screen[bool]):
         self.reload()
         self.query_one("#attendance-table").focus()
 
+    def refresh_data(self) -> None:
+        """Another coordinator changed the network: show it (dialogs above stay as typed)."""
+        self.reload()
+
     @work(thread=True, exclusive=True, exit_on_error=False)
     def reload(self) -> None:
         view = minutes_view(self.context.engine, self.meeting_id)
@@ -258,14 +263,20 @@ class MinutesScreen(Screen[bool]):
             return
         item_id = int(event.row_key.value or 0)
         current = next((n for i, _t, n in self.view.items if i == item_id), "")
+        version = self.view.version  # the notes shown are of this version
 
         def done(result: Any) -> None:
-            if result is not None:
-                self._guard(
-                    lambda: domain.set_item_notes(
-                        self.context.engine, self.meeting_id, item_id, result["text"]
-                    )
-                )
+            if result is None:
+                return
+            save_checked(
+                self,
+                lambda expected: domain.set_item_notes(
+                    self.context.engine, self.meeting_id, item_id, result["text"],
+                    expected_version=expected,
+                ),
+                version, done=self.reload, reload=self.reload,
+                yours=[_("notes: {value}").format(value=result["text"] or "–")],
+            )  # fmt: skip
 
         self.app.push_screen(TextDialog(_("Notes"), current), done)
 

@@ -25,12 +25,18 @@ class PagedTable(DataTable[Cell]):
         self._loaded = 0
         self._exhausted = False
         self._loading = False
+        self._restore: str | None = None  # the row to put the cursor back on after a reload
 
     def on_mount(self) -> None:
         self.add_columns(*self._column_labels)
         self.reload()
 
     def reload(self) -> None:
+        """Read the rows again from the start; the cursor stays on its row if it still
+        exists (a refresh after somebody else's change must not move it)."""
+        self._restore = None
+        if self.row_count:
+            self._restore = self.coordinate_to_cell_key(self.cursor_coordinate).row_key.value
         self.clear()
         self._loaded = 0
         self._exhausted = False
@@ -55,6 +61,11 @@ class PagedTable(DataTable[Cell]):
         for key, cells in rows:
             self.add_row(*cells, key=str(key))
         self._loaded += len(rows)
+        if self._restore is not None and offset == 0:
+            restore, self._restore = self._restore, None
+            keys = [str(key) for key, _cells in rows]
+            if restore in keys:
+                self.move_cursor(row=keys.index(restore), scroll=False)
         if len(rows) < self.PAGE_SIZE:
             self._exhausted = True
 

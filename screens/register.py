@@ -18,6 +18,7 @@ from textual.widgets import Input, Label, Select, Static, TabbedContent, TabPane
 
 from coordinator import contacts, gdpr, organisations, people
 from coordinator import register as domain
+from coordinator.concurrency import version_of
 from coordinator.context import Context
 from coordinator.dashboard import DEFAULT_FOLLOWUP_WEEKS
 from coordinator.files import write_private
@@ -25,9 +26,10 @@ from coordinator.i18n import N_, _, ngettext
 from coordinator.labels import format_date, label
 from screens.base import SectionScreen
 from screens.dialogs import ConfirmDialog, ContactDialog, PhaseDialog
-from screens.forms import OrganisationForm, PersonForm
+from screens.forms import RELOAD, OrganisationForm, PersonForm
 from screens.paged_table import Cell, PagedTable
 from storage.enums import OrgKind, Phase, Topic
+from storage.models import Organisation, Person
 
 SEARCH_DELAY = 0.15
 ORG_SORTS = ("name", "kind", "city", "phase", "membership", "last_contact")
@@ -64,13 +66,24 @@ def add_organisation(screen: Screen[Any], context: Context, done: Callable[[], N
 def edit_organisation(
     screen: Screen[Any], context: Context, org_id: int, done: Callable[[], None]
 ) -> None:
-    def save(value: organisations.OrganisationInput) -> None:
-        organisations.update_organisation(context.engine, org_id, value, today=_today(context))
+    def save(value: organisations.OrganisationInput, version: int) -> None:
+        organisations.update_organisation(
+            context.engine, org_id, value, today=_today(context), expected_version=version
+        )
 
+    def closed(saved: object) -> None:
+        if saved == RELOAD:
+            edit_organisation(screen, context, org_id, done)
+        if saved:
+            done()
+
+    version = version_of(context.engine, Organisation, org_id)  # before the values it guards
     current = organisations.input_of(context.engine, org_id)
     screen.app.push_screen(
-        OrganisationForm(_("Edit {name}").format(name=current.name), current, save),
-        lambda saved: done() if saved else None,
+        OrganisationForm(
+            _("Edit {name}").format(name=current.name), current, save, version=version
+        ),
+        closed,
     )
 
 
@@ -148,7 +161,9 @@ def add_person(screen: Screen[Any], context: Context, done: Callable[[], None]) 
 def edit_person(
     screen: Screen[Any], context: Context, person_id: int, done: Callable[[], None]
 ) -> None:
-    _open_person_form(screen, context, person_id, people.input_of(context.engine, person_id), done)
+    version = version_of(context.engine, Person, person_id)  # before the values it guards
+    value = people.input_of(context.engine, person_id)
+    _open_person_form(screen, context, person_id, value, done, version=version)
 
 
 def _open_person_form(
@@ -157,14 +172,22 @@ def _open_person_form(
     person_id: int | None,
     value: people.PersonInput,
     done: Callable[[], None],
+    *,
+    version: int | None = None,
 ) -> None:
-    def save(collected: tuple[people.PersonInput, str, str]) -> None:
+    def save(collected: tuple[people.PersonInput, str, str], version: int | None = None) -> None:
         data, names, roles = collected
         data = replace(data, affiliations=people.parse_affiliations(context.engine, names, roles))
         if person_id is None:
             people.create_person(context.engine, data)
         else:
-            people.update_person(context.engine, person_id, data)
+            people.update_person(context.engine, person_id, data, expected_version=version)
+
+    def closed(saved: object) -> None:
+        if saved == RELOAD and person_id is not None:
+            edit_person(screen, context, person_id, done)
+        if saved:
+            done()
 
     title = (
         _("New person")
@@ -172,9 +195,10 @@ def _open_person_form(
         else _("Edit {name}").format(name=f"{value.given_name} {value.family_name}".strip())
     )
     form = PersonForm(
-        title, value, save, people.affiliation_text(context.engine, value.affiliations)
-    )
-    screen.app.push_screen(form, lambda saved: done() if saved else None)
+        title, value, save, people.affiliation_text(context.engine, value.affiliations),
+        version=version,
+    )  # fmt: skip
+    screen.app.push_screen(form, closed)
 
 
 def delete_person(
@@ -278,6 +302,7 @@ class RegisterScreen(SectionScreen):
         Binding("s", "sort", "Sort", show=False),
         Binding("i", "import_csv", "Import CSV"),
         Binding("x", "export", "Export"),
+        Binding("H", "record_changes", "Changes", key_display="H"),
     ]
 
     def __init__(self, context: Context) -> None:
@@ -468,6 +493,10 @@ class RegisterScreen(SectionScreen):
             return ("organisation", record) if record > 0 else ("person", -record)
         return ("organisation", record) if self.tab == "organisations" else ("person", record)
 
+    def refresh_data(self) -> None:
+        """Another coordinator changed the network: show it (dialogs above stay as typed)."""
+        self.refresh_lists()
+
     def refresh_lists(self) -> None:
         for tab in ("organisations", "people", "followups"):
             self.table(tab).reload()
@@ -594,6 +623,16 @@ class RegisterScreen(SectionScreen):
             edit_organisation(self, self.context, chosen[1], self.refresh_lists)
         elif chosen:
             edit_person(self, self.context, chosen[1], self.refresh_lists)
+
+    def action_record_changes(self) -> None:
+        from screens.changes import RecordChangesDialog
+
+        chosen = self.selected()
+        if chosen:
+            kind, record = chosen
+            self.app.push_screen(
+                RecordChangesDialog(self.context, f"{kind}:{record}", f"{_(kind)} {record}")
+            )
 
     def action_delete(self) -> None:
         chosen = self.selected()

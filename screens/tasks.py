@@ -15,15 +15,18 @@ from textual.containers import Horizontal, Vertical
 from textual.widgets import Button, DataTable, Input, Label, Select, TabbedContent, TabPane
 
 from coordinator import tasks as domain
+from coordinator.concurrency import version_of
 from coordinator.i18n import _
 from coordinator.labels import format_date, label
 from coordinator.minutes import set_decision_status
 from coordinator.minutes_export import decision_rows
 from coordinator.validation import Checker, ValidationError
 from screens.base import SectionScreen
+from screens.conflict import save_checked
 from screens.dialogs import Dialog
 from screens.paged_table import Cell, PagedTable
 from storage.enums import DecisionStatus, Priority, TaskStatus
+from storage.models import Task
 
 STATUS_KEYS = {
     "1": TaskStatus.OPEN,
@@ -97,6 +100,7 @@ class TasksScreen(SectionScreen):
         Binding("r", "reassign", "Reassign"),
         Binding("plus", "postpone", "+1 week", key_display="+"),
         Binding("h", "history", "History"),
+        Binding("H", "record_changes", "Changes", key_display="H"),
         Binding("o", "notes", "Notes"),
         Binding("c", "show_tab('decisions')", "Decisions", show=False),
         Binding("v", "decision_status('valid')", "Valid", show=False),
@@ -107,6 +111,7 @@ class TasksScreen(SectionScreen):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.filter = domain.TaskFilter()
+        self.versions: dict[int, int] = {}  # of the rows shown: a quick change checks them
 
     def compose(self) -> ComposeResult:
         yield from self.compose_frame()
@@ -176,6 +181,7 @@ class TasksScreen(SectionScreen):
             table.add_columns(_("Due"), _("Task"), _("Owner"))
             table.border_title = f"{label(column.status)} ({column.count})"
             for row in column.tasks:
+                self.versions[row.id] = row.version
                 late = (
                     row.due_on is not None
                     and row.due_on < today
@@ -201,6 +207,7 @@ class TasksScreen(SectionScreen):
         for row in domain.task_page(
             self.context.engine, self.filter, offset=offset, limit=limit, today=today
         ):
+            self.versions[row.id] = row.version
             overdue = (
                 row.due_on is not None and row.due_on < today and row.status in domain.OPEN_STATES
             )
@@ -223,6 +230,10 @@ class TasksScreen(SectionScreen):
                 )
             )
         return result
+
+    def refresh_data(self) -> None:
+        """Another coordinator changed the network: show it (dialogs above stay as typed)."""
+        self.refresh_tasks()
 
     def refresh_tasks(self) -> None:
         self.load_board()
@@ -271,12 +282,32 @@ class TasksScreen(SectionScreen):
         key = focused.coordinate_to_cell_key(focused.cursor_coordinate).row_key.value
         return int(key) if key and key.isdigit() else None
 
+    def shown_version(self, task_id: int) -> int:
+        """The version of the task as this screen shows it (read now if not shown)."""
+        if task_id not in self.versions:
+            self.versions[task_id] = version_of(self.context.engine, Task, task_id)
+        return self.versions[task_id]
+
     def action_status(self, key: str) -> None:
         task_id = self.selected_task()
-        if task_id is not None:
-            domain.set_status(self.context.engine, task_id, STATUS_KEYS[key])
-            self.notify(_("Task is now: {status}").format(status=label(STATUS_KEYS[key])))
+        if task_id is None:
+            return
+        status = STATUS_KEYS[key]
+
+        def done() -> None:
+            self.notify(_("Task is now: {status}").format(status=label(status)))
             self.refresh_tasks()
+
+        save_checked(
+            self,
+            lambda version: domain.set_status(
+                self.context.engine, task_id, status, expected_version=version
+            ),
+            self.shown_version(task_id),
+            done=done,
+            reload=self.refresh_tasks,
+            yours=[_("status: {value}").format(value=label(status))],
+        )
 
     def action_notes(self) -> None:
         from screens.minutes import TextDialog
@@ -284,15 +315,21 @@ class TasksScreen(SectionScreen):
         task_id = self.selected_task()
         if task_id is None:
             return
+        version = version_of(self.context.engine, Task, task_id)  # before the text it guards
 
         def done(result: Any) -> None:
-            if result is not None:
-                try:
-                    domain.set_notes(self.context.engine, task_id, result["text"])
-                except ValidationError as exc:
-                    self.notify("; ".join(exc.errors.values()), severity="error")
-                    return
-                self.refresh_tasks()
+            if result is None:
+                return
+            save_checked(
+                self,
+                lambda expected: domain.set_notes(
+                    self.context.engine, task_id, result["text"], expected_version=expected
+                ),
+                version,
+                done=self.refresh_tasks,
+                reload=self.action_notes,
+                yours=[_("notes: {value}").format(value=result["text"] or "–")],
+            )
 
         self.app.push_screen(
             TextDialog(_("Notes"), domain.notes_of(self.context.engine, task_id)), done
@@ -308,12 +345,27 @@ class TasksScreen(SectionScreen):
         ]
         self.notify("\n".join(lines) or _("No changes recorded."), title=_("History"), timeout=15)
 
-    def action_postpone(self) -> None:
+    def action_record_changes(self) -> None:
+        from screens.changes import RecordChangesDialog
+
         task_id = self.selected_task()
         if task_id is not None:
-            new = domain.postpone(self.context.engine, task_id, days=7)
+            title = domain.title_of(self.context.engine, task_id)
+            self.app.push_screen(RecordChangesDialog(self.context, f"task:{task_id}", title))
+
+    def action_postpone(self) -> None:
+        task_id = self.selected_task()
+        if task_id is None:
+            return
+
+        def save(version: int) -> None:
+            new = domain.postpone(self.context.engine, task_id, days=7, expected_version=version)
             self.notify(_("Due on {day}").format(day=format_date(new)))
-            self.refresh_tasks()
+
+        save_checked(
+            self, save, self.shown_version(task_id), done=self.refresh_tasks,
+            reload=self.refresh_tasks, yours=[_("due: one week later")],
+        )  # fmt: skip
 
     def _owner(self, text: str) -> dict[str, int]:
         return domain.owner_filter(self.context.engine, text) if text.strip() else {}
@@ -322,20 +374,25 @@ class TasksScreen(SectionScreen):
         task_id = self.selected_task()
         if task_id is None:
             return
+        version = self.shown_version(task_id)
 
         def chosen(values: Any) -> None:
             if not values:
                 return
             try:
                 owner = self._owner(values["owner"])
-                domain.reassign(
-                    self.context.engine, task_id,
-                    person_id=owner.get("owner_person_id"), organisation_id=owner.get("owner_organisation_id"),
-                )  # fmt: skip
             except ValidationError as exc:
                 self.notify("; ".join(exc.errors.values()), severity="error")
                 return
-            self.refresh_tasks()
+            save_checked(
+                self,
+                lambda expected: domain.reassign(
+                    self.context.engine, task_id, expected_version=expected,
+                    person_id=owner.get("owner_person_id"), organisation_id=owner.get("owner_organisation_id"),
+                ),
+                version, done=self.refresh_tasks, reload=self.refresh_tasks,
+                yours=[_("owner: {value}").format(value=values["owner"] or "–")],
+            )  # fmt: skip
 
         self.app.push_screen(TaskDialog(_("Reassign"), ask_title=False, ask_due=False), chosen)
 

@@ -14,6 +14,9 @@ Schema history:
  4. ``minutes_event``: the history of minutes (started, approved, reopened with a reason);
     indexes on tasks by status and last change, and by status, due date and title, for the
     task board.
+ 5. calendar imports and their changes (undo), the network's UID.
+ 6. the send log, announcement translations and files.
+ 7. ``audit_log``: who changed what and when (several coordinators on one network).
 """
 
 from __future__ import annotations
@@ -232,12 +235,37 @@ def _v6_deliveries(conn: Connection) -> None:
     )
 
 
+def _v7_audit_log(conn: Connection) -> None:
+    # A frozen copy of the audit trail as version 7 made it.
+    from sqlalchemy import Column, Index, Integer, MetaData, String, Table
+
+    from storage.types import UTCDateTime
+
+    metadata = MetaData()
+    table = Table(
+        "audit_log",
+        metadata,
+        Column("id", Integer, primary_key=True),
+        Column("at", UTCDateTime, nullable=False),
+        Column("actor", String(120), nullable=False),
+        Column("action", String(16), nullable=False),
+        Column("table_name", String(64), nullable=False),
+        Column("row_id", String(64), nullable=False),
+        Column("subject", String(80), nullable=False),
+        Column("version", Integer, nullable=True),
+        Column("changes", String, nullable=False),
+    )
+    Index("ix_audit_subject", table.c.subject, table.c.id)
+    table.create(conn)
+
+
 MIGRATIONS: dict[int, Callable[[Connection], None]] = {
     2: _v2_last_contact,
     3: _v3_search_text,
     4: _v4_minutes_events,
     5: _v5_calendar_imports,
     6: _v6_deliveries,
+    7: _v7_audit_log,
 }
 
 

@@ -8,6 +8,8 @@ from contextlib import contextmanager
 from sqlalchemy import Engine
 from sqlmodel import Session
 
+import storage.audit  # noqa: F401  (its flush hook records who changed what)
+
 
 @contextmanager
 def transaction(engine: Engine) -> Iterator[Session]:

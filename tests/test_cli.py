@@ -118,61 +118,61 @@ def test_unusable_server_url_gives_one_line_and_status_2() -> None:
     assert "Traceback" not in result.stderr
 
 
-def test_people_export_formats_to_stdout_and_file(sample_copy: Path, tmp_path: Path) -> None:
-    csv_out = run("people", "export", "--db", str(sample_copy))
+def test_people_export_formats_to_stdout_and_file(sample_db: str, tmp_path: Path) -> None:
+    csv_out = run("people", "export", "--db", sample_db)
     assert csv_out.returncode == 0 and csv_out.stdout.startswith(
         "\ufeffGiven name;Family name;E-mail"
     )
     vcf = tmp_path / "people.vcf"
-    result = run("people", "export", "--format", "vcard", "-o", str(vcf), "--db", str(sample_copy))
+    result = run("people", "export", "--format", "vcard", "-o", str(vcf), "--db", sample_db)
     assert result.returncode == 0 and vcf.read_text().count("BEGIN:VCARD") == 119
-    orgs = run("orgs", "export", "--format", "json", "--db", str(sample_copy))
+    orgs = run("orgs", "export", "--format", "json", "--db", sample_db)
     assert orgs.returncode == 0 and '"name": "Circolo Italiano Bielefeld e.V."' in orgs.stdout
 
 
-def test_people_import_asks_and_does_nothing_without_yes(sample_copy: Path, tmp_path: Path) -> None:
+def test_people_import_asks_and_does_nothing_without_yes(sample_db: str, tmp_path: Path) -> None:
     source = tmp_path / "neu.csv"
     source.write_bytes(
         "Vorname;Nachname;E-Mail\nLea;Neumann;lea@example.org\nX;Y;kaputt\n".encode("cp1252")
     )
-    asked = run("people", "import", str(source), "--db", str(sample_copy))
+    asked = run("people", "import", str(source), "--db", sample_db)
     assert asked.returncode == 1
     assert "1 rows can be imported" in asked.stdout and "line 3 (X Y): email" in asked.stdout
     assert "Nothing imported." in asked.stdout
-    before = run("people", "export", "--format", "json", "--db", str(sample_copy)).stdout
+    before = run("people", "export", "--format", "json", "--db", sample_db).stdout
     assert "lea@example.org" not in before
-    applied = run("people", "import", str(source), "--yes", "--db", str(sample_copy))
+    applied = run("people", "import", str(source), "--yes", "--db", sample_db)
     assert applied.returncode == 1 and "1 rows imported." in applied.stdout  # 1: a row was rejected
-    after = run("people", "export", "--format", "json", "--db", str(sample_copy)).stdout
+    after = run("people", "export", "--format", "json", "--db", sample_db).stdout
     assert "lea@example.org" in after
 
 
-def test_gdpr_export_and_erase_from_the_command_line(sample_copy: Path) -> None:
-    exported = run("people", "gdpr-export", "5", "--db", str(sample_copy))
+def test_gdpr_export_and_erase_from_the_command_line(sample_db: str) -> None:
+    exported = run("people", "gdpr-export", "5", "--db", sample_db)
     assert exported.returncode == 0 and '"email": "ayse.erdem@example.org"' in exported.stdout
-    refused = run("people", "erase", "5", "--db", str(sample_copy))
+    refused = run("people", "erase", "5", "--db", sample_db)
     assert refused.returncode == 1 and "Nothing erased." in refused.stdout
-    erased = run("people", "erase", "5", "--yes", "--db", str(sample_copy))
+    erased = run("people", "erase", "5", "--yes", "--db", sample_db)
     assert erased.returncode == 0
-    again = run("people", "gdpr-export", "5", "--format", "text", "--db", str(sample_copy))
+    again = run("people", "gdpr-export", "5", "--format", "text", "--db", sample_db)
     assert "ayse.erdem@example.org" not in again.stdout and "Erased person 5" in again.stdout
-    missing = run("people", "erase", "9999", "--yes", "--db", str(sample_copy))
+    missing = run("people", "erase", "9999", "--yes", "--db", sample_db)
     assert missing.returncode == 2 and "no person with ID 9999" in missing.stderr
 
 
-def test_followups_lists_oldest_first(sample_copy: Path) -> None:
-    result = run("followups", "--weeks", "12", "--db", str(sample_copy))
+def test_followups_lists_oldest_first(sample_db: str) -> None:
+    result = run("followups", "--weeks", "12", "--db", sample_db)
     assert result.returncode == 0
     lines = result.stdout.splitlines()
     assert "partners not contacted for 12 weeks" in lines[0]
     assert "never" in lines[1]
-    assert run("followups", "--weeks", "0", "--db", str(sample_copy)).returncode == 2
+    assert run("followups", "--weeks", "0", "--db", sample_db).returncode == 2
 
 
 def test_agenda_minutes_tasks_and_decisions_from_the_command_line(
-    sample_copy: Path, tmp_path: Path
+    sample_db: str, tmp_path: Path
 ) -> None:
-    agenda = run("agenda", "10", "--format", "txt", "--db", str(sample_copy))
+    agenda = run("agenda", "10", "--format", "txt", "--db", sample_db)
     assert agenda.returncode == 0 and agenda.stdout.startswith(
         "Tagesordnung: Netzwerktreffen"
     )  # the meeting speaks German
@@ -184,10 +184,10 @@ def test_agenda_minutes_tasks_and_decisions_from_the_command_line(
         "-o",
         str(tmp_path / "p.html"),
         "--db",
-        str(sample_copy),
+        sample_db,
     )
     assert minutes.returncode == 0 and "<h2>Anwesenheit</h2>" in (tmp_path / "p.html").read_text()
-    assert run("minutes", "99999", "--db", str(sample_copy)).returncode == 2
+    assert run("minutes", "99999", "--db", sample_db).returncode == 2
     todo = run(
         "tasks",
         "--owner",
@@ -197,10 +197,10 @@ def test_agenda_minutes_tasks_and_decisions_from_the_command_line(
         "--format",
         "csv",
         "--db",
-        str(sample_copy),
+        sample_db,
     )
     assert todo.returncode == 0 and todo.stdout.startswith("\ufeffDue;Task;Owner;Status;Meeting")
-    assert run("tasks", "--owner", "Niemand Unbekannt", "--db", str(sample_copy)).returncode == 2
-    assert run("tasks", "--status", "finished", "--db", str(sample_copy)).returncode == 2
-    decisions = run("decisions", "--search", "flyer", "--db", str(sample_copy))
+    assert run("tasks", "--owner", "Niemand Unbekannt", "--db", sample_db).returncode == 2
+    assert run("tasks", "--status", "finished", "--db", sample_db).returncode == 2
+    decisions = run("decisions", "--search", "flyer", "--db", sample_db)
     assert decisions.returncode == 0 and "mehrsprachiger Flyer" in decisions.stdout

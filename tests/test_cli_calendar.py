@@ -21,12 +21,12 @@ def run(*args: str, stdin: str = "") -> subprocess.CompletedProcess[str]:
     )  # fmt: skip
 
 
-def test_export_import_undo(sample_copy: Path, tmp_path: Path) -> None:
+def test_export_import_undo(sample_db: str, tmp_path: Path) -> None:
     feed = tmp_path / "network.ics"
     done = run(
         "export-ics",
         "--db",
-        str(sample_copy),
+        sample_db,
         "--from",
         "2026-11-01",
         "--attendees",
@@ -40,25 +40,25 @@ def test_export_import_undo(sample_copy: Path, tmp_path: Path) -> None:
 
     partner = tmp_path / "partner.ics"
     partner.write_bytes(crlf(GOOGLE))
-    preview = run("import-ics", str(partner), "--dry-run", "--db", str(sample_copy))
+    preview = run("import-ics", str(partner), "--dry-run", "--db", sample_db)
     assert preview.returncode == 0
     assert "new" in preview.stdout and "Elterncafé" in preview.stdout
     assert "Nothing imported." in preview.stdout
-    imported = run("import-ics", str(partner), "--db", str(sample_copy))
+    imported = run("import-ics", str(partner), "--db", sample_db)
     assert imported.returncode == 0 and "Imported." in imported.stdout
-    again = run("import-ics", str(partner), "--db", str(sample_copy))
+    again = run("import-ics", str(partner), "--db", sample_db)
     assert "3 unchanged" in again.stdout and "Nothing imported." in again.stdout
-    undo = run("undo-import", "--yes", "--db", str(sample_copy))
+    undo = run("undo-import", "--yes", "--db", sample_db)
     assert undo.returncode == 0 and "partner.ics" in undo.stdout
-    assert run("undo-import", "--yes", "--db", str(sample_copy)).returncode == 1
+    assert run("undo-import", "--yes", "--db", sample_db).returncode == 1
 
 
-def test_bad_input_gives_one_line_and_exit_status_2(sample_copy: Path, tmp_path: Path) -> None:
+def test_bad_input_gives_one_line_and_exit_status_2(sample_db: str, tmp_path: Path) -> None:
     broken = tmp_path / "broken.ics"
     broken.write_bytes(
         crlf(GOOGLE.replace("DTSTART;VALUE=DATE:20270306", "DTSTART;VALUE=DATE:2027036"))
     )
-    result = run("import-ics", str(broken), "--db", str(sample_copy))
+    result = run("import-ics", str(broken), "--db", sample_db)
     assert result.returncode == 2
     assert result.stderr.startswith("coordinator: error: ") and "Line 65" in result.stderr
     assert "Traceback" not in result.stderr
@@ -70,14 +70,14 @@ def test_bad_input_gives_one_line_and_exit_status_2(sample_copy: Path, tmp_path:
         ("invitation-ics", "99999"),
         ("import-ics", str(tmp_path / "missing.ics")),
     ):
-        result = run(*args, "--db", str(sample_copy))
+        result = run(*args, "--db", sample_db)
         assert result.returncode == 2, args
         assert result.stderr.count("\n") == 1 and "Traceback" not in result.stderr, args
 
 
-def test_invitation_files_per_language(sample_copy: Path, tmp_path: Path) -> None:
+def test_invitation_files_per_language(sample_db: str, tmp_path: Path) -> None:
     out = tmp_path / "invitation.ics"
-    result = run("invitation-ics", "1", "--db", str(sample_copy), "-o", str(out))
+    result = run("invitation-ics", "1", "--db", sample_db, "-o", str(out))
     assert result.returncode == 0, result.stderr
     written = sorted(p.name for p in tmp_path.glob("*.ics"))
     assert written in (["invitation.de.ics", "invitation.en.ics"], ["invitation.ics"])

@@ -20,8 +20,8 @@ def run(*args: str) -> subprocess.CompletedProcess[str]:
     )  # fmt: skip
 
 
-def test_announce_send_log_and_eml(sample_copy: Path, tmp_path: Path) -> None:
-    db = ("--db", str(sample_copy))
+def test_announce_send_log_and_eml(sample_db: str, tmp_path: Path) -> None:
+    db = ("--db", sample_db)
     body = tmp_path / "body.md"
     body.write_text("Liebe Bildungspartner,\n\nanbei die Einladung.\n", encoding="utf-8")
     made = run(

@@ -15,7 +15,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import Engine
-from sqlmodel import Session
+from sqlmodel import Session, col, select
 
 from coordinator.recurrence import last_occurrence, parse_rule
 from coordinator.sample import data
@@ -831,8 +831,44 @@ def build(session: Session) -> None:
 
 
 def write_sample(engine: Engine) -> None:
-    with transaction(engine) as session:
+    # The sample's history is told by its own tables (contact log, task and minutes events);
+    # the audit trail starts with the coordinators' recent work below.
+    with transaction(engine.execution_options(coordinator_audit=False)) as session:
         build(session)
+    recent_work(engine)
+
+
+def recent_work(engine: Engine) -> None:
+    """The last days' work of the network's two coordinators, each change in its own
+    transaction under its author's name, so the Changes section and the records' histories
+    show something from the start (at fixed times: the sample is reproducible)."""
+    from storage.models import Task, TaskEvent
+
+    plan = (
+        ("Amira Haddad", 0, "status", TaskStatus.IN_PROGRESS, datetime(2026, 11, 20, 14, 12, tzinfo=UTC)),
+        ("Jonas Weber", 1, "notes", "Zwei Vereine haben schon geantwortet, der Rest folgt bis Freitag.", datetime(2026, 11, 21, 9, 40, tzinfo=UTC)),
+        ("Amira Haddad", 2, "due_on", date(2026, 12, 4), datetime(2026, 11, 21, 17, 3, tzinfo=UTC)),
+    )  # fmt: skip
+    with transaction(engine) as session:
+        chosen = session.exec(
+            select(Task.id).where(Task.status == TaskStatus.OPEN).order_by(col(Task.id)).limit(3)
+        ).all()
+    for actor, index, name, value, at in plan:
+        writer = engine.execution_options(coordinator_actor=actor, coordinator_now=at)
+        with transaction(writer) as session:
+            task = session.get(Task, chosen[index])
+            assert task is not None
+            old = getattr(task, name)
+            setattr(task, name, value)
+            shown = [getattr(v, "value", v) for v in (old, value)]
+            session.add(
+                TaskEvent(
+                    task_id=task.id or 0, at=at, field=name,
+                    old_value="" if shown[0] is None else str(shown[0]), new_value=str(shown[1]),
+                )
+            )  # fmt: skip
+            task.updated_at = at
+            task.version += 1
 
 
 def create_sample_file(path: Path) -> None:

@@ -6,6 +6,7 @@ from storage.models.announcements import (
     AnnouncementTranslation,
     Delivery,
 )
+from storage.models.audit import AuditEntry
 from storage.models.imports import CalendarImport, CalendarImportChange
 from storage.models.meetings import (
     AgendaItem,
@@ -32,6 +33,7 @@ from storage.models.tasks import Task, TaskEvent
 
 ALL_MODELS = (
     Meta,
+    AuditEntry,
     Organisation,
     OrganisationTopic,
     PhaseChange,

@@ -3,9 +3,7 @@ cancellations, malformed files (nothing imported), the round trip and undo."""
 
 from __future__ import annotations
 
-import sqlite3
 from datetime import UTC, date, datetime
-from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import icalendar
@@ -26,6 +24,7 @@ from storage.rows import AlchemyRows
 from storage.uow import reading
 from tests.conftest import FROZEN_NOW
 from tests.fixtures.ics_clients import CLIENTS, GOOGLE, NEXTCLOUD, OUTLOOK, crlf
+from tests.snapshots import snapshot
 
 BERLIN = ZoneInfo("Europe/Berlin")
 
@@ -33,20 +32,6 @@ BERLIN = ZoneInfo("Europe/Berlin")
 def load(engine: Engine, text: str | bytes, name: str = "file.ics") -> ics_import.ImportPlan:
     raw = crlf(text) if isinstance(text, str) else text
     return ics_import.apply(engine, ics_read.read_calendar(raw), name, now=FROZEN_NOW)
-
-
-def snapshot(path: Path) -> list[tuple]:
-    """Every row of every table, to prove that nothing changed."""
-    with sqlite3.connect(path) as connection:
-        tables = [
-            row[0]
-            for row in connection.execute("SELECT name FROM sqlite_master WHERE type='table'")
-        ]
-        return [
-            (table, *row)
-            for table in sorted(tables)
-            for row in connection.execute(f'SELECT * FROM "{table}" ORDER BY 1')
-        ]
 
 
 def meeting_by_title(engine: Engine, title: str) -> Meeting:
@@ -211,22 +196,20 @@ MALFORMED = {
 
 
 @pytest.mark.parametrize("case", sorted(MALFORMED))
-def test_malformed_file_names_its_line_and_imports_nothing(
-    engine: Engine, db_path: Path, case: str
-) -> None:
+def test_malformed_file_names_its_line_and_imports_nothing(engine: Engine, case: str) -> None:
     good_then_bad = GOOGLE.replace("END:VCALENDAR\n", "") + MALFORMED[case].split("\n", 1)[1]
-    before = snapshot(db_path)
+    before = snapshot(engine)
     with pytest.raises(IcsError) as error:
         load(engine, good_then_bad)
     assert error.value.line > 1 or case == "not a calendar"
     if case == "unknown TZID":
         assert "Unknown time zone “Mars/Olympus”" in str(error.value)
     assert str(error.value).startswith(f"Line {error.value.line}: ")
-    assert snapshot(db_path) == before
+    assert snapshot(engine) == before
 
 
-def test_ten_megabytes_of_junk(engine: Engine, db_path: Path) -> None:
-    before = snapshot(db_path)
+def test_ten_megabytes_of_junk(engine: Engine) -> None:
+    before = snapshot(engine)
     junk = bytes(range(256)) * (10 * 1024 * 1024 // 256)
     with pytest.raises(IcsError) as error:
         ics_read.read_calendar(junk)
@@ -235,7 +218,7 @@ def test_ten_megabytes_of_junk(engine: Engine, db_path: Path) -> None:
     with pytest.raises(IcsError) as error:
         ics_read.read_calendar(words)
     assert error.value.line == 1
-    assert snapshot(db_path) == before
+    assert snapshot(engine) == before
     with pytest.raises(IcsError):
         ics_read.read_calendar(b"BEGIN:VCALENDAR\r\n" + b"X" * (10 * 1024 * 1024))
 
@@ -281,8 +264,8 @@ def _list(value: object) -> list:
     return value if isinstance(value, list) else [value]
 
 
-def test_undo_restores_exactly_the_state_before(sample_engine: Engine, sample_copy: Path) -> None:
-    before = snapshot(sample_copy)
+def test_undo_restores_exactly_the_state_before(sample_engine: Engine) -> None:
+    before = snapshot(sample_engine)
     series = meeting_by_title(sample_engine, "Netzwerktreffen")
     feed = ics_export.feed(sample_engine, None, FeedOptions(attendees=True), FROZEN_NOW)
     changed = (
@@ -297,34 +280,34 @@ def test_undo_restores_exactly_the_state_before(sample_engine: Engine, sample_co
     last = ics_import.last_import(sample_engine)
     assert last is not None and last.file_name == "partner.ics"
     ics_import.undo_last_import(sample_engine)
-    assert _only_journal_differs(before, snapshot(sample_copy))
+    assert _only_journal_differs(before, snapshot(sample_engine))
     assert ics_import.last_import(sample_engine) is None
     with pytest.raises(ValidationError):
         ics_import.undo_last_import(sample_engine)
 
 
 def _only_journal_differs(before: list[tuple], after: list[tuple]) -> bool:
-    journal = ("calendar_import", "calendar_import_change")
+    journal = ("calendar_import", "calendar_import_change", "audit_log")
     return [r for r in before if r[0] not in journal] == [r for r in after if r[0] not in journal]
 
 
 def test_undo_is_refused_when_the_imported_meeting_changed_since(
-    engine: Engine, db_path: Path
+    engine: Engine,
 ) -> None:
     load(engine, GOOGLE)
     cafe = meeting_by_title(engine, "Frühlingsfest im Park")
     data = meetings.input_of(engine, cafe.id or 0)
     data.location = "Stadtpark"
     meetings.update_meeting(engine, cafe.id or 0, data)
-    before = snapshot(db_path)
+    before = snapshot(engine)
     with pytest.raises(ValidationError) as error:
         ics_import.undo_last_import(engine)
     assert "Frühlingsfest im Park" in str(error.value)
-    assert snapshot(db_path) == before
+    assert snapshot(engine) == before
 
 
-def test_an_import_stopped_halfway_writes_nothing(engine: Engine, db_path: Path) -> None:
-    before = snapshot(db_path)
+def test_an_import_stopped_halfway_writes_nothing(engine: Engine) -> None:
+    before = snapshot(engine)
     many = GOOGLE.replace("END:VCALENDAR\n", "") + "".join(
         _single(0, f"Termin {n}").split("METHOD:PUBLISH\n", 1)[1]
         .replace("seq-test", f"t{n}").replace("END:VCALENDAR\n", "")
@@ -333,7 +316,7 @@ def test_an_import_stopped_halfway_writes_nothing(engine: Engine, db_path: Path)
     calendar = ics_read.read_calendar(crlf(many))
     with pytest.raises(ics_import.ImportCancelled):
         ics_import.apply(engine, calendar, "many.ics", now=FROZEN_NOW, cancelled=lambda: True)
-    assert snapshot(db_path) == before
+    assert snapshot(engine) == before
 
 
 def test_preview_must_still_hold_when_applied(engine: Engine) -> None:

@@ -34,7 +34,7 @@ def calcurse() -> str:
 
 
 def test_calcurse_imports_and_lists_our_meetings(
-    engine: Engine, db_path: Path, tmp_path: Path
+    engine: Engine, db_url: str, tmp_path: Path
 ) -> None:
     program = calcurse()
     organiser = people.create_person(engine, PersonInput("Miriam", "Aksoy", "m@example.org"))
@@ -53,7 +53,7 @@ def test_calcurse_imports_and_lists_our_meetings(
     engine.dispose()
     feed = tmp_path / "network.ics"
     subprocess.run(
-        [sys.executable, "-m", "coordinator.cli", "export-ics", "--db", str(db_path), "-o", str(feed)],
+        [sys.executable, "-m", "coordinator.cli", "export-ics", "--db", db_url, "-o", str(feed)],
         check=True, cwd=ROOT, capture_output=True,
     )  # fmt: skip
     data = tmp_path / "calcurse"

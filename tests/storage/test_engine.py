@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import sqlite3
 import stat
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -20,20 +21,30 @@ def digest(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
-def test_new_database_file_is_private(engine: Engine, db_path: Path) -> None:
+@pytest.fixture
+def sqlite_engine(db_path: Path) -> Iterator[Engine]:
+    """These tests are about SQLite files, whatever database the suite runs on."""
+    engine = open_database(resolve_target(str(db_path)))
+    yield engine
+    engine.dispose()
+
+
+def test_new_database_file_is_private(sqlite_engine: Engine, db_path: Path) -> None:
     assert stat.S_IMODE(db_path.stat().st_mode) == 0o600
-    assert schema_version(engine) == CURRENT_VERSION
+    assert schema_version(sqlite_engine) == CURRENT_VERSION
 
 
-def test_sqlite_connections_use_wal_foreign_keys_and_busy_timeout(engine: Engine) -> None:
-    with engine.connect() as conn:
+def test_sqlite_connections_use_wal_foreign_keys_and_busy_timeout(sqlite_engine: Engine) -> None:
+    with sqlite_engine.connect() as conn:
         assert conn.execute(text("PRAGMA journal_mode")).scalar() == "wal"
         assert conn.execute(text("PRAGMA foreign_keys")).scalar() == 1
         assert conn.execute(text("PRAGMA busy_timeout")).scalar() >= 5000
 
 
-def test_opening_an_existing_database_narrows_a_widened_mode(engine: Engine, db_path: Path) -> None:
-    engine.dispose()
+def test_opening_an_existing_database_narrows_a_widened_mode(
+    sqlite_engine: Engine, db_path: Path
+) -> None:
+    sqlite_engine.dispose()
     db_path.chmod(0o644)
     open_database(resolve_target(str(db_path))).dispose()
     assert stat.S_IMODE(db_path.stat().st_mode) == 0o600
@@ -74,12 +85,12 @@ def test_another_programs_sqlite_database_is_refused_unchanged(tmp_path: Path) -
     assert digest(path) == before
 
 
-def test_a_database_from_a_newer_version_is_refused(engine: Engine, db_path: Path) -> None:
+def test_a_database_from_a_newer_version_is_refused(engine: Engine, db_url: str) -> None:
     with engine.begin() as conn:
         conn.execute(text("UPDATE coordinator_meta SET value = '99' WHERE key = 'schema_version'"))
     engine.dispose()
     with pytest.raises(DatabaseOpenError, match="newer version"):
-        open_database(resolve_target(str(db_path)))
+        open_database(resolve_target(db_url))
 
 
 def test_target_comes_from_argument_then_environment_then_data_folder(

@@ -33,6 +33,7 @@ from storage.models import (
     AnnouncementFile,
     AnnouncementTranslation,
     Attendance,
+    AuditEntry,
     CalendarImport,
     CalendarImportChange,
     ContactLogEntry,
@@ -211,8 +212,12 @@ def build_graph(session: Session) -> list[SQLModel]:
     attached = AnnouncementFile(
         announcement_id=announcement.id, filename="flyer.pdf", content=b"%PDF-1.4\x00\xff"
     )
-    session.add_all([delivery, translation, attached])
-    rows += [delivery, translation, attached]
+    entry = AuditEntry(
+        actor="Anna Berger", action="update", table_name="task", row_id="1", subject="task:1",
+        version=3, changes='{"status": ["open", "done"]}',
+    )  # fmt: skip
+    session.add_all([delivery, translation, attached, entry])
+    rows += [delivery, translation, attached, entry]
     return rows
 
 

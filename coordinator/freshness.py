@@ -1,0 +1,51 @@
+"""Noticing changes made by other coordinators, so the open screen can refresh.
+
+On PostgreSQL every write transaction sends a NOTIFY (storage/audit.py) and ``listen`` waits
+for them on a connection of its own; on SQLite, ``ChangePoller.changed`` compares the newest
+audit entry with the last one seen (one indexed read, meant to run every few seconds).
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+
+from coordinator.context import Context
+from storage.rows import Rows
+
+
+def latest_id(rows: Rows) -> int:
+    """The newest audit entry's id (read through sqlite3 until the engine exists)."""
+    return int(rows.scalar("SELECT MAX(id) FROM audit_log") or 0)
+
+
+class ChangePoller:
+    def __init__(self, context: Context) -> None:
+        self.context = context
+        self.seen: int | None = None
+
+    def changed(self) -> bool:
+        """True when entries were written since the last call (not on the first call)."""
+        with self.context.rows() as rows:
+            newest = latest_id(rows)
+        before, self.seen = self.seen, newest
+        return before is not None and newest != before
+
+
+def listen(context: Context, stop: threading.Event, changed: Callable[[str], None]) -> None:
+    """Call ``changed(actor)`` for each transaction another process commits, until ``stop``
+    is set (checked every second). Returns when the connection cannot be made or is lost."""
+    import psycopg
+
+    from storage.audit import CHANNEL, PROCESS_TOKEN
+
+    url = context.engine.url.set(drivername="postgresql").render_as_string(hide_password=False)
+    with psycopg.connect(url, autocommit=True) as connection:
+        connection.execute(f"LISTEN {CHANNEL}")
+        while not stop.is_set():
+            for note in connection.notifies(timeout=1.0):
+                token, _sep, actor = note.payload.partition("\t")
+                if token != PROCESS_TOKEN:
+                    changed(actor)
+                if stop.is_set():
+                    break

@@ -1,0 +1,182 @@
+"""The audit trail on screen: recent changes of the network (a section), and the changes of
+one record (a dialog opened from the record with H). The section also shows and sets who is
+working (the name every change is recorded under)."""
+
+from __future__ import annotations
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.widgets import Button, DataTable, Input, Label
+
+from coordinator import changes, identity
+from coordinator.changes import ChangeEntry
+from coordinator.i18n import _
+from coordinator.labels import format_datetime
+from coordinator.validation import ValidationError
+from screens.base import SectionScreen
+from screens.dialogs import Dialog
+
+COLUMNS = (
+    lambda: _("When"), lambda: _("Who"), lambda: _("What"), lambda: _("Record"), lambda: _("Change")
+)  # fmt: skip
+
+
+def fill(table: DataTable[str], entries: list[ChangeEntry], *, record: bool = True) -> None:
+    """Show ``entries`` in ``table``, keeping the cursor on its row when it is still there
+    (``record``: with the record's name, left out where all rows are of one record)."""
+    keep = None
+    if table.row_count:
+        keep = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
+    table.clear()
+    for entry in entries:
+        cells = [format_datetime(entry.at), entry.actor, f"{entry.what} {entry.action}"]
+        table.add_row(*cells, *([entry.record] if record else []), entry.summary, key=str(entry.id))
+    keys = [str(entry.id) for entry in entries]
+    if keep in keys:
+        table.move_cursor(row=keys.index(keep), scroll=False)
+
+
+class IdentityDialog(Dialog):
+    """Set the name this user account works under; returns the saved Identity."""
+
+    def __init__(self, current: str) -> None:
+        super().__init__()
+        self._current = current
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog"):
+            yield Label(_("Who is working?"), classes="dialog-title")
+            yield Label(_("Every change you make is recorded under this name."))
+            yield Input(value=self._current, placeholder=_("Your name"), id="identity-name")
+            yield Label("", classes="field-error", id="identity-error")
+            with Horizontal(classes="dialog-buttons"):
+                yield Button(_("Save"), variant="primary", id="save")
+                yield Button(_("Cancel"), id="cancel")
+
+    @on(Button.Pressed, "#save")
+    @on(Input.Submitted)
+    def _save(self) -> None:
+        try:
+            saved = identity.save(self.query_one("#identity-name", Input).value)
+        except ValidationError as exc:
+            self.query_one("#identity-error", Label).update("; ".join(exc.errors.values()))
+            return
+        self.dismiss(saved)
+
+    @on(Button.Pressed, "#cancel")
+    def _cancelled(self) -> None:
+        self.dismiss(None)
+
+
+class RecordChangesDialog(Dialog):
+    """Who changed one record (and its parts, such as a meeting's agenda), newest first."""
+
+    def __init__(self, context: object, subject: str, title: str) -> None:
+        super().__init__()
+        self.context, self.subject, self._title = context, subject, title
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog wide"):
+            yield Label(_("Changes: {record}").format(record=self._title), classes="dialog-title")
+            yield DataTable(id="record-changes", cursor_type="row")
+            with Horizontal(classes="dialog-buttons"):
+                yield Button(_("Close"), id="cancel")
+
+    def on_mount(self) -> None:
+        table = self.query_one("#record-changes", DataTable)
+        table.add_columns(*(column() for index, column in enumerate(COLUMNS) if index != 3))
+        entries = changes.recent(self.context.engine, subject=self.subject)  # type: ignore[attr-defined]
+        fill(table, entries, record=False)
+        if entries:  # the record's own name, as the trail knows it
+            self.query_one(".dialog-title", Label).update(
+                _("Changes: {record}").format(record=entries[0].record)
+            )
+        else:
+            self.notify(_("No changes recorded."))
+        table.focus()
+
+    @on(Button.Pressed, "#cancel")
+    def _closed(self) -> None:
+        self.dismiss(None)
+
+
+class ChangesScreen(SectionScreen):
+    """Recent changes by every coordinator; Enter shows only the chosen record's."""
+
+    BINDINGS = [
+        Binding("a", "everything", "All changes"),
+        Binding("i", "identity", "Your name"),
+    ]
+
+    subject: str | None = None
+    subjects: dict[str, str] = {}
+
+    def compose(self) -> ComposeResult:
+        yield from self.compose_frame()
+        with Vertical():
+            yield Label("", id="identity", classes="section-title")
+            yield Label("", id="changes-summary")
+            yield DataTable(id="changes", cursor_type="row", zebra_stripes=True)
+        yield from self.compose_footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#changes", DataTable).add_columns(*(column() for column in COLUMNS))
+        self.sub_title = _("Changes")
+        self.show_identity()
+        self.refresh_data()
+
+    def show_identity(self) -> None:
+        name = self.app.identity.name  # type: ignore[attr-defined]
+        self.query_one("#identity", Label).update(
+            _("You are working as {name} (i: change).").format(name=name)
+        )
+
+    def refresh_data(self) -> None:
+        self.load()
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="changes")
+    def load(self) -> None:
+        entries = changes.recent(self.context.engine, subject=self.subject)
+        self.app.call_from_thread(self._show, entries)
+
+    def _show(self, entries: list[ChangeEntry]) -> None:
+        self.subjects = {str(entry.id): entry.subject for entry in entries}
+        fill(self.query_one("#changes", DataTable), entries)
+        if self.subject and entries:
+            text = _("Changes of {record} ({n}); a: all changes").format(
+                record=entries[0].record, n=len(entries)
+            )
+        else:
+            text = _("The latest {n} changes by every coordinator; Enter: only that record").format(
+                n=len(entries)
+            )
+        self.query_one("#changes-summary", Label).update(text)
+
+    def _selected_subject(self) -> str | None:
+        table = self.query_one("#changes", DataTable)
+        if table.row_count == 0:
+            return None
+        key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
+        return self.subjects.get(str(key))
+
+    @on(DataTable.RowSelected, "#changes")
+    def action_only_record(self) -> None:
+        subject = self._selected_subject()
+        if subject:
+            self.subject = subject
+            self.load()
+
+    def action_everything(self) -> None:
+        self.subject = None
+        self.load()
+
+    def action_identity(self) -> None:
+        def saved(result: object) -> None:
+            if isinstance(result, identity.Identity):
+                self.app.set_identity(result)  # type: ignore[attr-defined]
+                self.show_identity()
+                self.notify(_("Your changes are now recorded as {name}.").format(name=result.name))
+
+        self.app.push_screen(IdentityDialog(self.app.identity.name), saved)  # type: ignore[attr-defined]

@@ -1,0 +1,225 @@
+"""The audit trail, written by a flush hook on every write session.
+
+Each insert, update and delete of a record made through the ORM becomes one ``audit_log`` row
+with the coordinator who made it (the engine's ``coordinator_actor`` execution option, else
+the identity of this process, see ``set_default_actor``), the time, and the fields changed.
+The rows are written in the same transaction as the change: a change that rolls back leaves
+no trace, and no change is committed without its entry. Bulk writes that bypass the ORM
+(calendar imports) add one summary entry with ``record``.
+
+On PostgreSQL each transaction that writes entries also sends a NOTIFY on ``CHANNEL``, so
+other coordinators' screens refresh (coordinator/freshness.py); SQLite screens poll the
+newest entry id instead.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from datetime import UTC, date, datetime
+from enum import Enum
+from typing import Any
+
+from sqlalchemy import event, inspect, text
+from sqlalchemy.orm import Session as OrmSession
+
+from storage import actor
+from storage.models.audit import AuditEntry
+
+CHANNEL = "coordinator_changes"
+# This process, in notifications: a screen ignores what its own process did.
+PROCESS_TOKEN = f"{os.getpid()}-{os.urandom(3).hex()}"
+MAX_VALUE = 200
+
+# Tables that are themselves a history or a log: auditing them again adds nothing.
+UNAUDITED = {"audit_log", "task_event", "minutes_event", "calendar_import_change", "delivery"}
+# Fields derived from others or bumped on every change: not worth a line in the trail.
+QUIET = {"search_text", "updated_at", "version", "last_contact_at"}
+# The record a person looks for when a row changes: its table and the column holding its id.
+SUBJECTS: dict[str, tuple[str, str]] = {
+    "organisation_topic": ("organisation", "organisation_id"),
+    "phase_change": ("organisation", "organisation_id"),
+    "person_language": ("person", "person_id"),
+    "affiliation": ("person", "person_id"),
+    "agenda_item": ("meeting", "meeting_id"),
+    "invitation": ("meeting", "meeting_id"),
+    "date_poll": ("meeting", "meeting_id"),
+    "attendance": ("minutes", "minutes_id"),
+    "decision": ("meeting", "meeting_id"),
+    "announcement_translation": ("announcement", "announcement_id"),
+    "announcement_file": ("announcement", "announcement_id"),
+    "recipient_group_member": ("recipient_group", "group_id"),
+}
+
+
+def set_default_actor(name: str) -> None:
+    """The coordinator working in this process (coordinator/identity.py decides who)."""
+    actor.set_default(name)
+
+
+def default_actor() -> str:
+    return actor.default()
+
+
+def _stored(value: Any) -> Any:
+    if value is None or isinstance(value, (bool, int, float)):
+        return value
+    if isinstance(value, datetime):
+        return value.astimezone(UTC).isoformat(timespec="seconds")
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, Enum):
+        return value.value
+    if isinstance(value, (bytes, bytearray)):
+        return f"<{len(value)} bytes>"
+    text_value = str(value)
+    return text_value if len(text_value) <= MAX_VALUE else text_value[: MAX_VALUE - 1] + "…"
+
+
+def subject_of(table: str, row: Any) -> str:
+    if table == "contact_log":
+        if getattr(row, "person_id", None) is not None:
+            return f"person:{row.person_id}"
+        return f"organisation:{row.organisation_id}"
+    if table in SUBJECTS:
+        kind, column = SUBJECTS[table]
+        key = getattr(row, column, None)
+        if key is not None:
+            return f"{kind}:{key}"
+    return f"{table}:{_row_id(row)}"
+
+
+def _row_id(row: Any) -> str:
+    state = inspect(row)
+    key = state.identity or state.mapper.primary_key_from_instance(row)
+    return "/".join(str(part) for part in key)
+
+
+def _changes(row: Any, action: str) -> dict[str, list[Any]]:
+    state = inspect(row)
+    changes: dict[str, list[Any]] = {}
+    for attr in state.mapper.column_attrs:
+        name = attr.key
+        if name in QUIET:
+            continue
+        if action == "update":
+            history = state.attrs[name].history
+            if not history.has_changes():
+                continue
+            old = history.deleted[0] if history.deleted else None
+            new = history.added[0] if history.added else None
+            if old == new:
+                continue
+            changes[name] = [_stored(old), _stored(new)]
+        else:  # the row as written or as it was (fields never loaded are left out)
+            value = state.dict.get(name)
+            if value is None:
+                continue
+            pair = [None, _stored(value)] if action == "insert" else [_stored(value), None]
+            changes[name] = pair
+    return changes
+
+
+def _version_moved(row: Any) -> bool:
+    state = inspect(row)
+    return "version" in state.attrs and state.attrs["version"].history.has_changes()
+
+
+def actor_of(session: OrmSession) -> str:
+    options = session.connection().get_execution_options()
+    return str(options.get("coordinator_actor") or default_actor())
+
+
+def _entry(session: OrmSession, row: Any, action: str, actor: str, at: datetime) -> dict | None:
+    table = getattr(row, "__tablename__", None)
+    if table is None or table in UNAUDITED:
+        return None
+    changes = _changes(row, action)
+    if action == "update" and not changes and not _version_moved(row):
+        return None  # a versioned record's bump stays traceable for conflict messages
+    return {
+        "at": at,
+        "actor": actor,
+        "action": action,
+        "table_name": table,
+        "row_id": _row_id(row),
+        "subject": subject_of(table, row),
+        "version": getattr(row, "version", None),
+        "changes": json.dumps(changes, ensure_ascii=False, sort_keys=True),
+    }
+
+
+def _after_flush(session: OrmSession, _context: Any) -> None:
+    options = session.connection().get_execution_options()
+    if options.get("coordinator_audit") is False:
+        return
+    actor = actor_of(session)
+    at = options.get("coordinator_now") or datetime.now(UTC)  # a fixed time: the sample
+    entries = []
+    for action, rows in (
+        ("insert", session.new),
+        ("update", session.dirty),
+        ("delete", session.deleted),
+    ):
+        for row in rows:
+            entry = _entry(session, row, action, actor, at)
+            if entry is not None:
+                entries.append(entry)
+    if entries:
+        write(session, entries)
+
+
+def write(session: OrmSession, entries: list[dict[str, Any]]) -> None:
+    connection = session.connection()
+    connection.execute(AuditEntry.__table__.insert(), entries)  # type: ignore[attr-defined]
+    if connection.dialect.name == "postgresql":
+        connection.execute(
+            text("SELECT pg_notify(:channel, :payload)"),
+            {"channel": CHANNEL, "payload": f"{PROCESS_TOKEN}\t{entries[0]['actor']}"},
+        )
+
+
+def record(
+    session: OrmSession,
+    *,
+    action: str,
+    table: str,
+    row_id: object,
+    subject: str,
+    changes: dict[str, list[Any]] | None = None,
+) -> None:
+    """One entry for a change made outside the ORM (a bulk import, an erasure)."""
+    write(
+        session,
+        [
+            {
+                "at": datetime.now(UTC),
+                "actor": actor_of(session),
+                "action": action,
+                "table_name": table,
+                "row_id": str(row_id),
+                "subject": subject,
+                "version": None,
+                "changes": json.dumps(changes or {}, ensure_ascii=False, sort_keys=True),
+            }
+        ],
+    )
+
+
+def forget_values(session: OrmSession, subject: str) -> None:
+    """Personal data: keep who changed which fields of ``subject`` and when, not the values
+    (after a GDPR erasure)."""
+    table = AuditEntry.__table__  # type: ignore[attr-defined]
+    connection = session.connection()
+    for entry_id, changes in connection.execute(
+        table.select()
+        .with_only_columns(table.c.id, table.c.changes)
+        .where(table.c.subject == subject)
+    ).all():
+        blank = {field: ["…", "…"] for field in json.loads(changes or "{}")}
+        connection.execute(
+            table.update().where(table.c.id == entry_id).values(changes=json.dumps(blank))
+        )
+
+
+event.listen(OrmSession, "after_flush", _after_flush)

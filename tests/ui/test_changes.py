@@ -1,0 +1,169 @@
+"""Several coordinators on one network, seen from the app: a refused save that loses
+nothing, screens that refresh after somebody else's change, and the Changes section."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from sqlalchemy import Engine
+from textual.widgets import DataTable, Input
+
+from coordinator import tasks
+from coordinator.app import CoordinatorApp
+from coordinator.context import Context
+from screens.changes import ChangesScreen, IdentityDialog, RecordChangesDialog
+from screens.conflict import ConflictDialog
+from screens.minutes import TextDialog
+from screens.tasks import TaskDialog
+from storage.enums import TaskStatus
+from storage.models import Task
+from storage.uow import reading
+from tests.conftest import FROZEN_NOW
+from tests.ui.helpers import screen_text, settle
+
+
+def anna_app(engine: Engine, *, watch: bool = False) -> CoordinatorApp:
+    context = Context(engine=engine, label="network", clock=lambda: FROZEN_NOW, actor="Anna")
+    return CoordinatorApp(context, watch_changes=watch)
+
+
+def task_of(engine: Engine, task_id: int) -> Task:
+    with reading(engine) as session:
+        task = session.get(Task, task_id)
+        assert task is not None
+        return task
+
+
+async def open_first_open_task(pilot, app: CoordinatorApp) -> int:  # type: ignore[no-untyped-def]
+    await pilot.press("t")
+    await settle(pilot)
+    board = app.screen.query_one("#board-open", DataTable)
+    board.focus()
+    await settle(pilot)
+    key = board.coordinate_to_cell_key(board.cursor_coordinate).row_key.value
+    return int(key or 0)
+
+
+async def test_a_stale_save_is_refused_shows_who_changed_what_and_loses_nothing(
+    sample_engine: Engine,
+) -> None:
+    ben = sample_engine.execution_options(coordinator_actor="Ben Okafor")
+    app = anna_app(sample_engine)
+    async with app.run_test(size=(140, 45)) as pilot:
+        task_id = await open_first_open_task(pilot, app)
+        await pilot.press("o")  # Anna opens the notes of the task
+        await settle(pilot)
+        assert isinstance(app.screen, TextDialog)
+        app.screen.query_one("#text", Input).value = "Anna: Raum ist reserviert"
+        # Meanwhile Ben saves his notes on the same task.
+        tasks.set_notes(ben, task_id, "Ben: Raum noch offen")
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, ConflictDialog)
+        shown = screen_text(app)
+        assert "Ben Okafor changed this record while you were editing it." in shown
+        assert "Ben: Raum noch offen" in shown and "Anna: Raum ist reserviert" in shown
+        assert task_of(sample_engine, task_id).notes == "Ben: Raum noch offen"  # Ben's kept
+        await pilot.click("#overwrite")  # Anna decides to save hers after all
+        await settle(pilot)
+        assert task_of(sample_engine, task_id).notes == "Anna: Raum ist reserviert"
+
+
+async def test_reload_opens_the_editor_on_the_other_coordinators_text(
+    sample_engine: Engine,
+) -> None:
+    ben = sample_engine.execution_options(coordinator_actor="Ben Okafor")
+    app = anna_app(sample_engine)
+    async with app.run_test(size=(140, 45)) as pilot:
+        task_id = await open_first_open_task(pilot, app)
+        await pilot.press("o")
+        await settle(pilot)
+        app.screen.query_one("#text", Input).value = "Anna"
+        tasks.set_notes(ben, task_id, "Ben war schneller")
+        await pilot.press("enter")
+        await settle(pilot)
+        await pilot.click("#reload")
+        await settle(pilot)
+        assert isinstance(app.screen, TextDialog)
+        assert app.screen.query_one("#text", Input).value == "Ben war schneller"
+        await pilot.press("escape")
+        assert task_of(sample_engine, task_id).notes == "Ben war schneller"
+
+
+async def test_a_status_key_on_a_stale_board_row_asks_first(sample_engine: Engine) -> None:
+    ben = sample_engine.execution_options(coordinator_actor="Ben Okafor")
+    app = anna_app(sample_engine)
+    async with app.run_test(size=(140, 45)) as pilot:
+        task_id = await open_first_open_task(pilot, app)
+        tasks.set_status(ben, task_id, TaskStatus.DROPPED)
+        await pilot.press("3")  # Anna marks the task done, from the board she still sees
+        await settle(pilot)
+        assert isinstance(app.screen, ConflictDialog)
+        assert "status open → dropped" in screen_text(app)
+        await pilot.click("#cancel")
+        await settle(pilot)
+        assert task_of(sample_engine, task_id).status == TaskStatus.DROPPED
+
+
+async def test_the_open_screen_refreshes_and_the_dialog_keeps_what_is_typed(
+    sample_engine: Engine,
+) -> None:
+    ben = sample_engine.execution_options(coordinator_actor="Ben Okafor")
+    app = anna_app(sample_engine, watch=True)
+    async with app.run_test(size=(140, 45)) as pilot:
+        task_id = await open_first_open_task(pilot, app)
+        board = app.screen.query_one("#board-in_progress", DataTable)
+        assert str(task_id) not in [key.value for key in board.rows]
+        await pilot.press("a")  # Anna starts typing a new task
+        await settle(pilot)
+        assert isinstance(app.screen, TaskDialog)
+        app.screen.query_one("#task-title", Input).value = "Getränke besorgen"
+        tasks.set_status(ben, task_id, TaskStatus.IN_PROGRESS)  # Ben, elsewhere
+        await pilot.pause(2.6)  # one poll of a SQLite network (PostgreSQL: a notification)
+        await settle(pilot)
+        # the board behind the dialog shows Ben's change
+        assert str(task_id) in [key.value for key in board.rows]
+        assert isinstance(app.screen, TaskDialog)
+        assert app.screen.query_one("#task-title", Input).value == "Getränke besorgen"
+
+
+async def test_changes_section_lists_who_did_what_and_sets_the_name(
+    sample_engine: Engine, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path))
+    monkeypatch.delenv("COORDINATOR_USER", raising=False)
+    app = anna_app(sample_engine)
+    async with app.run_test(size=(160, 45)) as pilot:
+        assert "you: Anna" in screen_text(app)
+        task_id = await open_first_open_task(pilot, app)
+        await pilot.press("4")  # Anna drops a task
+        await settle(pilot)
+        dropped = app.screen.query_one("#board-dropped", DataTable)
+        dropped.focus()
+        dropped.move_cursor(row=dropped.get_row_index(str(task_id)))
+        await pilot.press("H")  # that task's changes
+        await settle(pilot)
+        assert isinstance(app.screen, RecordChangesDialog)
+        assert "Anna" in screen_text(app) and "open → dropped" in screen_text(app)
+        await pilot.press("escape")
+        await pilot.press("C")
+        await settle(pilot)
+        assert isinstance(app.screen, ChangesScreen)
+        shown = screen_text(app)
+        assert "Anna" in shown and "Amira Haddad" in shown and "Jonas Weber" in shown
+        table = app.screen.query_one("#changes", DataTable)
+        table.focus()
+        await pilot.press("enter")  # only the newest entry's record: Anna's task
+        await settle(pilot)
+        assert table.row_count >= 1
+        assert all(str(table.get_row_at(i)[1]) == "Anna" for i in range(table.row_count))
+        await pilot.press("i")
+        await settle(pilot)
+        assert isinstance(app.screen, IdentityDialog)
+        app.screen.query_one("#identity-name", Input).value = "Anna Berger"
+        await pilot.press("enter")
+        await settle(pilot)
+        assert "you: Anna Berger" in screen_text(app)
+    assert (tmp_path / "coordinator" / "identity.json").read_text(encoding="utf-8")
+    assert task_of(sample_engine, task_id).status == TaskStatus.DROPPED
