@@ -40,6 +40,8 @@ def english() -> Iterator[None]:
 
 SERVER_URL = os.environ.get("COORDINATOR_TEST_DB", "")
 ON_POSTGRES = SERVER_URL.startswith("postgresql")
+# A PostgreSQL server for the tests that copy between SQLite and PostgreSQL, in either run.
+PG_URL = SERVER_URL if ON_POSTGRES else os.environ.get("COORDINATOR_TEST_PG", "")
 
 
 class Server:
@@ -91,6 +93,22 @@ def pg_server() -> Iterator[Server | None]:
     for template in ("empty", "sample"):
         server.drop(f"{server.prefix}_{template}")
     server.admin.dispose()
+
+
+@pytest.fixture
+def blank_postgres() -> Iterator[str]:
+    """The URL of a new PostgreSQL database without tables (skipped without a server)."""
+    if not PG_URL:
+        pytest.skip("no PostgreSQL server (set COORDINATOR_TEST_PG or COORDINATOR_TEST_DB)")
+    server = Server(PG_URL)
+    name = f"{server.prefix}_blank_{next(BLANKS)}"
+    url = server.create(name)
+    yield url
+    server.drop(name)
+    server.admin.dispose()
+
+
+BLANKS = itertools.count()
 
 
 @pytest.fixture

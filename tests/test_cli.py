@@ -204,3 +204,25 @@ def test_agenda_minutes_tasks_and_decisions_from_the_command_line(
     assert run("tasks", "--status", "finished", "--db", sample_db).returncode == 2
     decisions = run("decisions", "--search", "flyer", "--db", sample_db)
     assert decisions.returncode == 0 and "mehrsprachiger Flyer" in decisions.stdout
+
+
+def test_whoami_and_the_changes_it_signs(sample_db: str, tmp_path: Path) -> None:
+    env = {**os.environ, "XDG_CONFIG_HOME": str(tmp_path), "LANG": "C.UTF-8", "LC_ALL": ""}
+    env.pop("COORDINATOR_USER", None)
+
+    def show(*args: str) -> subprocess.CompletedProcess[str]:
+        return run(*args, env=env)
+
+    assert "coordinator whoami --set NAME" in show("whoami").stdout
+    assert show("whoami", "--set", "  ").returncode == 2
+    saved = show("whoami", "--set", "Selin Kaya")
+    assert saved.returncode == 0 and saved.stdout.startswith("Selin Kaya (saved in ")
+    erased = show("people", "erase", "7", "--yes", "--db", sample_db)
+    assert erased.returncode == 0, erased.stderr
+    log = show("changes", "--record", "person:7", "--db", sample_db)
+    assert "Selin Kaya" in log.stdout and "person" in log.stdout
+    everything = show("changes", "--limit", "50", "--db", sample_db).stdout
+    assert "Amira Haddad" in everything and "Jonas Weber" in everything
+    assert show("changes", "--record", "person", "--db", sample_db).returncode == 2
+    env["COORDINATOR_USER"] = "Vertretung"
+    assert show("whoami").stdout.startswith("Vertretung (from $COORDINATOR_USER)")

@@ -16,6 +16,7 @@ ROOT = Path(__file__).resolve().parents[2]
 SAME_IN_GERMAN = {
     "ID",
     "Filter",
+    "{at} {who}: {field} {old} → {new}",
     "Name",
     "Online",
     "Status",
