@@ -110,15 +110,22 @@ class CoordinatorApp(App[None]):
         if self._poller.changed():
             self.call_from_thread(self.external_change)
 
-    @work(thread=True, exit_on_error=False, group="listen")
     def listen_for_changes(self) -> None:
+        """A thread of its own (not a worker: it never completes, and waiting for the
+        workers must not wait for it) that receives PostgreSQL's notifications."""
         from coordinator.freshness import listen
 
-        listen(
-            self.context,
-            self._stop_listening,
-            lambda _actor: self.call_from_thread(self.external_change),
-        )
+        def run() -> None:
+            try:
+                listen(self.context, self._stop_listening.is_set, self._notified)
+            except Exception:  # the server went away: the screens still work, unrefreshed
+                return
+
+        threading.Thread(target=run, name="coordinator-listen", daemon=True).start()
+
+    def _notified(self, _actor: str) -> None:
+        if not self._stop_listening.is_set():
+            self.call_from_thread(self.external_change)
 
     def external_change(self) -> None:
         """Another coordinator changed the network: refresh the section or record shown.

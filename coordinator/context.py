@@ -7,6 +7,7 @@ database toolkit to load; the app warms the engine up after the first paint.
 
 from __future__ import annotations
 
+import os
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -38,6 +39,8 @@ class Context:
             raise ValueError("a Context needs an engine or a target")
         self._target = target
         self.actor = actor  # who this session's changes are recorded under (else the process's)
+        # This session's writes, in PostgreSQL's notifications: its own screens ignore them.
+        self.session_token = f"{os.getpid()}-{id(self):x}"
         self._engine = self._as_actor(engine) if engine is not None else None
         self._lock = threading.Lock()
         self.label = label or (target.label if target else "")
@@ -55,7 +58,10 @@ class Context:
             return self._engine
 
     def _as_actor(self, engine: Engine) -> Engine:
-        return engine.execution_options(coordinator_actor=self.actor) if self.actor else engine
+        options = {"coordinator_session": self.session_token}
+        if self.actor:
+            options["coordinator_actor"] = self.actor
+        return engine.execution_options(**options)
 
     @property
     def on_server(self) -> bool:

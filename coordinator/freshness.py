@@ -7,7 +7,6 @@ audit entry with the last one seen (one indexed read, meant to run every few sec
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Callable
 
 from coordinator.context import Context
@@ -32,20 +31,20 @@ class ChangePoller:
         return before is not None and newest != before
 
 
-def listen(context: Context, stop: threading.Event, changed: Callable[[str], None]) -> None:
-    """Call ``changed(actor)`` for each transaction another process commits, until ``stop``
-    is set (checked every second). Returns when the connection cannot be made or is lost."""
+def listen(context: Context, stop: Callable[[], bool], changed: Callable[[str], None]) -> None:
+    """Call ``changed(actor)`` for each transaction another process commits, until
+    ``stop()`` says so (asked every second). Returns when the connection is lost."""
     import psycopg
 
-    from storage.audit import CHANNEL, PROCESS_TOKEN
+    from storage.audit import CHANNEL
 
     url = context.engine.url.set(drivername="postgresql").render_as_string(hide_password=False)
     with psycopg.connect(url, autocommit=True) as connection:
         connection.execute(f"LISTEN {CHANNEL}")
-        while not stop.is_set():
+        while not stop():
             for note in connection.notifies(timeout=1.0):
                 token, _sep, actor = note.payload.partition("\t")
-                if token != PROCESS_TOKEN:
+                if token != context.session_token:
                     changed(actor)
-                if stop.is_set():
+                if stop():
                     break

@@ -27,7 +27,8 @@ from storage import actor
 from storage.models.audit import AuditEntry
 
 CHANNEL = "coordinator_changes"
-# This process, in notifications: a screen ignores what its own process did.
+# Who wrote, in notifications, when the engine names no session (coordinator/context.py does):
+# a screen ignores what its own session did.
 PROCESS_TOKEN = f"{os.getpid()}-{os.urandom(3).hex()}"
 MAX_VALUE = 200
 
@@ -173,9 +174,10 @@ def write(session: OrmSession, entries: list[dict[str, Any]]) -> None:
     connection = session.connection()
     connection.execute(AuditEntry.__table__.insert(), entries)  # type: ignore[attr-defined]
     if connection.dialect.name == "postgresql":
+        token = connection.get_execution_options().get("coordinator_session") or PROCESS_TOKEN
         connection.execute(
             text("SELECT pg_notify(:channel, :payload)"),
-            {"channel": CHANNEL, "payload": f"{PROCESS_TOKEN}\t{entries[0]['actor']}"},
+            {"channel": CHANNEL, "payload": f"{token}\t{entries[0]['actor']}"},
         )
 
 

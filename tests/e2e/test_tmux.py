@@ -80,3 +80,39 @@ def test_coordinator_creates_a_new_private_network(tmp_path: Path) -> None:
     result = drive(command, "wait:No meetings in the next 60 days", "keys:q", "exited")
     assert result.returncode == 0, result.stdout + result.stderr
     assert stat.S_IMODE(db.stat().st_mode) == 0o600
+
+
+def test_a_change_by_another_coordinator_shows_up_on_the_open_screen(tmp_path: Path) -> None:
+    """Two processes on one SQLite network: Anna has the Changes section open in the real
+    app; Ben, in another process, adds a task; Anna's screen shows it without a key press."""
+    db = tmp_path / "sample.db"
+    shutil.copy(SAMPLE_DB, db)
+    ben = (
+        "import sys, time\n"
+        "time.sleep(8)\n"
+        "from coordinator import tasks\n"
+        "from storage.engine import open_database, resolve_target\n"
+        "e = open_database(resolve_target(sys.argv[1]))\n"
+        "tasks.create_task(e.execution_options(coordinator_actor='Ben Okafor'), 'Getränke fürs Sommerfest')\n"
+    )
+    other = subprocess.Popen([sys.executable, "-c", ben, str(db)], cwd=ROOT)
+    try:
+        command = (
+            f"LANG=C.UTF-8 COORDINATOR_USER='Anna Berger' {shlex.quote(str(COMMAND))} "
+            f"{shlex.quote(str(db))}"
+        )
+        result = drive(
+            command,
+            "wait:you: Anna Berger",
+            "keys:C",
+            "wait:Amira Haddad",
+            "wait:Getränke fürs Sommerfest",
+            "expect:Ben Okafor",
+            "keys:q",
+            "exited",
+            size="140x40",
+        )
+    finally:
+        other.wait(timeout=60)
+    assert other.returncode == 0
+    assert result.returncode == 0, result.stdout + result.stderr
