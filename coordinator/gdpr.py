@@ -17,6 +17,7 @@ from storage.models import (
     AgendaItem,
     Announcement,
     Attendance,
+    AuditEntry,
     ContactLogEntry,
     DatePoll,
     Delivery,
@@ -150,6 +151,19 @@ def export_person(engine: Engine, person_id: int) -> dict[str, Any]:
                     .where(RecipientGroupMember.person_id == person_id)
                 )
             ),
+            "record_changes": [
+                {
+                    "at": _iso(entry.at),
+                    "by": entry.actor,
+                    "action": entry.action,
+                    "fields": json.loads(entry.changes or "{}"),
+                }
+                for entry in session.exec(
+                    select(AuditEntry)
+                    .where(AuditEntry.subject == f"person:{person_id}")
+                    .order_by(col(AuditEntry.id))
+                )
+            ],
         }
 
 
@@ -179,6 +193,8 @@ def export_text(engine: Engine, person_id: int) -> str:
         "tasks": _("Tasks"),
         "agenda_items_presented": _("Agenda items presented"),
         "groups": _("Recipient groups"),
+        "messages_sent": _("Messages sent"),
+        "record_changes": _("Changes to the record (who, when)"),
     }
     for key, title in titles.items():
         value = data[key]

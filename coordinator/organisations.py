@@ -141,8 +141,8 @@ def update_organisation(
     with transaction(engine) as session:
         org = locked(session, Organisation, org_id)
         check(session, org, expected_version, "organisation")
+        org.version += 1  # first: a flush inside _apply records the new version already
         _apply(session, org, clean, today)
-        org.version += 1
         _refresh_member_keys(session, org_id)
 
 

@@ -159,8 +159,8 @@ def update_person(
         if person.erased_at is not None:
             raise LookupError(person_id)
         check(session, person, expected_version, "person")
+        person.version += 1  # first: a flush inside _apply records the new version already
         _apply(session, person, clean)
-        person.version += 1
 
 
 def input_of(engine: Engine, person_id: int) -> PersonInput:

@@ -83,3 +83,8 @@ def test_erasure_keeps_who_and_when_but_not_the_values(engine: Engine) -> None:
     text = " ".join(e.changes for e in trail)
     assert "Vogt" not in text and "example.org" not in text
     assert "email" in json.loads(trail[1].changes)  # which field changed is kept
+    exported = gdpr.export_person(engine, person)["record_changes"]
+    assert [change["action"] for change in exported if change["fields"]] == [
+        "insert", "update", "update",
+    ]  # fmt: skip
+    assert "Changes to the record" in gdpr.export_text(engine, person)

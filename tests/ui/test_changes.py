@@ -167,3 +167,54 @@ async def test_changes_section_lists_who_did_what_and_sets_the_name(
         assert "you: Anna Berger" in screen_text(app)
     assert (tmp_path / "coordinator" / "identity.json").read_text(encoding="utf-8")
     assert task_of(sample_engine, task_id).status == TaskStatus.DROPPED
+
+
+async def test_a_form_refused_as_stale_keeps_what_was_typed_until_overwritten(
+    sample_engine: Engine,
+) -> None:
+    from sqlmodel import select
+
+    from coordinator import people
+    from screens.forms import PersonForm
+    from storage.models import Person
+    from tests.ui.test_register import open_register, search
+
+    with reading(sample_engine) as session:
+        zeynep = session.exec(
+            select(Person).where(Person.family_name == "Çelik", Person.given_name == "Zeynep")
+        ).one()
+    ben = sample_engine.execution_options(coordinator_actor="Ben Okafor")
+    app = anna_app(sample_engine)
+    async with app.run_test(size=(140, 45)) as pilot:
+        await open_register(pilot, "p")
+        await search(pilot, "zeynep celik")
+        await pilot.press("enter")
+        await pilot.press("e")
+        await settle(pilot)
+        form = app.screen
+        assert isinstance(form, PersonForm)
+        form.query_one("#field-phone", Input).value = "+49 30 23125 999"
+        data = people.input_of(sample_engine, zeynep.id or 0)
+        people.update_person(ben, zeynep.id or 0, replace_notes(data, "Ben: neue Adresse"))
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert isinstance(app.screen, ConflictDialog)
+        assert "Ben: neue Adresse" in screen_text(app)
+        await pilot.click("#cancel")  # back to the form: nothing typed is lost
+        await settle(pilot)
+        assert app.screen is form
+        assert form.query_one("#field-phone", Input).value == "+49 30 23125 999"
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        await pilot.click("#overwrite")
+        await settle(pilot)
+        assert app.screen is not form
+    with reading(sample_engine) as session:
+        saved = session.get(Person, zeynep.id)
+        assert saved is not None and saved.phone == "+49 30 23125 999"
+
+
+def replace_notes(data, notes: str):  # type: ignore[no-untyped-def]
+    from dataclasses import replace
+
+    return replace(data, notes=notes)
