@@ -4,11 +4,13 @@ working (the name every change is recorded under)."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.widgets import Button, DataTable, Input, Label
+from textual.widgets import Button, DataTable, Label
 
 from coordinator import changes, identity
 from coordinator.changes import ChangeEntry
@@ -36,38 +38,6 @@ def fill(table: DataTable[str], entries: list[ChangeEntry], *, record: bool = Tr
     keys = [str(entry.id) for entry in entries]
     if keep in keys:
         table.move_cursor(row=keys.index(keep), scroll=False)
-
-
-class IdentityDialog(Dialog):
-    """Set the name this user account works under; returns the saved Identity."""
-
-    def __init__(self, current: str) -> None:
-        super().__init__()
-        self._current = current
-
-    def compose(self) -> ComposeResult:
-        with Vertical(classes="dialog"):
-            yield Label(_("Who is working?"), classes="dialog-title")
-            yield Label(_("Every change you make is recorded under this name."))
-            yield Input(value=self._current, placeholder=_("Your name"), id="identity-name")
-            yield Label("", classes="field-error", id="identity-error")
-            with Horizontal(classes="dialog-buttons"):
-                yield Button(_("Save"), variant="primary", id="save")
-                yield Button(_("Cancel"), id="cancel")
-
-    @on(Button.Pressed, "#save")
-    @on(Input.Submitted)
-    def _save(self) -> None:
-        try:
-            saved = identity.save(self.query_one("#identity-name", Input).value)
-        except ValidationError as exc:
-            self.query_one("#identity-error", Label).update("; ".join(exc.errors.values()))
-            return
-        self.dismiss(saved)
-
-    @on(Button.Pressed, "#cancel")
-    def _cancelled(self) -> None:
-        self.dismiss(None)
 
 
 class RecordChangesDialog(Dialog):
@@ -173,10 +143,22 @@ class ChangesScreen(SectionScreen):
         self.load()
 
     def action_identity(self) -> None:
-        def saved(result: object) -> None:
-            if isinstance(result, identity.Identity):
-                self.app.set_identity(result)  # type: ignore[attr-defined]
-                self.show_identity()
-                self.notify(_("Your changes are now recorded as {name}.").format(name=result.name))
+        """Ask for the name every change of this user account is recorded under."""
+        from screens.minutes import TextDialog
 
-        self.app.push_screen(IdentityDialog(self.app.identity.name), saved)  # type: ignore[attr-defined]
+        def saved(result: Any) -> None:
+            if result is None:
+                return
+            try:
+                user = identity.save(result["text"])
+            except ValidationError as exc:
+                self.notify("; ".join(exc.errors.values()), severity="error")
+                return
+            self.app.set_identity(user)  # type: ignore[attr-defined]
+            self.show_identity()
+            self.notify(_("Your changes are now recorded as {name}.").format(name=user.name))
+
+        current = self.app.identity.name  # type: ignore[attr-defined]
+        self.app.push_screen(
+            TextDialog(_("Who is working?"), current, placeholder=_("Your name")), saved
+        )

@@ -22,6 +22,7 @@ from sqlmodel import SQLModel
 
 import storage.models  # noqa: F401  (registers every table in SQLModel.metadata)
 from storage.errors import DatabaseOpenError
+from storage.migrations import create_tables
 from storage.version import CURRENT_VERSION
 
 BATCH = 2_000
@@ -180,7 +181,7 @@ def _prepare_target(write: Connection, target: Engine) -> None:
     label = _label(target)
     names = set(inspect(write).get_table_names())
     if not names:
-        SQLModel.metadata.create_all(write)
+        create_tables(write)
         return
     if "coordinator_meta" not in names:
         raise DatabaseOpenError("{target} is not a coordinator database", target=label)

@@ -281,12 +281,29 @@ def _set_version(conn: Connection, version: int) -> None:
         )
 
 
-def create_schema(engine: Engine) -> None:
-    """Create every table of the current version in an empty database, in one transaction."""
+def create_tables(conn: Connection) -> None:
+    """Every table of the current version, in ``conn``'s transaction.
+
+    On PostgreSQL the foreign keys that close a cycle (task <-> agenda item, date poll <->
+    poll slot) are added afterwards with ALTER TABLE, and SQLAlchemy 2.1 marks those
+    constraints to be left out of any later CREATE TABLE, for good: a SQLite file created
+    later in the same process (migrate-db, the tests) would lose them. The marks are put
+    back as they were."""
     import storage.models  # noqa: F401  (registers the tables)
 
-    with engine.begin() as conn:
+    constraints = [c for table in SQLModel.metadata.tables.values() for c in table.constraints]
+    rules = [constraint._create_rule for constraint in constraints]  # type: ignore[attr-defined]
+    try:
         SQLModel.metadata.create_all(conn)
+    finally:
+        for constraint, rule in zip(constraints, rules, strict=True):
+            constraint._create_rule = rule  # type: ignore[attr-defined]
+
+
+def create_schema(engine: Engine) -> None:
+    """Create every table of the current version in an empty database, in one transaction."""
+    with engine.begin() as conn:
+        create_tables(conn)
         _set_version(conn, CURRENT_VERSION)
         conn.execute(
             text("INSERT INTO coordinator_meta (key, value) VALUES ('created_at', :v)"),

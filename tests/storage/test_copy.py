@@ -40,6 +40,10 @@ def test_sqlite_to_postgresql_and_back(blank_postgres: str, tmp_path: Path) -> N
     back = make_engine(resolve_target(str(tmp_path / "back.db")))
     copy_network(server, back)
     assert network_checks(sample) == network_checks(server) == network_checks(back)
+    # Creating the schema on PostgreSQL first must not cost the new SQLite file its keys.
+    with back.connect() as conn:
+        keys = conn.exec_driver_sql("PRAGMA foreign_key_list(task)").all()
+    assert {row[2] for row in keys} == {"person", "organisation", "meeting", "agenda_item"}
     # The copy is a working network: the dashboard reads, and new rows get fresh ids.
     context = Context(engine=opened(blank_postgres), clock=lambda: FROZEN_NOW)
     assert dashboard.load(context, FROZEN_NOW).next_meetings

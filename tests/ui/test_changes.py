@@ -12,7 +12,7 @@ from textual.widgets import DataTable, Input
 from coordinator import tasks
 from coordinator.app import CoordinatorApp
 from coordinator.context import Context
-from screens.changes import ChangesScreen, IdentityDialog, RecordChangesDialog
+from screens.changes import ChangesScreen, RecordChangesDialog
 from screens.conflict import ConflictDialog
 from screens.minutes import TextDialog
 from screens.tasks import TaskDialog
@@ -160,8 +160,8 @@ async def test_changes_section_lists_who_did_what_and_sets_the_name(
         assert all(str(table.get_row_at(i)[1]) == "Anna" for i in range(table.row_count))
         await pilot.press("i")
         await settle(pilot)
-        assert isinstance(app.screen, IdentityDialog)
-        app.screen.query_one("#identity-name", Input).value = "Anna Berger"
+        assert isinstance(app.screen, TextDialog)
+        app.screen.query_one("#text", Input).value = "Anna Berger"
         await pilot.press("enter")
         await settle(pilot)
         assert "you: Anna Berger" in screen_text(app)
