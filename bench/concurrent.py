@@ -1,7 +1,8 @@
 """Ten coordinators saving at once: no lost update, no "database is locked", throughput.
 
 Each writer is a process of its own with its own engine, as a second coordinator's app would
-be. All writers edit the same few tasks (the hardest case): a change reads a task's counter
+be. All writers edit the same few tasks (by default 5: the hardest case; ``--tasks 500``
+spreads them as coordinators working on different records would): a change reads a task's counter
 (kept in its notes) and its version, then saves counter + 1 with that version through the
 domain function (tasks.set_notes: optimistic concurrency, the task's history and the audit
 trail in one transaction). A refused save (EditConflict) is read again and retried, as a
@@ -21,8 +22,6 @@ import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
-
-HOT_TASKS = 5
 
 
 @dataclass
@@ -70,12 +69,12 @@ def writer(
     queue.put(outcome)  # type: ignore[attr-defined]
 
 
-def run(url: str, label: str, writers: int, changes: int) -> bool:
+def run(url: str, label: str, writers: int, changes: int, shared: int) -> bool:
     from coordinator import tasks
     from storage.engine import open_database, resolve_target
 
     engine = open_database(resolve_target(url))
-    task_ids = [tasks.create_task(engine, f"Gemeinsame Aufgabe {n + 1}") for n in range(HOT_TASKS)]
+    task_ids = [tasks.create_task(engine, f"Gemeinsame Aufgabe {n + 1}") for n in range(shared)]
     engine.dispose()
     context = multiprocessing.get_context("spawn")
     queue = context.Queue()
@@ -105,7 +104,7 @@ def run(url: str, label: str, writers: int, changes: int) -> bool:
     locked = sum(o.locked for o in outcomes)
     lost = saved - total
     print(
-        f"{label}: {writers} writers x {changes} changes on {HOT_TASKS} shared tasks in "
+        f"{label}: {writers} writers x {changes} changes on {shared} shared tasks in "
         f"{elapsed:.1f} s: {saved / elapsed:.0f} saved changes/s, "
         f"{retried} refused as stale and redone, {locked} 'database is locked', "
         f"lost updates: {lost} (counters add up to {total} of {saved})"
@@ -134,15 +133,23 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--writers", type=int, default=10)
     parser.add_argument("--changes", type=int, default=1000, help="per writer")
+    parser.add_argument(
+        "--tasks",
+        type=int,
+        default=5,
+        help="how many tasks all writers share (fewer: more conflicts)",
+    )
     parser.add_argument("--pg", default=os.environ.get("COORDINATOR_TEST_PG", ""))
     args = parser.parse_args()
     ok = True
     with tempfile.TemporaryDirectory() as folder:
-        ok &= run(str(Path(folder) / "bench.db"), "SQLite (WAL)", args.writers, args.changes)
+        ok &= run(
+            str(Path(folder) / "bench.db"), "SQLite (WAL)", args.writers, args.changes, args.tasks
+        )
     if args.pg:
         url, drop = postgres_database(args.pg)
         try:
-            ok &= run(url, "PostgreSQL", args.writers, args.changes)
+            ok &= run(url, "PostgreSQL", args.writers, args.changes, args.tasks)
         finally:
             drop()  # type: ignore[operator]
     else:
