@@ -25,7 +25,10 @@ async def main() -> None:
         db = Path(folder) / "sample.db"
         shutil.copy(ROOT / "sample.db", db)
         engine = open_database(resolve_target(str(db)))
-        context = Context(engine, "sample.db", clock=lambda: datetime(2026, 11, 22, 9, tzinfo=UTC))
+        context = Context(
+            engine, "sample.db", clock=lambda: datetime(2026, 11, 22, 9, tzinfo=UTC),
+            actor="Amira Haddad",
+        )  # fmt: skip
         app = CoordinatorApp(context)
         async with app.run_test(size=(120, 34)) as pilot:
             for _ in range(3):
