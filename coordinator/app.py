@@ -31,6 +31,7 @@ SECTIONS: dict[str, tuple[str, str]] = {
     "changes": ("screens.changes", "ChangesScreen"),
 }
 POLL_SECONDS = 2.0  # how often a SQLite network is checked for other coordinators' changes
+RECONNECT_SECONDS = 10.0  # after the PostgreSQL connection that listens was lost
 
 
 def section_screen(name: str) -> type[Screen[None]]:
@@ -116,10 +117,14 @@ class CoordinatorApp(App[None]):
         from coordinator.freshness import listen
 
         def run() -> None:
-            try:
-                listen(self.context, self._stop_listening.is_set, self._notified)
-            except Exception:  # the server went away: the screens still work, unrefreshed
-                return
+            lost = False
+            while not self._stop_listening.is_set():
+                try:
+                    stop = self._stop_listening.is_set
+                    listen(self.context, stop, self._notified, catch_up=lost)
+                except Exception:  # the server went away: try again in a while
+                    lost = True
+                    self._stop_listening.wait(RECONNECT_SECONDS)
 
         threading.Thread(target=run, name="coordinator-listen", daemon=True).start()
 

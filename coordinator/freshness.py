@@ -31,9 +31,17 @@ class ChangePoller:
         return before is not None and newest != before
 
 
-def listen(context: Context, stop: Callable[[], bool], changed: Callable[[str], None]) -> None:
+def listen(
+    context: Context,
+    stop: Callable[[], bool],
+    changed: Callable[[str], None],
+    *,
+    catch_up: bool = False,
+) -> None:
     """Call ``changed(actor)`` for each transaction another process commits, until
-    ``stop()`` says so (asked every second). Returns when the connection is lost."""
+    ``stop()`` says so (asked every second); raises when the connection is lost. With
+    ``catch_up`` (listening again after a lost connection) ``changed("")`` is called once
+    when listening starts: what was missed meanwhile is shown."""
     import psycopg
 
     from storage.audit import CHANNEL
@@ -41,6 +49,8 @@ def listen(context: Context, stop: Callable[[], bool], changed: Callable[[str], 
     url = context.engine.url.set(drivername="postgresql").render_as_string(hide_password=False)
     with psycopg.connect(url, autocommit=True) as connection:
         connection.execute(f"LISTEN {CHANNEL}")
+        if catch_up:
+            changed("")
         while not stop():
             for note in connection.notifies(timeout=1.0):
                 token, _sep, actor = note.payload.partition("\t")
