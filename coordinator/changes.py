@@ -59,9 +59,6 @@ ACTIONS = {
     "insert": N_("added"),
     "update": N_("changed"),
     "delete": N_("deleted"),
-    "import": N_("imported"),
-    "undo": N_("undone"),
-    "erase": N_("erased"),
 }
 
 

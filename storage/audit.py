@@ -2,10 +2,10 @@
 
 Each insert, update and delete of a record made through the ORM becomes one ``audit_log`` row
 with the coordinator who made it (the engine's ``coordinator_actor`` execution option, else
-the identity of this process, see ``set_default_actor``), the time, and the fields changed.
-The rows are written in the same transaction as the change: a change that rolls back leaves
-no trace, and no change is committed without its entry. Bulk writes that bypass the ORM
-(calendar imports) add one summary entry with ``record``.
+the identity of this process, storage/actor.py), the time, and the fields changed. The rows
+are written in the same transaction as the change: a change that rolls back leaves no trace,
+and no change is committed without its entry. Rows a calendar import writes through the
+driver are covered by the entry of its ``calendar_import`` record (and its own journal).
 
 On PostgreSQL each transaction that writes entries also sends a NOTIFY on ``CHANNEL``, so
 other coordinators' screens refresh (coordinator/freshness.py); SQLite screens poll the
@@ -51,15 +51,6 @@ SUBJECTS: dict[str, tuple[str, str]] = {
     "announcement_file": ("announcement", "announcement_id"),
     "recipient_group_member": ("recipient_group", "group_id"),
 }
-
-
-def set_default_actor(name: str) -> None:
-    """The coordinator working in this process (coordinator/identity.py decides who)."""
-    actor.set_default(name)
-
-
-def default_actor() -> str:
-    return actor.default()
 
 
 def _stored(value: Any) -> Any:
@@ -128,10 +119,10 @@ def _version_moved(row: Any) -> bool:
 
 def actor_of(session: OrmSession) -> str:
     options = session.connection().get_execution_options()
-    return str(options.get("coordinator_actor") or default_actor())
+    return str(options.get("coordinator_actor") or actor.default())
 
 
-def _entry(session: OrmSession, row: Any, action: str, actor: str, at: datetime) -> dict | None:
+def _entry(row: Any, action: str, who: str, at: datetime) -> dict[str, Any] | None:
     table = getattr(row, "__tablename__", None)
     if table is None or table in UNAUDITED:
         return None
@@ -140,7 +131,7 @@ def _entry(session: OrmSession, row: Any, action: str, actor: str, at: datetime)
         return None  # a versioned record's bump stays traceable for conflict messages
     return {
         "at": at,
-        "actor": actor,
+        "actor": who,
         "action": action,
         "table_name": table,
         "row_id": _row_id(row),
@@ -154,7 +145,7 @@ def _after_flush(session: OrmSession, _context: Any) -> None:
     options = session.connection().get_execution_options()
     if options.get("coordinator_audit") is False:
         return
-    actor = actor_of(session)
+    who = actor_of(session)
     at = options.get("coordinator_now") or datetime.now(UTC)  # a fixed time: the sample
     entries = []
     for action, rows in (
@@ -163,7 +154,7 @@ def _after_flush(session: OrmSession, _context: Any) -> None:
         ("delete", session.deleted),
     ):
         for row in rows:
-            entry = _entry(session, row, action, actor, at)
+            entry = _entry(row, action, who, at)
             if entry is not None:
                 entries.append(entry)
     if entries:
@@ -179,33 +170,6 @@ def write(session: OrmSession, entries: list[dict[str, Any]]) -> None:
             text("SELECT pg_notify(:channel, :payload)"),
             {"channel": CHANNEL, "payload": f"{token}\t{entries[0]['actor']}"},
         )
-
-
-def record(
-    session: OrmSession,
-    *,
-    action: str,
-    table: str,
-    row_id: object,
-    subject: str,
-    changes: dict[str, list[Any]] | None = None,
-) -> None:
-    """One entry for a change made outside the ORM (a bulk import, an erasure)."""
-    write(
-        session,
-        [
-            {
-                "at": datetime.now(UTC),
-                "actor": actor_of(session),
-                "action": action,
-                "table_name": table,
-                "row_id": str(row_id),
-                "subject": subject,
-                "version": None,
-                "changes": json.dumps(changes or {}, ensure_ascii=False, sort_keys=True),
-            }
-        ],
-    )
 
 
 def forget_values(session: OrmSession, subject: str) -> None:
