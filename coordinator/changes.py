@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -13,6 +14,7 @@ from sqlalchemy import Engine, func
 from sqlmodel import Session, col, select
 
 from coordinator.i18n import N_, _
+from coordinator.labels import format_date, format_datetime
 from storage.models import (
     Announcement,
     AuditEntry,
@@ -28,6 +30,8 @@ from storage.uow import reading
 
 LOCAL_ZONE = ZoneInfo("Europe/Berlin")
 MAX_SHOWN = 60  # characters of a value in a one-line summary
+ISO_MOMENT = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}[+-]\d{2}:\d{2}$")
+ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 TABLE_LABELS = {
     "organisation": N_("organisation"),
@@ -74,9 +78,14 @@ class ChangeEntry:
     summary: str  # the fields changed, old → new
 
 
-def _short(value: Any) -> str:
+def shown_value(value: Any) -> str:
+    """A stored value as a person reads it: times local, dates in the language's format."""
     if value is None or value == "":
         return "–"
+    if isinstance(value, str) and ISO_MOMENT.match(value):
+        return format_datetime(datetime.fromisoformat(value).astimezone(LOCAL_ZONE))
+    if isinstance(value, str) and ISO_DAY.fullmatch(value):
+        return format_date(date.fromisoformat(value))
     text = str(value).replace("\n", " ")
     return text if len(text) <= MAX_SHOWN else text[: MAX_SHOWN - 1] + "…"
 
@@ -84,16 +93,17 @@ def _short(value: Any) -> str:
 def summary(action: str, changes: dict[str, list[Any]]) -> str:
     if action == "update":
         return "; ".join(
-            f"{field}: {_short(old)} → {_short(new)}" for field, (old, new) in changes.items()
+            f"{field}: {shown_value(old)} → {shown_value(new)}"
+            for field, (old, new) in changes.items()
         )
     if action in ("insert", "delete"):
         shown = [
-            _short(changes[name][1 if action == "insert" else 0])
+            shown_value(changes[name][1 if action == "insert" else 0])
             for name in ("title", "name", "subject", "family_name", "text", "guest_name")
             if name in changes
         ]
         return ", ".join(shown)
-    return "; ".join(f"{field}: {_short(new)}" for field, (_old, new) in changes.items())
+    return "; ".join(f"{field}: {shown_value(new)}" for field, (_old, new) in changes.items())
 
 
 def _names(session: Session, subjects: Iterable[str]) -> dict[str, str]:

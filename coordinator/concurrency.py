@@ -58,6 +58,7 @@ class EditConflict(Exception):
 
     def lines(self) -> list[str]:
         """What changed since, one line per field."""
+        from coordinator.changes import shown_value
         from coordinator.labels import format_datetime
 
         return [
@@ -65,17 +66,11 @@ class EditConflict(Exception):
                 at=format_datetime(change.at),
                 who=change.actor,
                 field=change.field,
-                old=_shown(change.old),
-                new=_shown(change.new),
+                old=shown_value(change.old),
+                new=shown_value(change.new),
             )
             for change in self.changes
         ]
-
-
-def _shown(value: Any) -> str:
-    if value is None or value == "":
-        return "–"
-    return str(value)
 
 
 def locked(session: Session, model: type[T], record_id: int) -> T:
