@@ -146,12 +146,15 @@ def update_organisation(
         _refresh_member_keys(session, org_id)
 
 
-def change_phase(engine: Engine, org_id: int, phase: Phase, *, on: date, note: str = "") -> None:
-    """Move an organisation to another network phase; the change is kept as history."""
+def change_phase(
+    engine: Engine, org_id: int, phase: Phase, *, on: date, note: str = "",
+    expected_version: int | None = None,
+) -> None:  # fmt: skip
+    """Move an organisation to another network phase; the change is kept as history.
+    EditConflict when the organisation changed since ``expected_version``."""
     with transaction(engine) as session:
-        org = session.get(Organisation, org_id)
-        if org is None:
-            raise LookupError(org_id)
+        org = locked(session, Organisation, org_id)
+        check(session, org, expected_version, "organisation")
         if org.phase == phase:
             return
         session.add(

@@ -179,7 +179,6 @@ class OrganisationDetailScreen(DetailScreen):
                 self.context,
                 self.record_id,
                 self.detail.name,
-                self.detail.phase,
                 self._after_change,
             )
 

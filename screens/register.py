@@ -25,6 +25,7 @@ from coordinator.files import write_private
 from coordinator.i18n import N_, _, ngettext
 from coordinator.labels import format_date, label
 from screens.base import SectionScreen
+from screens.conflict import save_checked
 from screens.dialogs import ConfirmDialog, ContactDialog, PhaseDialog
 from screens.forms import RELOAD, OrganisationForm, PersonForm
 from screens.paged_table import Cell, PagedTable
@@ -92,23 +93,33 @@ def change_organisation_phase(
     context: Context,
     org_id: int,
     name: str,
-    phase: Phase,
     done: Callable[[], None],
 ) -> None:
+    version = version_of(context.engine, Organisation, org_id)  # before the phase it guards
+    current = Phase(organisations.input_of(context.engine, org_id).phase)
+
     def chosen(result: Any) -> None:
-        if result:
-            new_phase, note = result
+        if not result:
+            return
+        new_phase, note = result
+
+        def save(expected: int) -> None:
             organisations.change_phase(
-                context.engine, org_id, Phase(new_phase), on=_today(context), note=note
-            )
+                context.engine, org_id, Phase(new_phase), on=_today(context), note=note,
+                expected_version=expected,
+            )  # fmt: skip
             screen.notify(
                 _("{name} is now in phase: {phase}").format(
                     name=name, phase=label(Phase(new_phase))
                 )
             )
-            done()
 
-    screen.app.push_screen(PhaseDialog(name, phase), chosen)
+        save_checked(
+            screen, save, version, done=done, reload=done,
+            yours=[_("phase: {value}").format(value=label(Phase(new_phase)))],
+        )  # fmt: skip
+
+    screen.app.push_screen(PhaseDialog(name, current), chosen)
 
 
 def log_contact(
@@ -646,12 +657,7 @@ class RegisterScreen(SectionScreen):
         if chosen and chosen[0] == "organisation":
             current = organisations.input_of(self.context.engine, chosen[1])
             change_organisation_phase(
-                self,
-                self.context,
-                chosen[1],
-                current.name,
-                Phase(current.phase),
-                self.refresh_lists,
+                self, self.context, chosen[1], current.name, self.refresh_lists
             )
 
     def action_log_contact(self) -> None:

@@ -146,3 +146,14 @@ def test_a_save_from_another_process_is_noticed(engine: Engine, db_url: str) -> 
     with reading(engine) as session:
         saved = session.get(Task, task)
         assert saved is not None and saved.status == TaskStatus.DONE
+
+
+def test_a_phase_change_on_a_stale_organisation_is_refused(engine: Engine) -> None:
+    from storage.enums import Phase
+
+    org = organisations.create_organisation(engine, OrganisationInput(name="Verein A"), today=TODAY)
+    stale = version_of(engine, Organisation, org)
+    organisations.change_phase(engine, org, Phase.STABILISATION, on=TODAY)
+    with pytest.raises(EditConflict) as refused:
+        organisations.change_phase(engine, org, Phase.ORGANISING, on=TODAY, expected_version=stale)
+    assert any("stabilisation" in line for line in refused.value.lines())
