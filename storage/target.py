@@ -64,6 +64,9 @@ def resolve_target(arg: str | None, env: dict[str, str] | None = None) -> Target
     if value.startswith("sqlite:///"):
         value = value.removeprefix("sqlite:///")
     elif "://" in value:
+        scheme, rest = value.split("://", 1)
+        if scheme in ("postgresql", "postgres"):  # the driver that is installed: psycopg 3
+            value = f"postgresql+psycopg://{rest}"
         return Target(value)
     path = Path(value).expanduser().absolute()
     return Target(f"sqlite:///{path}", path)

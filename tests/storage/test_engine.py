@@ -109,3 +109,10 @@ def test_target_comes_from_argument_then_environment_then_data_folder(
 def test_in_memory_database_for_scripts_and_tests() -> None:
     engine = open_database(resolve_target(":memory:"))
     assert schema_version(engine) == CURRENT_VERSION
+
+
+def test_a_plain_postgresql_url_uses_the_installed_driver() -> None:
+    for url in ("postgresql://anna@db.example.org/netz", "postgres://anna@db.example.org/netz"):
+        assert resolve_target(url, env={}).url == "postgresql+psycopg://anna@db.example.org/netz"
+    assert resolve_target("postgresql+psycopg://a@b/c", env={}).url == "postgresql+psycopg://a@b/c"
+    assert resolve_target(None, env={"COORDINATOR_DB": "postgresql://a@b/c"}).is_sqlite is False
