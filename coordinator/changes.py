@@ -141,6 +141,14 @@ def _names(session: Session, subjects: Iterable[str]) -> dict[str, str]:
     return names
 
 
+def record_name(engine: Engine, subject: str) -> str:
+    """The name of the record a subject ("task:12") stands for, as the trail shows it."""
+    with reading(engine) as session:
+        found = _names(session, [subject]).get(subject)
+    kind, _sep, key = subject.partition(":")
+    return found or f"{_(TABLE_LABELS.get(kind, kind))} {key}"
+
+
 def recent(
     engine: Engine,
     *,

@@ -337,17 +337,8 @@ def owner_filter(engine: Engine, name: str) -> dict[str, int]:
 
 
 def notes_of(engine: Engine, task_id: int) -> str:
-    with reading(engine) as session:
-        return _task(session, task_id).notes
-
-
-def title_of(engine: Engine, task_id: int) -> str:
-    with reading(engine) as session:
-        return _task_row(session, task_id).title
-
-
-def _task_row(session: Session, task_id: int) -> Task:
-    task = session.get(Task, task_id)
-    if task is None:
-        raise LookupError(task_id)
-    return task
+    with reading(engine) as session:  # a plain read: no row lock
+        task = session.get(Task, task_id)
+        if task is None:
+            raise LookupError(task_id)
+        return task.notes

@@ -43,13 +43,14 @@ def fill(table: DataTable[str], entries: list[ChangeEntry], *, record: bool = Tr
 class RecordChangesDialog(Dialog):
     """Who changed one record (and its parts, such as a meeting's agenda), newest first."""
 
-    def __init__(self, context: object, subject: str, title: str) -> None:
+    def __init__(self, context: object, subject: str) -> None:
         super().__init__()
-        self.context, self.subject, self._title = context, subject, title
+        self.context, self.subject = context, subject
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog wide"):
-            yield Label(_("Changes: {record}").format(record=self._title), classes="dialog-title")
+            name = changes.record_name(self.context.engine, self.subject)  # type: ignore[attr-defined]
+            yield Label(_("Changes: {record}").format(record=name), classes="dialog-title")
             yield DataTable(id="record-changes", cursor_type="row")
             with Horizontal(classes="dialog-buttons"):
                 yield Button(_("Close"), id="cancel")
@@ -59,11 +60,7 @@ class RecordChangesDialog(Dialog):
         table.add_columns(*(column() for index, column in enumerate(COLUMNS) if index != 3))
         entries = changes.recent(self.context.engine, subject=self.subject)  # type: ignore[attr-defined]
         fill(table, entries, record=False)
-        if entries:  # the record's own name, as the trail knows it
-            self.query_one(".dialog-title", Label).update(
-                _("Changes: {record}").format(record=entries[0].record)
-            )
-        else:
+        if not entries:
             self.notify(_("No changes recorded."))
         table.focus()
 

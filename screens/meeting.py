@@ -248,8 +248,7 @@ class MeetingScreen(Screen[bool]):
     def action_record_changes(self) -> None:
         from screens.changes import RecordChangesDialog
 
-        title = self.view.title if self.view is not None else str(self.meeting_id)
-        self.app.push_screen(RecordChangesDialog(self.context, f"meeting:{self.meeting_id}", title))
+        self.app.push_screen(RecordChangesDialog(self.context, f"meeting:{self.meeting_id}"))
 
     def action_add_item(self) -> None:
         def added(result: Any) -> None:

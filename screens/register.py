@@ -641,9 +641,7 @@ class RegisterScreen(SectionScreen):
         chosen = self.selected()
         if chosen:
             kind, record = chosen
-            self.app.push_screen(
-                RecordChangesDialog(self.context, f"{kind}:{record}", f"{_(kind)} {record}")
-            )
+            self.app.push_screen(RecordChangesDialog(self.context, f"{kind}:{record}"))
 
     def action_delete(self) -> None:
         chosen = self.selected()

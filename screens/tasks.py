@@ -350,8 +350,7 @@ class TasksScreen(SectionScreen):
 
         task_id = self.selected_task()
         if task_id is not None:
-            title = domain.title_of(self.context.engine, task_id)
-            self.app.push_screen(RecordChangesDialog(self.context, f"task:{task_id}", title))
+            self.app.push_screen(RecordChangesDialog(self.context, f"task:{task_id}"))
 
     def action_postpone(self) -> None:
         task_id = self.selected_task()
