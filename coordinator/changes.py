@@ -10,7 +10,7 @@ from datetime import date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Engine, func
+from sqlalchemy import Engine
 from sqlmodel import Session, col, select
 
 from coordinator.i18n import N_, _
@@ -193,8 +193,3 @@ def recent(
             )
         )
     return result
-
-
-def count(engine: Engine) -> int:
-    with reading(engine) as session:
-        return int(session.exec(select(func.count()).select_from(AuditEntry)).one())

@@ -30,15 +30,6 @@ def config_path() -> Path:
     return user_config_path("coordinator", appauthor=False) / "identity.json"
 
 
-def login_name() -> str:
-    import getpass
-
-    try:
-        return getpass.getuser()
-    except Exception:  # no login name (some containers)
-        return "?"
-
-
 def current(env: dict[str, str] | None = None) -> Identity:
     env = dict(os.environ) if env is None else env
     if env.get(ENV_VAR, "").strip():
@@ -49,6 +40,8 @@ def current(env: dict[str, str] | None = None) -> Identity:
         name = ""
     if name:
         return Identity(name, "file")
+    from storage.actor import login_name
+
     return Identity(login_name(), "login")
 
 

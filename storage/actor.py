@@ -12,8 +12,10 @@ def set_default(value: str) -> None:
 
 
 def default() -> str:
-    if name:
-        return name
+    return name or login_name()
+
+
+def login_name() -> str:
     import getpass
 
     try:
