@@ -22,11 +22,12 @@ from typing import Any
 from sqlalchemy import Engine, delete, func, insert, select
 from sqlmodel import Session, SQLModel, col
 
+from coordinator.bulk import paused_gc
 from coordinator.i18n import _, ngettext
 from coordinator.ics_read import Address, CalendarFile, IncomingEvent
 from coordinator.recurrence import RecurrenceError, last_occurrence
 from coordinator.validation import ValidationError
-from storage.bulk import insert_rows
+from storage.bulk import BulkWriter
 from storage.enums import MeetingStatus, Rsvp
 from storage.models import (
     Affiliation,
@@ -58,6 +59,7 @@ NEW, UPDATED, UNCHANGED, OLDER, CANCELLED, REPLY, IGNORED = (
 )  # fmt: skip
 CHANGING = (NEW, UPDATED, CANCELLED, REPLY)
 _CHUNK = 500
+_BATCH = 20_000  # invitations per batch written while the next ones are made
 
 
 class ImportCancelled(Exception):
@@ -358,6 +360,7 @@ class _Applier:
         self.journal = journal
         self.file_name = file_name
         self.touched: set[int] = set()
+        self.writer = BulkWriter(self.session)  # new rows; the session waits until finish
         self.pending: list[Meeting] = []
         self.pending_invitations: list[tuple[Any, ...]] = []  # in _INVITATION_COLUMNS order
 
@@ -367,6 +370,7 @@ class _Applier:
         """Add everyone not yet in the register (matched by e-mail address), in one batch."""
         new: dict[str, dict[str, Any]] = {}
         note = _("Added by the import of the calendar file {name}.").format(name=self.file_name)
+        note_key = search_key((note,))  # the same for everyone: folded once
         defaults = _defaults(Person)
         now = self.journal.now
         for address in addresses:
@@ -380,20 +384,20 @@ class _Applier:
                 "family_name": family,
                 "email": address.email,
                 "notes": note,
-                "search_text": search_key((given, family, address.email, note)),
+                "search_text": f"{search_key((given, family, address.email))} {note_key}",
                 "created_at": now,
                 "updated_at": now,
             }
         if not new:
             return
-        insert_rows(self.session, Person.__table__, list(new.values()))  # type: ignore[attr-defined]
-        made = self.session.execute(
-            select(Person.id, func.lower(Person.email)).where(Person.created_at == now)
-        )
-        for pid, email in made:
-            if email in new:
-                self.state.people[email] = pid
-                self.journal.created.setdefault("person", []).append(pid)
+        # In name order: the name indexes then grow at their ends (a third faster on SQLite).
+        rows = sorted(new.values(), key=lambda row: (row["family_name"], row["given_name"]))
+        person = Person.__table__  # type: ignore[attr-defined]
+        for row, pid in zip(rows, self.writer.ids(person, len(rows)), strict=True):
+            row["id"] = pid
+            self.state.people[row["email"].lower()] = pid
+        self.journal.created.setdefault("person", []).extend(row["id"] for row in rows)
+        self.writer.insert(person, rows)
 
     def person(self, address: Address) -> int:
         return self.state.people[address.email.lower()]
@@ -410,7 +414,8 @@ class _Applier:
             uid = f"{master.uid}#{event.recurrence_id:%Y%m%dT%H%M%SZ}"
             organiser = master.organiser_id
         meeting = SimpleNamespace(**_defaults(Meeting))
-        meeting.id = None
+        meeting.id = self.writer.next_id(Meeting.__table__)  # type: ignore[attr-defined]
+        self.journal.created.setdefault("meeting", []).append(meeting.id)
         meeting.uid = uid
         meeting.sequence = event.sequence
         meeting.organiser_id = organiser
@@ -426,19 +431,18 @@ class _Applier:
         return meeting
 
     def insert_pending(self) -> None:
-        if not self.pending:
-            return
-        rows = [{k: v for k, v in vars(m).items() if k != "id"} for m in self.pending]
-        insert_rows(self.session, Meeting.__table__, rows)  # type: ignore[attr-defined]
-        by_uid = {m.uid: m for m in self.pending}
-        for mid, uid in self.session.execute(
-            select(Meeting.id, Meeting.uid).where(Meeting.created_at == self.journal.now)
-        ):
-            meeting = by_uid.get(uid)
-            if meeting is not None and meeting.id is None:
-                meeting.id = mid
-                self.journal.created.setdefault("meeting", []).append(mid)
-        self.pending = []
+        if self.pending:
+            rows = [vars(meeting) for meeting in self.pending]
+            self.writer.insert(Meeting.__table__, rows)  # type: ignore[attr-defined]
+            self.pending = []
+
+    def insert_invitations(self) -> None:
+        self.writer.insert(
+            Invitation.__table__,  # type: ignore[attr-defined]
+            self.pending_invitations,
+            columns=_INVITATION_COLUMNS,
+        )
+        self.pending_invitations = []
 
     def _fill(self, meeting: Meeting, event: IncomingEvent) -> None:
         for name in _KEPT:
@@ -556,6 +560,19 @@ class _Applier:
         work: list[tuple[IncomingEvent, PlanRow]],
         tick: Callable[[], None],
     ) -> None:
+        """All of the plan's changes. New rows go to the database while the next ones are
+        made (BulkWriter); the session is used again only after they are all written."""
+        try:
+            self._run(work, tick)
+            self.writer.finish()
+        finally:
+            self.writer.close()
+
+    def _run(
+        self,
+        work: list[tuple[IncomingEvent, PlanRow]],
+        tick: Callable[[], None],
+    ) -> None:
         addresses = [
             a
             for event, row in work
@@ -570,6 +587,8 @@ class _Applier:
         self.insert_pending()
         for event, _row in masters:
             self.details(event)
+            if len(self.pending_invitations) >= _BATCH:
+                self.insert_invitations()
         for event, row in work:
             if row.action == REPLY:
                 stored = self.state.meetings[event.uid]
@@ -578,12 +597,7 @@ class _Applier:
                 self.occurrence(event)
             tick()
         self.insert_pending()
-        insert_rows(
-            self.session,
-            Invitation.__table__,  # type: ignore[attr-defined]
-            self.pending_invitations,
-            columns=_INVITATION_COLUMNS,
-        )
+        self.insert_invitations()
 
 
 @lru_cache(maxsize=8)
@@ -636,7 +650,7 @@ def apply(
     """Import the file in one transaction. With ``expected`` (the preview the coordinator
     saw), nothing is written if the database has changed since and the plan differs."""
     now = now or datetime.now(UTC)
-    with transaction(engine) as session:
+    with paused_gc(), transaction(engine) as session:  # (see paused_gc: 100,000s of rows)
         state = _State.load(session, calendar.events)
         plan = _plan(state, calendar, file_name)
         if expected is not None and [r.action for r in expected.rows] != [

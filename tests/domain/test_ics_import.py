@@ -21,6 +21,7 @@ from coordinator.validation import ValidationError
 from storage.enums import MeetingStatus, Rsvp
 from storage.models import Invitation, Meeting, Person
 from storage.rows import AlchemyRows
+from storage.search import search_key
 from storage.uow import reading
 from tests.conftest import FROZEN_NOW
 from tests.fixtures.ics_clients import CLIENTS, GOOGLE, NEXTCLOUD, OUTLOOK, crlf
@@ -100,6 +101,11 @@ def test_outlook_windows_zone_names_and_quoted_names(engine: Engine) -> None:
     with reading(engine) as session:
         names = session.exec(select(Person.family_name).order_by(Person.family_name)).all()
     assert "Yılmaz, Emre" in names  # "Family, Given" is kept whole: it exports exactly again
+    with reading(engine) as session:
+        added = session.exec(select(Person)).all()
+    for person in added:  # found by the register's search like anyone typed in by hand
+        parts = (person.given_name, person.family_name, person.email, person.notes)
+        assert person.search_text == search_key(parts) and "yilmaz" in search_key(names)
     text = ics_export.feed(engine, None, FeedOptions(attendees=True), FROZEN_NOW)
     assert 'CN="Yılmaz, Emre"' in text.replace("\r\n ", "")
 
