@@ -59,7 +59,8 @@ NEW, UPDATED, UNCHANGED, OLDER, CANCELLED, REPLY, IGNORED = (
 )  # fmt: skip
 CHANGING = (NEW, UPDATED, CANCELLED, REPLY)
 _CHUNK = 500
-_BATCH = 20_000  # invitations per batch written while the next ones are made
+_MASTERS = 1_000  # meetings made before they (and then their invitations) go to the writer
+_BATCH = 10_000  # invitations per batch written while the next ones are made
 
 
 class ImportCancelled(Exception):
@@ -581,12 +582,14 @@ class _Applier:
         ]
         self.add_people(addresses)
         masters = [(e, r) for e, r in work if r.action != REPLY and e.recurrence_id is None]
-        for event, _row in masters:
-            self.master(event)
-            tick()
-        self.insert_pending()
-        for event, _row in masters:
-            self.details(event)
+        for start in range(0, len(masters), _MASTERS):  # a few at a time: the writer starts soon
+            batch = masters[start : start + _MASTERS]
+            for event, _row in batch:
+                self.master(event)
+                tick()
+            self.insert_pending()
+            for event, _row in batch:
+                self.details(event)
             if len(self.pending_invitations) >= _BATCH:
                 self.insert_invitations()
         for event, row in work:

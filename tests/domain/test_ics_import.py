@@ -11,6 +11,7 @@ import pytest
 from sqlalchemy import Engine
 from sqlmodel import select
 
+import storage.bulk
 from coordinator import ics_export, ics_import, ics_read, invitations, meetings, people
 from coordinator.ics_export import FeedOptions
 from coordinator.ics_import import CANCELLED, IGNORED, NEW, OLDER, REPLY, UNCHANGED, UPDATED
@@ -229,7 +230,14 @@ def test_ten_megabytes_of_junk(engine: Engine) -> None:
         ics_read.read_calendar(b"BEGIN:VCALENDAR\r\n" + b"X" * (10 * 1024 * 1024))
 
 
-def test_round_trip_into_an_empty_database(sample_engine: Engine, engine: Engine) -> None:
+@pytest.mark.parametrize("batches", ["as configured", "tiny"])
+def test_round_trip_into_an_empty_database(
+    sample_engine: Engine, engine: Engine, batches: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    if batches == "tiny":  # many batches and statements, each waiting for the one before
+        monkeypatch.setattr(ics_import, "_MASTERS", 3)
+        monkeypatch.setattr(ics_import, "_BATCH", 7)
+        monkeypatch.setattr(storage.bulk, "_MAX_VARIABLES", 60)
     options = FeedOptions(name="Netzwerk", attendees=True, reminder_minutes=15)
     first = ics_export.feed(sample_engine, None, options, FROZEN_NOW)
     plan = load(engine, first.encode(), "feed.ics")
