@@ -346,6 +346,7 @@ class _Journal:
     now: datetime
     created: dict[str, list[Any]] = field(default_factory=dict)
     changed: list[tuple[str, str, str, SQLModel]] = field(default_factory=list)
+    created_json: dict[str, str] = field(default_factory=dict)  # ``created``, written out
 
     def note_change(self, table: str, key: Any, row: SQLModel) -> None:
         self.changed.append((table, json.dumps(key), _dump(row), row))
@@ -565,6 +566,8 @@ class _Applier:
         made (BulkWriter); the session is used again only after they are all written."""
         try:
             self._run(work, tick)
+            created = self.journal.created  # (written out while the last batches go in)
+            self.journal.created_json = {table: json.dumps(keys) for table, keys in created.items()}
             self.writer.finish()
         finally:
             self.writer.close()
@@ -699,7 +702,7 @@ def _record(session: Session, journal: _Journal, plan: ImportPlan, file_name: st
             "table_name": table,
             "row_key": "created",
             "before": "",
-            "after": json.dumps(keys),
+            "after": journal.created_json.get(table) or json.dumps(keys),
         }
         for table, keys in journal.created.items()
     ]
