@@ -18,7 +18,16 @@ from dateutil.rrule import rrule, rrulestr
 
 from coordinator.bulk import paused_gc
 from coordinator.i18n import _
-from coordinator.ics_text import Component, IcsError, Prop, decode, iter_parse, unescape
+from coordinator.ics_text import (
+    Component,
+    IcsError,
+    PlainEvent,
+    Prop,
+    decode,
+    iter_parse,
+    param_of,
+    unescape,
+)
 from coordinator.ics_zones import resolve_tzid, zone_like
 from storage.enums import MeetingStatus, Rsvp
 
@@ -159,17 +168,20 @@ def _duration(item: Prop) -> timedelta:
 
 
 def _address(item: Prop) -> Address | None:
-    value = item.value
+    return _address_of(item.value, item.param("CN"), item.param("PARTSTAT"))
+
+
+def _address_of(value: str, name: str, partstat: str) -> Address | None:
+    """An ORGANIZER or ATTENDEE: a mailto: address, or None for anything else."""
     if not value.startswith("mailto:"):
         value = value.strip()
         if value[:7].lower() != "mailto:":
             return None
-    partstat = item.param("PARTSTAT")
     rsvp = RSVP_OF.get(partstat.upper(), Rsvp.NO_REPLY) if partstat else Rsvp.NO_REPLY
-    return Address(item.param("CN").strip(), value[7:].strip(), rsvp)
+    return Address(name.strip(), value[7:].strip(), rsvp)
 
 
-def _text(component: Component, name: str) -> str:
+def _text(component: Component | PlainEvent, name: str) -> str:
     return unescape(component.value(name)).strip()
 
 
@@ -199,7 +211,7 @@ def _rule(item: Prop, start: _Moment, zone: str) -> str:
     return rule
 
 
-def _event(component: Component, method: str, zones: _Zones) -> IncomingEvent:
+def _event(component: Component | PlainEvent, method: str, zones: _Zones) -> IncomingEvent:
     uid_prop = component.get("UID")
     if uid_prop is None or not uid_prop.value.strip():
         raise IcsError(component.line, _("An event without a UID."))
@@ -259,10 +271,17 @@ def _event(component: Component, method: str, zones: _Zones) -> IncomingEvent:
     organiser = component.get("ORGANIZER")
     if organiser is not None:
         event.organiser = _address(organiser)
-    for item in component.all("ATTENDEE"):
-        address = _address(item)
-        if address is not None:
-            event.attendees.append(address)
+    attendees = event.attendees
+    if isinstance(component, PlainEvent):  # no objects per attendee line: a feed has 100,000
+        for raw, value in component.raw_all("ATTENDEE"):
+            address = _address_of(value, param_of(raw, "CN"), param_of(raw, "PARTSTAT"))
+            if address is not None:
+                attendees.append(address)
+    else:
+        for item in component.all("ATTENDEE"):
+            address = _address(item)
+            if address is not None:
+                attendees.append(address)
     return event
 
 
@@ -279,20 +298,22 @@ def read_calendar(
     raw: bytes,
     *,
     progress: Callable[[int, int], None] | None = None,
+    fast: bool = True,
 ) -> CalendarFile:
-    """The events of a calendar file, or IcsError naming the first broken line."""
+    """The events of a calendar file, or IcsError naming the first broken line. (``fast``:
+    plain events read as one block each, see ics_text.iter_parse; the tests compare.)"""
     if len(raw) > MAX_BYTES:
         raise IcsError(1, _("The file is larger than 50 MB."))
     with paused_gc():
-        return _read(raw, progress)
+        return _read(raw, progress, fast)
 
 
-def _read(raw: bytes, progress: Callable[[int, int], None] | None) -> CalendarFile:
+def _read(raw: bytes, progress: Callable[[int, int], None] | None, fast: bool) -> CalendarFile:
     events: list[IncomingEvent] = []
     skipped: dict[str, int] = {}
     settings: dict[int, tuple[str, _Zones]] = {}  # per calendar: its method and zones
     total = raw.count(b"BEGIN:VEVENT") if progress is not None else 0
-    for calendar, child in iter_parse(decode(raw)):
+    for calendar, child in iter_parse(decode(raw), fast=fast):
         found = settings.get(id(calendar))
         if found is None:
             found = settings[id(calendar)] = _settings(calendar)

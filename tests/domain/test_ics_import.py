@@ -15,7 +15,7 @@ import storage.bulk
 from coordinator import ics_export, ics_import, ics_read, invitations, meetings, people
 from coordinator.ics_export import FeedOptions
 from coordinator.ics_import import CANCELLED, IGNORED, NEW, OLDER, REPLY, UNCHANGED, UPDATED
-from coordinator.ics_text import IcsError
+from coordinator.ics_text import IcsError, PlainEvent, iter_parse
 from coordinator.people import PersonInput
 from coordinator.schedule import occurrences
 from coordinator.validation import ValidationError
@@ -385,3 +385,50 @@ def test_outlooks_customized_time_zone_is_matched_by_its_rules(engine: Engine) -
     )
     with pytest.raises(IcsError, match="Unknown time zone"):
         ics_read.read_calendar(crlf(nowhere))
+
+
+_FOLDED = (
+    "BEGIN:VCALENDAR\nVERSION:2.0\nPRODID:x\nBEGIN:VEVENT\nUID:f@example.org\n"
+    "DTSTAMP:20261120T100000Z\nSUMMARY:Ein sehr langer Titel\n  der gefaltet ist\n"
+    "ATTENDEE;CN=Ada;PARTSTAT=ACCEPTED:mai\n lto:ada@example.org\n"
+    "DTSTART;TZID=Europe/Berlin:20270301T180000\n"
+    "DTEND;TZID=Europe/Berlin:2027030\n 1T170000\nEND:VEVENT\nEND:VCALENDAR\n"
+)
+BLOCKS = {  # events the fast reader must read exactly as the line-by-line reader does
+    **{f"client {name}": text for name, text in CLIENTS.items()},
+    **{f"malformed {name}": text for name, text in MALFORMED.items()},
+    "ends before it starts, on a folded line": _FOLDED,
+    "bad date on a folded line": _FOLDED.replace("1T170000", "1T25XX00"),
+    "lower-case names": _single(0, "A").replace("SUMMARY:A", "summary:a\nlocation;language=de:Raum"),
+    "blank line inside": _single(0, "A").replace("SUMMARY:A\n", "SUMMARY:A\n\n"),
+    "alarm inside": _single(0, "A", extra="BEGIN:VALARM\nACTION:DISPLAY\nTRIGGER:-PT15M\nEND:VALARM\n"),
+    "quoted name": _single(0, "A", extra='ATTENDEE;CN="Yılmaz, Emre":mailto:e@example.org\n'),
+    "stray END": _single(0, "A", extra="END:VTODO\n"),
+    "parameter without value": _single(0, "A", extra="ATTENDEE;RSVP:mailto:x@example.org\n"),
+    "no END:VEVENT at all": _single(0, "A").replace("END:VEVENT\n", ""),
+}  # fmt: skip
+
+
+def _outcome(raw: bytes, fast: bool) -> object:
+    try:
+        return ics_read.read_calendar(raw, fast=fast).events
+    except IcsError as error:
+        return (error.line, error.reason)
+
+
+@pytest.mark.parametrize("case", sorted(BLOCKS))
+def test_plain_events_read_as_blocks_match_line_by_line(case: str) -> None:
+    raw = crlf(BLOCKS[case])
+    assert _outcome(raw, fast=True) == _outcome(raw, fast=False)
+
+
+def test_block_reading_of_a_big_feed_and_its_line_numbers(sample_engine: Engine) -> None:
+    options = FeedOptions(name="Netzwerk", attendees=True, reminder_minutes=None)
+    raw = ics_export.feed(sample_engine, None, options, FROZEN_NOW).encode()
+    assert raw.count(b"\r\n ") > 10  # folded attendee lines
+    children = [child for _calendar, child in iter_parse(raw.decode())]
+    assert sum(isinstance(child, PlainEvent) for child in children) == raw.count(b"BEGIN:VEVENT")
+    assert _outcome(raw, fast=True) == _outcome(raw, fast=False)
+    assert _outcome(crlf(_FOLDED), fast=True) == (12, "The event ends before it starts.")
+    lines = crlf(_FOLDED).split(b"\r\n")
+    assert lines[12 - 1].startswith(b"DTEND")  # the line the message names
