@@ -13,6 +13,7 @@ Targets: export under 1 s, import under 3 s, peak memory under 300 MB.
 from __future__ import annotations
 
 import argparse
+import os
 import resource
 import shutil
 import sqlite3
@@ -34,12 +35,24 @@ NOW = datetime(2026, 11, 22, 9, tzinfo=UTC)
 
 def child(database: Path, feed: Path) -> None:
     """One import in a process of its own, as `coordinator import-ics` runs it: prints the
-    milliseconds from reading the file to the committed import (start-up not counted)."""
+    milliseconds from reading the file to the committed import (start-up not counted) and
+    the process's peak memory in MB."""
     engine = open_database(resolve_target(str(database)))
     started = time.perf_counter()
     calendar = ics_read.read_calendar(feed.read_bytes())
     ics_import.apply(engine, calendar, feed.name, now=NOW)
-    print(f"{(time.perf_counter() - started) * 1000:.1f}")
+    elapsed = (time.perf_counter() - started) * 1000
+    peak = _high_water_mb()
+    print(f"{elapsed:.1f} {peak:.0f}")
+
+
+def _high_water_mb() -> float:
+    """This process's peak resident memory since it started this program (VmHWM). Not
+    getrusage: its maxrss also counts the parent's size, which a child has until exec."""
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # not Linux
 
 
 def main() -> None:
@@ -77,6 +90,7 @@ def main() -> None:
         report("  of which reading the file", reads, target_ms=3000, unit="runs")
         engine.dispose()
         (work / "feed.ics").write_bytes(raw)
+        peaks: list[float] = []
         for scenario in ("known", "empty"):
             warm: list[float] = []
             fresh: list[float] = []
@@ -88,13 +102,16 @@ def main() -> None:
                         with sqlite3.connect(path) as connection:
                             connection.execute("PRAGMA foreign_keys=ON")
                             connection.execute("DELETE FROM meeting")
+                    os.sync()  # the copy's pages written out first, not during the import
                     if kind == "fresh":
                         done = subprocess.run(
                             [sys.executable, "-m", "bench.ics", "--child", str(path),
                              str(work / "feed.ics")],
                             check=True, cwd=ROOT, capture_output=True, text=True,
                         )  # fmt: skip
-                        samples.append(float(done.stdout.split()[-1]))
+                        elapsed, peak = done.stdout.split()[-2:]
+                        samples.append(float(elapsed))
+                        peaks.append(float(peak))
                         continue
                     target = open_database(resolve_target(str(path)))
 
@@ -111,15 +128,10 @@ def main() -> None:
             }[scenario]
             report(label + ", in its own process", fresh, target_ms=3000, unit="runs")
             report(label + ", in a long-running process", warm, target_ms=3000, unit="runs")
-        # Peak memory of an import on its own: a fresh process reads and imports the file.
-        subprocess.run(
-            [sys.executable, "-m", "bench.ics", "--child", str(work / "child.db"), str(work / "feed.ics")],
-            check=True, cwd=ROOT, capture_output=True,
-        )  # fmt: skip
-        peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+        peak = max(peaks)
         verdict = "meets" if peak < 300 else "MISSES"
         print(
-            f"peak memory of an import into an empty network (its own process): {peak:.0f} MB (target < 300 MB: {verdict})"
+            f"peak memory of an import in its own process, highest of all: {peak:.0f} MB (target < 300 MB: {verdict})"
         )
     finally:
         shutil.rmtree(work, ignore_errors=True)
