@@ -163,14 +163,16 @@ def _import(args: argparse.Namespace, engine: Engine) -> int:
         raise UsageError(
             _("cannot read {path}: {reason}").format(path=args.file, reason=exc.strerror)
         ) from None
+    name = Path(args.file).name
     try:
-        calendar = ics_read.read_calendar(raw)
+        if args.dry_run:
+            plan = ics_import.preview(engine, ics_read.read_calendar(raw), name)
+        else:  # at once: a big feed of new events is written while it is read
+            plan = ics_import.import_file(engine, raw, name)
     except IcsError as exc:
         raise UsageError(
             _("{path} is not a usable calendar file: {reason}").format(path=args.file, reason=exc)
         ) from None
-    name = Path(args.file).name
-    plan = ics_import.preview(engine, calendar, name)
     for row in plan.rows:
         print(
             f"{ics_import.action_label(row.action):<26} {_when(row)}  {row.title}  {row.detail}".rstrip()
@@ -181,10 +183,9 @@ def _import(args: argparse.Namespace, engine: Engine) -> int:
         )
     print(plan.summary())
     if args.dry_run or plan.changes == 0:
-        print(_("Nothing imported.") if plan.changes == 0 or args.dry_run else "")
-        return 0
-    ics_import.apply(engine, calendar, name, expected=plan)
-    print(_("Imported. “coordinator undo-import” undoes it."))
+        print(_("Nothing imported."))
+    else:
+        print(_("Imported. “coordinator undo-import” undoes it."))
     return 0
 
 

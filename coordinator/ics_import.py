@@ -24,7 +24,7 @@ from sqlmodel import Session, SQLModel, col
 
 from coordinator.bulk import paused_gc
 from coordinator.i18n import _, ngettext
-from coordinator.ics_read import Address, CalendarFile, IncomingEvent
+from coordinator.ics_read import Address, CalendarFile, IncomingEvent, iter_events, read_calendar
 from coordinator.recurrence import RecurrenceError, last_occurrence
 from coordinator.validation import ValidationError
 from storage.bulk import BulkWriter
@@ -185,12 +185,7 @@ class _State:
         living = col(Person.erased_at).is_(None)
         if len(emails) > 2 * _CHUNK:  # many addresses: one pass over the register is cheaper
             wanted = set(emails)
-            cursor = session.connection().connection.cursor()
-            cursor.execute("SELECT id, email FROM person WHERE erased_at IS NULL AND email != ''")
-            for pid, email in cursor.fetchall():
-                key = email.lower()
-                if key in wanted:
-                    state.people.setdefault(key, pid)
+            state.people = {key: pid for key, pid in _register(session).items() if key in wanted}
         else:
             for chunk in _chunks(emails):
                 for pid, email in session.execute(
@@ -200,6 +195,19 @@ class _State:
                 ):
                     state.people.setdefault(email, pid)
         return state
+
+
+def _register(session: Session) -> dict[str, int]:
+    """Everyone in the register with an address, by the address in lower case (one pass)."""
+    people: dict[str, int] = {}
+    cursor = session.connection().connection.cursor()
+    try:
+        cursor.execute("SELECT id, email FROM person WHERE erased_at IS NULL AND email != ''")
+        for pid, email in cursor.fetchall():
+            people.setdefault(email.lower(), pid)
+    finally:
+        cursor.close()
+    return people
 
 
 # --- planning ------------------------------------------------------------------------------
@@ -350,6 +358,9 @@ class _Journal:
 
     def note_change(self, table: str, key: Any, row: SQLModel) -> None:
         self.changed.append((table, json.dumps(key), _dump(row), row))
+
+    def write_out(self) -> None:
+        self.created_json = {table: json.dumps(ids) for table, ids in self.created.items()}
 
 
 class _Applier:
@@ -557,6 +568,27 @@ class _Applier:
         else:
             self.change_meeting(row, event)
 
+    def new_events(self, batch: list[IncomingEvent], tick: Callable[[], None]) -> None:
+        """Events none of which is in the database yet (checked by the caller), occurrences
+        after their series: their people, meetings, cancelled dates and invitations."""
+        self.add_people(
+            [a for e in batch for a in ([e.organiser] if e.organiser else []) + e.attendees]
+        )
+        masters = [event for event in batch if event.recurrence_id is None]
+        for event in masters:
+            self.new_meeting(event)
+            tick()
+        self.insert_pending()
+        for event in masters:
+            self.details(event)
+        for event in batch:
+            if event.recurrence_id is not None:
+                self.occurrence(event)
+                tick()
+        self.insert_pending()
+        if len(self.pending_invitations) >= _BATCH:
+            self.insert_invitations()
+
     def run(
         self,
         work: list[tuple[IncomingEvent, PlanRow]],
@@ -566,8 +598,7 @@ class _Applier:
         made (BulkWriter); the session is used again only after they are all written."""
         try:
             self._run(work, tick)
-            created = self.journal.created  # (written out while the last batches go in)
-            self.journal.created_json = {table: json.dumps(keys) for table, keys in created.items()}
+            self.journal.write_out()  # while the last batches go in
             self.writer.finish()
         finally:
             self.writer.close()
@@ -685,6 +716,103 @@ def apply(
         applier.run(work, tick)
         session.flush()
         _record(session, journal, plan, file_name)
+    return plan
+
+
+_STREAM_FROM = 1_000_000  # bytes: a smaller file is read whole, then imported
+
+
+class _NotOnlyNew(Exception):
+    """The file holds more than new events: it is imported the ordinary way instead."""
+
+
+def import_file(
+    engine: Engine,
+    raw: bytes,
+    file_name: str,
+    *,
+    now: datetime | None = None,
+    cancelled: Callable[[], bool] | None = None,
+) -> ImportPlan:
+    """Read a calendar file and import it at once, without a preview (the command line,
+    cron). A big file of events that are all new, the usual feed, is written while it is
+    still being read (its rows go to the BulkWriter batch by batch, so SQLite works while
+    Python reads on). At the first event that is not simply new (already in the database,
+    twice in the file, a reply or cancellation, an occurrence before its series) that work
+    is rolled back and the whole file imported by ``apply``: the result is the same."""
+    now = now or datetime.now(UTC)
+    if len(raw) < _STREAM_FROM:
+        calendar = read_calendar(raw)
+    else:
+        skipped: dict[str, int] = {}
+        events = iter_events(raw, skipped)
+        seen: list[IncomingEvent] = []
+        try:
+            return _stream(engine, events, seen, skipped, file_name, now, cancelled)
+        except _NotOnlyNew:
+            pass
+        with paused_gc():
+            calendar = CalendarFile([*seen, *events], skipped)
+    return apply(engine, calendar, file_name, now=now, cancelled=cancelled)
+
+
+def _stream(
+    engine: Engine,
+    events: Iterator[IncomingEvent],
+    seen: list[IncomingEvent],
+    skipped: dict[str, int],
+    file_name: str,
+    now: datetime,
+    cancelled: Callable[[], bool] | None,
+) -> ImportPlan:
+    with paused_gc(), transaction(engine) as session:
+        taken = set(
+            session.execute(select(Meeting.uid).where(col(Meeting.series_id).is_(None))).scalars()
+        )
+        state = _State(session, people=_register(session))
+        journal = _Journal(now)
+        applier = _Applier(state, journal, file_name)
+        keys: set[tuple[str, datetime | None]] = set()
+        series: set[str] = set()  # the UIDs of this file's recurring meetings
+        rows: list[PlanRow] = []
+        batch: list[IncomingEvent] = []
+
+        ticks = 0
+
+        def tick() -> None:
+            nonlocal ticks
+            ticks += 1
+            if ticks % 200 == 0 and cancelled is not None and cancelled():
+                raise ImportCancelled
+
+        try:
+            for event in events:  # from here on the session is the writer's (BulkWriter)
+                seen.append(event)
+                key = (event.uid, event.recurrence_id)
+                if (
+                    event.method not in ("PUBLISH", "REQUEST")
+                    or key in keys
+                    or (event.recurrence_id is None and event.uid in taken)
+                    or (event.recurrence_id is not None and event.uid not in series)
+                ):
+                    raise _NotOnlyNew
+                keys.add(key)
+                if event.recurrence_id is None and event.rrule:
+                    series.add(event.uid)
+                rows.append(_row(NEW, event))
+                batch.append(event)
+                if len(batch) == _MASTERS:
+                    applier.new_events(batch, tick)
+                    batch = []
+            applier.new_events(batch, tick)
+            applier.insert_invitations()
+            journal.write_out()
+            applier.writer.finish()
+        finally:
+            applier.writer.close()
+        plan = ImportPlan(file_name, rows, dict(skipped))
+        if rows:
+            _record(session, journal, plan, file_name)
     return plan
 
 

@@ -8,7 +8,7 @@ silently. A TZID may be IANA, Windows ("W. Europe Standard Time") or a Mozilla p
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from typing import NamedTuple
@@ -311,8 +311,25 @@ def read_calendar(
 def _read(raw: bytes, progress: Callable[[int, int], None] | None, fast: bool) -> CalendarFile:
     events: list[IncomingEvent] = []
     skipped: dict[str, int] = {}
-    settings: dict[int, tuple[str, _Zones]] = {}  # per calendar: its method and zones
     total = raw.count(b"BEGIN:VEVENT") if progress is not None else 0
+    for event in _events(raw, skipped, fast):
+        events.append(event)
+        if progress is not None and len(events) % 1000 == 0:
+            progress(len(events), total)
+    return CalendarFile(events, skipped)
+
+
+def iter_events(raw: bytes, skipped: dict[str, int]) -> Iterator[IncomingEvent]:
+    """The events of a calendar file one by one as they are read (for an import that writes
+    while it reads); ``skipped`` counts the other components. IcsError names the first
+    broken line when the reading gets there."""
+    if len(raw) > MAX_BYTES:
+        raise IcsError(1, _("The file is larger than 50 MB."))
+    return _events(raw, skipped, fast=True)
+
+
+def _events(raw: bytes, skipped: dict[str, int], fast: bool) -> Iterator[IncomingEvent]:
+    settings: dict[int, tuple[str, _Zones]] = {}  # per calendar: its method and zones
     for calendar, child in iter_parse(decode(raw), fast=fast):
         found = settings.get(id(calendar))
         if found is None:
@@ -321,14 +338,11 @@ def _read(raw: bytes, progress: Callable[[int, int], None] | None, fast: bool) -
         if child is None:
             continue
         if child.name == "VEVENT":
-            events.append(_event(child, method, zones))
-            if progress is not None and len(events) % 1000 == 0:
-                progress(len(events), total)
+            yield _event(child, method, zones)
         elif child.name == "VTIMEZONE":
-            zones.defined[child.value("TZID").strip().strip('"')] = child
+            zones.defined[child.value("TZID").strip().strip('"')] = child  # type: ignore[assignment]
         else:
             skipped[child.name] = skipped.get(child.name, 0) + 1
-    return CalendarFile(events, skipped)
 
 
 def _settings(calendar: Component) -> tuple[str, _Zones]:

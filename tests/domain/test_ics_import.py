@@ -230,17 +230,28 @@ def test_ten_megabytes_of_junk(engine: Engine) -> None:
         ics_read.read_calendar(b"BEGIN:VCALENDAR\r\n" + b"X" * (10 * 1024 * 1024))
 
 
-@pytest.mark.parametrize("batches", ["as configured", "tiny"])
+@pytest.mark.parametrize("way", ["read, then applied", "tiny batches", "written while read"])
 def test_round_trip_into_an_empty_database(
-    sample_engine: Engine, engine: Engine, batches: str, monkeypatch: pytest.MonkeyPatch
+    sample_engine: Engine, engine: Engine, way: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    if batches == "tiny":  # many batches and statements, each waiting for the one before
+    if way != "read, then applied":  # many batches and statements, each after the one before
         monkeypatch.setattr(ics_import, "_MASTERS", 3)
         monkeypatch.setattr(ics_import, "_BATCH", 7)
         monkeypatch.setattr(storage.bulk, "_MAX_VARIABLES", 60)
     options = FeedOptions(name="Netzwerk", attendees=True, reminder_minutes=15)
     first = ics_export.feed(sample_engine, None, options, FROZEN_NOW)
-    plan = load(engine, first.encode(), "feed.ics")
+    if way == "written while read":
+        monkeypatch.setattr(ics_import, "_STREAM_FROM", 0)
+        applied = []
+        monkeypatch.setattr(ics_import, "apply", lambda *a, **k: applied.append(a))
+        plan = ics_import.import_file(engine, first.encode(), "feed.ics", now=FROZEN_NOW)
+        assert not applied  # all new: nothing was left to the ordinary way
+        monkeypatch.undo()
+        assert [(r.uid, r.line) for r in plan.rows] == [
+            (e.uid, e.line) for e in ics_read.read_calendar(first.encode()).events
+        ]
+    else:
+        plan = load(engine, first.encode(), "feed.ics")
     assert plan.count(NEW) == first.count("BEGIN:VEVENT")
     second = ics_export.feed(engine, None, options, FROZEN_NOW)
 
@@ -432,3 +443,82 @@ def test_block_reading_of_a_big_feed_and_its_line_numbers(sample_engine: Engine)
     assert _outcome(crlf(_FOLDED), fast=True) == (12, "The event ends before it starts.")
     lines = crlf(_FOLDED).split(b"\r\n")
     assert lines[12 - 1].startswith(b"DTEND")  # the line the message names
+
+
+def _big(events: int, first: int = 0) -> str:
+    """A feed of ``events`` new single meetings with two attendees each."""
+    body = "".join(
+        f"BEGIN:VEVENT\nUID:big-{n}@example.org\nDTSTAMP:20261120T100000Z\n"
+        f"DTSTART;TZID=Europe/Berlin:20270301T180000\nDTEND;TZID=Europe/Berlin:20270301T200000\n"
+        f"SUMMARY:Termin {n}\nATTENDEE;CN=Gast {n};PARTSTAT=ACCEPTED:mailto:gast{n}@example.org\n"
+        f"ATTENDEE;CN=Ada Arslan;PARTSTAT=NEEDS-ACTION:mailto:ada@example.org\nEND:VEVENT\n"
+        for n in range(first, first + events)
+    )
+    return f"BEGIN:VCALENDAR\nVERSION:2.0\nPRODID:x\n{body}END:VCALENDAR\n"
+
+
+def _inner(calendar: str) -> str:
+    """The components of a one-calendar file (what is between its header and its END)."""
+    return (
+        calendar.split("BEGIN:VEVENT", 1)[1]
+        .rsplit("END:VCALENDAR", 1)[0]
+        .join(["BEGIN:VEVENT", ""])
+    )
+
+
+_SERIES = _single(0, "Serie", extra="RRULE:FREQ=WEEKLY;COUNT=4\n").replace("seq-test", "s")
+_MOVED = (
+    "BEGIN:VEVENT\nUID:s@example.org\nRECURRENCE-ID;TZID=Europe/Berlin:20270308T180000\n"
+    "DTSTAMP:20261120T100000Z\nDTSTART;TZID=Europe/Berlin:20270308T190000\n"
+    "DTEND;TZID=Europe/Berlin:20270308T210000\nSUMMARY:Verlegt\nEND:VEVENT\n"
+)
+STREAMED = {  # files that start as new events and then are not: imported the ordinary way
+    "an event twice": _big(30).replace("END:VCALENDAR", _inner(_big(1, 12)).replace("Termin", "Neu") + "END:VCALENDAR"),
+    "a reply": _big(30) + _single(0, "A", method="REPLY", extra="ATTENDEE;PARTSTAT=DECLINED:mailto:ada@example.org\n"),
+    "a cancellation": _big(30) + _single(0, "A", method="CANCEL"),
+    "an occurrence before its series": _big(30).replace("END:VCALENDAR", _MOVED + _inner(_SERIES) + "END:VCALENDAR"),
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("case", sorted(STREAMED))
+def test_a_file_not_only_of_new_events_is_imported_the_ordinary_way(
+    engine: Engine, case: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(ics_import, "_STREAM_FROM", 0)
+    monkeypatch.setattr(ics_import, "_MASTERS", 4)  # some batches are written before it turns
+    ada = people.create_person(
+        engine, PersonInput(given_name="Ada", family_name="Arslan", email="ada@example.org")
+    )
+    load(engine, _single(0, "A"))  # the meeting that the reply and the cancellation are about
+    raw = crlf(STREAMED[case])
+    expected = ics_import.preview(engine, ics_read.read_calendar(raw), "f.ics")
+    plan = ics_import.import_file(engine, raw, "f.ics", now=FROZEN_NOW)
+    assert [(r.action, r.uid, r.line) for r in plan.rows] == [
+        (r.action, r.uid, r.line) for r in expected.rows
+    ]
+    assert ics_import.preview(engine, ics_read.read_calendar(raw), "f.ics").changes == 0
+    with reading(engine) as session:
+        guests = session.exec(select(Person).where(Person.email.startswith("gast"))).all()  # type: ignore[attr-defined]
+        ada_invited = session.exec(select(Invitation).where(Invitation.person_id == ada)).all()
+    assert len(guests) == 30 and len(ada_invited) == 30  # each person once, each invitation once
+
+
+def test_a_broken_or_stopped_file_written_while_read_leaves_nothing(
+    engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(ics_import, "_STREAM_FROM", 0)
+    monkeypatch.setattr(ics_import, "_MASTERS", 4)
+    before = snapshot(engine)
+    late = crlf(_big(40)).replace(  # a bad date in the 34th event: 8 batches written before
+        b"UID:big-33@example.org\r\nDTSTAMP:20261120T100000Z\r\nDTSTART;TZID=Europe/Berlin:20270301T180000",
+        b"UID:big-33@example.org\r\nDTSTAMP:20261120T100000Z\r\nDTSTART;TZID=Europe/Berlin:2027030X",
+    )  # fmt: skip
+    with pytest.raises(IcsError) as error:
+        ics_import.import_file(engine, late, "late.ics", now=FROZEN_NOW)
+    assert error.value.line == late[: late.index(b"2027030X")].count(b"\n") + 1
+    assert snapshot(engine) == before  # batches written before the broken line: rolled back
+    with pytest.raises(ics_import.ImportCancelled):
+        ics_import.import_file(
+            engine, crlf(_big(450)), "many.ics", now=FROZEN_NOW, cancelled=lambda: True
+        )
+    assert snapshot(engine) == before
