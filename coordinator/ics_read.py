@@ -110,8 +110,7 @@ class _Zones:
         return zone
 
 
-@dataclass(frozen=True)
-class _Moment:
+class _Moment(NamedTuple):
     """A DATE or DATE-TIME value: aware (UTC), with the zone it was written in."""
 
     value: datetime
@@ -141,7 +140,7 @@ def _read_moment(item: Prop, raw: str, zones: _Zones) -> _Moment:
         found = _DATE_TIME.match(raw)
         if found is None:
             raise ValueError(raw)
-        parts = [int(found[i]) for i in range(1, 7)]
+        parts = list(map(int, found.groups()[:6]))
         if found[7]:
             return _Moment(datetime(*parts, tzinfo=UTC), "UTC", False)  # type: ignore[misc]
         tzid = item.params.get("TZID")
@@ -169,6 +168,15 @@ def _duration(item: Prop) -> timedelta:
 
 def _address(item: Prop) -> Address | None:
     return _address_of(item.value, item.param("CN"), item.param("PARTSTAT"))
+
+
+def _param(raw: str, key: str) -> str:
+    """``param_of`` for the usual case, inline: the parameter written in upper case."""
+    start = raw.find(key)
+    if start == 0 or (start > 0 and raw[start - 1] == ";"):
+        end = raw.find(";", start)
+        return raw[start + len(key) : end] if end != -1 else raw[start + len(key) :]
+    return param_of(raw, key[:-1])
 
 
 def _address_of(value: str, name: str, partstat: str) -> Address | None:
@@ -274,7 +282,7 @@ def _event(component: Component | PlainEvent, method: str, zones: _Zones) -> Inc
     attendees = event.attendees
     if isinstance(component, PlainEvent):  # no objects per attendee line: a feed has 100,000
         for raw, value in component.raw_all("ATTENDEE"):
-            address = _address_of(value, param_of(raw, "CN"), param_of(raw, "PARTSTAT"))
+            address = _address_of(value, _param(raw, "CN="), _param(raw, "PARTSTAT="))
             if address is not None:
                 attendees.append(address)
     else:

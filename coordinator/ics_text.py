@@ -170,6 +170,24 @@ class Component:
         return [child for child in self.children if child.name == name]
 
 
+class _BlockProp(Prop):
+    """A property of a PlainEvent: its line is counted only when asked for (by an error)."""
+
+    __slots__ = ("_event", "_position")
+
+    def __init__(self, name: str, raw: str, value: str, event: PlainEvent, position: int) -> None:
+        self.name = name
+        self._params = None if raw else _NO_PARAMS
+        self.raw_params = raw
+        self.value = value
+        self._event = event
+        self._position = position
+
+    @property  # type: ignore[override]
+    def line(self) -> int:
+        return self._event._line(self._position)
+
+
 class PlainEvent:
     """A VEVENT read as one block (``_plain_event``): it answers like a Component (get, all,
     value), making each property only when asked for; ``raw_all`` gives the unsplit
@@ -206,10 +224,7 @@ class PlainEvent:
 
     def _prop(self, position: int) -> Prop:
         _name, raw, value = self._found[position]
-        name, line = self._names[position], self._line(position)
-        return (
-            Prop(name, None, value, line, raw[1:]) if raw else Prop(name, _NO_PARAMS, value, line)
-        )
+        return _BlockProp(self._names[position], raw[1:], value, self, position)
 
     @property
     def props(self) -> list[Prop]:
