@@ -514,10 +514,12 @@ class _Applier:
         wanted = {people[address.email.lower()]: address.rsvp for address in event.attendees}
         created = self.journal.created.setdefault("invitation", [])
         if not stored.invitations:  # a new meeting, as in most of a big feed: all are new
-            for pid, rsvp in wanted.items():
-                answered = None if rsvp is _NO_REPLY else now
-                self.pending_invitations.append((meeting_id, pid, rsvp, False, now, answered))
-                created.append((meeting_id, pid, _VALUES[rsvp]))
+            answers = wanted.items()
+            self.pending_invitations += [
+                (meeting_id, pid, rsvp, False, now, None if rsvp is _NO_REPLY else now)
+                for pid, rsvp in answers
+            ]
+            created += [(meeting_id, pid, _VALUES[rsvp]) for pid, rsvp in answers]
             return
         for pid, invitation in list(stored.invitations.items()):
             if pid not in wanted:

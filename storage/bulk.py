@@ -16,6 +16,7 @@ from collections.abc import Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from datetime import UTC, datetime
 from itertools import chain
+from operator import itemgetter
 from typing import Any
 
 from sqlalchemy import Date, Table, text
@@ -64,11 +65,14 @@ def _columns(
     unknown = [key for key in keys if key not in table.c]
     if unknown:
         raise KeyError(f"{table.name} has no column {unknown[0]!r}")
-    by_column = []
-    for position, key in enumerate(keys):
-        values = [row[position if columns else key] for row in rows]  # type: ignore[index]
-        by_column.append(_converted(table.c[key].type, sqlite, values))
-    return keys, by_column
+    if columns:  # tuples: turned into columns by zip, in C
+        plain: list[Any] = list(zip(*rows, strict=True)) if rows else [() for _key in keys]
+    else:
+        plain = [list(map(itemgetter(key), rows)) for key in keys]
+    types = [table.c[key].type for key in keys]
+    return keys, [
+        _converted(kind, sqlite, list(values)) for kind, values in zip(types, plain, strict=True)
+    ]
 
 
 def insert_rows(
