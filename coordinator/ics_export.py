@@ -195,7 +195,7 @@ def _events(engine: Engine, flt: CalendarFilter | None, ids: Iterable[int] = ())
             query = query.where(col(Meeting.id).in_(wanted))
         if flt is not None:
             query = _filtered(query, flt)
-        masters = [_Event(*row) for row in session.execute(query.order_by(Meeting.starts_at))]
+        masters = [_Event(*row) for row in session.execute(query.order_by(Meeting.starts_at)).all()]
         by_id = {m.id: m for m in masters}
         extra = select(*_COLUMNS).where(col(Meeting.series_id).is_not(None))
         if len(by_id) < 500:
@@ -376,7 +376,11 @@ class _Writer:
         lines.append(f"LAST-MODIFIED:{_utc(event.updated_at)}")
         if organiser is not None and organiser.email:
             lines.append(prop("ORGANIZER", _address(organiser), [("CN", organiser.name)]))
-        lines += [person.attendee(rsvp) for person, rsvp in invitees if person.email]
+        lines += [  # (the line of a person and answer is made once: looked up inline)
+            person.lines.get(rsvp) or person.attendee(rsvp)
+            for person, rsvp in invitees
+            if person.email
+        ]
         if self.reminder_minutes and (status or STATUS[event.status]) != "CANCELLED":
             lines += [
                 "BEGIN:VALARM",
