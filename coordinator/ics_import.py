@@ -381,36 +381,32 @@ class _Applier:
 
     def add_people(self, addresses: Iterable[Address]) -> None:
         """Add everyone not yet in the register (matched by e-mail address), in one batch."""
-        new: dict[str, dict[str, Any]] = {}
+        new: dict[str, tuple[str, str, str, str]] = {}  # lower-case e-mail -> names...
         note = _("Added by the import of the calendar file {name}.").format(name=self.file_name)
         note_key = search_key((note,))  # the same for everyone: folded once
-        defaults = _defaults(Person)
-        now = self.journal.now
+        known = self.state.people
         for address in addresses:
             email = address.email.lower()
-            if email in self.state.people or email in new:
+            if email in known or email in new:
                 continue
             given, family = _names(address.name, address.email)
-            new[email] = {
-                **defaults,
-                "given_name": given,
-                "family_name": family,
-                "email": address.email,
-                "notes": note,
-                "search_text": f"{search_key((given, family, address.email))} {note_key}",
-                "created_at": now,
-                "updated_at": now,
-            }
+            key = f"{search_key((given, family, address.email))} {note_key}"
+            new[email] = (family, given, address.email, key)
         if not new:
             return
         # In name order: the name indexes then grow at their ends (a third faster on SQLite).
-        rows = sorted(new.values(), key=lambda row: (row["family_name"], row["given_name"]))
+        found = sorted(new.values())
         person = Person.__table__  # type: ignore[attr-defined]
-        for row, pid in zip(rows, self.writer.ids(person, len(rows)), strict=True):
-            row["id"] = pid
-            self.state.people[row["email"].lower()] = pid
-        self.journal.created.setdefault("person", []).extend(row["id"] for row in rows)
-        self.writer.insert(person, rows)
+        ids = self.writer.ids(person, len(found))
+        now, rest = self.journal.now, _rest_of_person()
+        rows = [
+            (pid, given, family, email, note, key, now, now, *rest.values())
+            for pid, (family, given, email, key) in zip(ids, found, strict=True)
+        ]
+        for pid, (_family, _given, email, _key) in zip(ids, found, strict=True):
+            known[email.lower()] = pid
+        self.journal.created.setdefault("person", []).extend(ids)
+        self.writer.insert(person, rows, columns=(*_PERSON_COLUMNS, *rest))
 
     def person(self, address: Address) -> int:
         return self.state.people[address.email.lower()]
@@ -637,6 +633,17 @@ class _Applier:
             tick()
         self.insert_pending()
         self.insert_invitations()
+
+
+_PERSON_COLUMNS = (
+    "id", "given_name", "family_name", "email", "notes", "search_text", "created_at",
+    "updated_at",
+)  # fmt: skip
+
+
+def _rest_of_person() -> dict[str, Any]:
+    """The columns of a person added by an import that keep their defaults."""
+    return {k: v for k, v in _defaults(Person).items() if k not in _PERSON_COLUMNS}
 
 
 @lru_cache(maxsize=8)
