@@ -103,16 +103,19 @@ def insert_rows(
 
 class BulkWriter:
     """New rows for several tables, written in the order given inside the session's
-    transaction, with ids the caller takes from ``ids`` (so rows can point at rows not
-    written yet, and nothing has to be read back).
+    transaction, with ids the caller takes from ``ids``/``next_id`` (so rows can point at rows
+    not written yet, and nothing has to be read back). On SQLite those ids are kept free only
+    from rows written through this writer: add no rows to the same tables through the
+    session meanwhile.
 
     On SQLite a batch is written as a few statements of thousands of rows each (``INSERT ...
     VALUES (...), (...), ...``) by one thread of its own: SQLite works through a statement
     without holding Python's GIL, so the caller prepares the next batch meanwhile (on two
     cores most of a calendar import's database work then costs no extra time; executemany
-    would need the GIL back after every row). The caller must not use the session until ``finish``,
-    which waits for every batch and raises the first error (the transaction then rolls back
-    as usual). Other databases get each batch at once through the driver's executemany."""
+    would need the GIL back after every row). The caller must not use the session until
+    ``finish``, which waits for every batch and raises the first error (the transaction then
+    rolls back as usual; ``close`` waits without raising, for the way out after an error
+    elsewhere). Other databases get each batch at once through the driver's executemany."""
 
     def __init__(self, session: Session) -> None:
         self.session = session
