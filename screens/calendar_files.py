@@ -157,7 +157,7 @@ class CalendarExportDialog(Dialog):
                 self.notify,
                 _("{n} events written to {path}").format(n=events, path=written),
             )
-            self.app.call_from_thread(self.dismiss, True)
+            self.dismiss_after_work(True)
 
     @on(Button.Pressed, "#cancel")
     def _cancelled(self) -> None:
@@ -296,7 +296,7 @@ class CalendarImportDialog(Dialog):
             self.app.call_from_thread(
                 self.notify, _("Imported: {summary}").format(summary=plan.summary())
             )
-            self.app.call_from_thread(self.dismiss, True)
+            self.dismiss_after_work(True)
 
     @on(Button.Pressed, "#undo")
     def _undo(self) -> None:

@@ -26,6 +26,7 @@ from coordinator.details import (
 )
 from coordinator.i18n import _
 from coordinator.labels import format_date, format_datetime, label
+from screens.after_work import DismissAfterWork
 from screens.translate import translate_bindings
 
 
@@ -74,7 +75,7 @@ def _facts(pairs: Iterable[tuple[str, str]]) -> RenderableType:
     return Group(table, Text(""))
 
 
-class DetailScreen(Screen[bool]):
+class DetailScreen(DismissAfterWork, Screen[bool]):
     """Shared frame; ``changed`` tells the list to reload when the screen closes."""
 
     BINDINGS = [("escape", "close", "Back")]
@@ -107,7 +108,7 @@ class DetailScreen(Screen[bool]):
         try:
             body = self.render_detail()
         except LookupError:
-            self.app.call_from_thread(self.dismiss, True)
+            self.dismiss_after_work(True)
             return
         self.app.call_from_thread(self.query_one("#detail", Static).update, body)
 

@@ -14,13 +14,14 @@ from textual.widgets import Button, Input, Label, Select, Static
 from coordinator.i18n import _
 from coordinator.labels import label
 from coordinator.validation import Checker, ValidationError
+from screens.after_work import DismissAfterWork
 from screens.translate import translate_bindings
 from storage.enums import ContactChannel, Phase
 
 LOCAL_ZONE = ZoneInfo("Europe/Berlin")
 
 
-class Dialog(ModalScreen[object]):
+class Dialog(DismissAfterWork, ModalScreen[object]):
     """A centred box with a title, a body and buttons; Escape cancels."""
 
     BINDINGS = [("escape", "cancel", "Cancel")]

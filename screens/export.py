@@ -86,7 +86,7 @@ class ExportDialog(Dialog):
             self.app.call_from_thread(setattr, self.query_one("#export", Button), "disabled", False)
             return
         self.app.call_from_thread(self.notify, _("Written to {path}").format(path=written))
-        self.app.call_from_thread(self.dismiss, True)
+        self.dismiss_after_work(True)
 
     @on(Button.Pressed, "#cancel")
     def _cancelled(self) -> None:

@@ -24,6 +24,7 @@ from coordinator.labels import format_date, format_datetime, label
 from coordinator.meeting_view import MeetingView, meeting_view
 from coordinator.recurrence import zone
 from coordinator.validation import ValidationError
+from screens.after_work import DismissAfterWork
 from screens.dialogs import ConfirmDialog
 from screens.forms import RELOAD
 from screens.meeting_dialogs import AgendaItemDialog, InviteDialog, MeetingForm, PollDialog
@@ -36,7 +37,7 @@ POLL_KEYS = {"y": Availability.YES, "m": Availability.IF_NEED_BE, "n": Availabil
 POLL_MARKS = {Availability.YES: "✓", Availability.IF_NEED_BE: "(✓)", Availability.NO: "✗"}
 
 
-class MeetingScreen(Screen[bool]):
+class MeetingScreen(DismissAfterWork, Screen[bool]):
     BINDINGS = [
         Binding("escape", "close", "Back"),
         Binding("e", "edit", "Edit"),
@@ -109,7 +110,7 @@ class MeetingScreen(Screen[bool]):
         try:
             view = meeting_view(self.context.engine, self.context, self.meeting_id)
         except LookupError:
-            self.app.call_from_thread(self.dismiss, True)
+            self.dismiss_after_work(True)
             return
         self.app.call_from_thread(self.show, view)
 
