@@ -170,15 +170,6 @@ def _address(item: Prop) -> Address | None:
     return _address_of(item.value, item.param("CN"), item.param("PARTSTAT"))
 
 
-def _param(raw: str, key: str) -> str:
-    """``param_of`` for the usual case, inline: the parameter written in upper case."""
-    start = raw.find(key)
-    if start == 0 or (start > 0 and raw[start - 1] == ";"):
-        end = raw.find(";", start)
-        return raw[start + len(key) : end] if end != -1 else raw[start + len(key) :]
-    return param_of(raw, key[:-1])
-
-
 def _address_of(value: str, name: str, partstat: str) -> Address | None:
     """An ORGANIZER or ATTENDEE: a mailto: address, or None for anything else."""
     if not value.startswith("mailto:"):
@@ -282,7 +273,7 @@ def _event(component: Component | PlainEvent, method: str, zones: _Zones) -> Inc
     attendees = event.attendees
     if isinstance(component, PlainEvent):  # no objects per attendee line: a feed has 100,000
         for raw, value in component.raw_all("ATTENDEE"):
-            address = _address_of(value, _param(raw, "CN="), _param(raw, "PARTSTAT="))
+            address = _address_of(value, param_of(raw, "CN"), param_of(raw, "PARTSTAT"))
             if address is not None:
                 attendees.append(address)
     else:

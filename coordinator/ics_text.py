@@ -189,8 +189,8 @@ class _BlockProp(Prop):
 
 
 class PlainEvent:
-    """A VEVENT read as one block (``_plain_event``): it answers like a Component (get, all,
-    value), making each property only when asked for; ``raw_all`` gives the unsplit
+    """A VEVENT read as one block (``_plain_event``): it answers what ``_event`` asks of a
+    Component (get, all, value), making each property only when asked for; ``raw_all`` gives the unsplit
     parameters and values of a repeated property (100,000 attendees of a big feed need no
     objects of their own)."""
 
@@ -225,10 +225,6 @@ class PlainEvent:
     def _prop(self, position: int) -> Prop:
         _name, raw, value = self._found[position]
         return _BlockProp(self._names[position], raw[1:], value, self, position)
-
-    @property
-    def props(self) -> list[Prop]:
-        return [self._prop(position) for position in range(len(self._found))]
 
     def get(self, name: str) -> Prop | None:
         position = self._first.get(name)

@@ -59,14 +59,14 @@ def _columns(
     *,
     sqlite: bool,
 ) -> tuple[list[str], list[list[Any]]]:
-    """The column names and, column by column, the values as the driver takes them (the
-    conversions run in C, by map, not per value in Python)."""
+    """The column names and, column by column, the values of ``rows`` (not empty) as the
+    driver takes them (the conversions run in C, by map, not per value in Python)."""
     keys = list(columns) or list(rows[0])  # type: ignore[arg-type]
     unknown = [key for key in keys if key not in table.c]
     if unknown:
         raise KeyError(f"{table.name} has no column {unknown[0]!r}")
     if columns:  # tuples: turned into columns by zip, in C
-        plain: list[Any] = list(zip(*rows, strict=True)) if rows else [() for _key in keys]
+        plain: list[Any] = list(zip(*rows, strict=True))
     else:
         plain = [list(map(itemgetter(key), rows)) for key in keys]
     types = [table.c[key].type for key in keys]
