@@ -14,7 +14,9 @@ import argparse
 import random
 import time
 from datetime import UTC, date, datetime, timedelta
+from datetime import time as dtime
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import insert
 
@@ -61,16 +63,31 @@ CITIES = (
     "Cottbus",
     "Landshut",
 )
-RULES = (
-    "FREQ=WEEKLY",
-    "FREQ=WEEKLY;INTERVAL=2",
-    "FREQ=MONTHLY;BYDAY=2TH",
-    "FREQ=MONTHLY;BYDAY=1WE",
-)
+RULES = ("FREQ=WEEKLY", "FREQ=WEEKLY;INTERVAL=2", "MONTHLY", "MONTHLY")
+_WEEKDAYS = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
 
 
 def moment(rng: random.Random, start: datetime = START, end: datetime = END) -> datetime:
-    return start + timedelta(seconds=rng.randrange(int((end - start).total_seconds())))
+    """A time between ``start`` and ``end`` on a quarter hour, as meetings are set."""
+    quarters = int((end - start).total_seconds()) // 900
+    return start + timedelta(seconds=900 * rng.randrange(quarters))
+
+
+def meeting_start(rng: random.Random) -> datetime:
+    """A meeting's start: a day between START and END, 9:00 to 20:45 local time."""
+    day = START.date() + timedelta(days=rng.randrange((END - START).days))
+    clock = dtime(rng.randrange(9, 21), 15 * rng.randrange(4))
+    return datetime.combine(day, clock, ZoneInfo("Europe/Berlin")).astimezone(UTC)
+
+
+def rule_for(kind: str, starts: datetime) -> str:
+    """A rule whose first date is the meeting's own (RFC 5545 leaves a DTSTART outside its
+    rule undefined; calcurse refuses it): monthly on the start's weekday and week."""
+    if kind != "MONTHLY":
+        return kind
+    local = starts.astimezone(ZoneInfo("Europe/Berlin"))
+    week = (local.day - 1) // 7 + 1
+    return f"FREQ=MONTHLY;BYDAY={-1 if week == 5 else week}{_WEEKDAYS[local.weekday()]}"
 
 
 def generate(
@@ -150,9 +167,13 @@ def generate(
         )
         meeting_rows = []
         for i in range(1, meetings + 1):
-            starts = moment(rng)
+            starts = meeting_start(rng)
             recurring = i % 10 == 0
-            rule = rng.choice(RULES) + ";COUNT=" + str(rng.randrange(10, 80)) if recurring else ""
+            rule = (
+                f"{rule_for(rng.choice(RULES), starts)};COUNT={rng.randrange(10, 80)}"
+                if recurring
+                else ""
+            )
             meeting_rows.append(
                 {
                     "id": i,
