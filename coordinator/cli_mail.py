@@ -114,15 +114,13 @@ def _announce(args: argparse.Namespace, engine: Engine) -> int:
     from coordinator import groups, sending
 
     body = _read(args.body_file)
-    for name in args.file:  # every file readable before anything is written
+    for name in args.file:
         if not Path(name).is_file():
             raise UsageError(_("No such file: {path}").format(path=name))
-    number = sending.create_announcement(
+    number = sending.create_announcement(  # with its files, in one transaction
         engine, args.subject, body, group_id=groups.group_id_by_name(engine, args.group),
-        meeting_id=args.meeting, attach=args.attach,
+        meeting_id=args.meeting, attach=args.attach, files=[Path(name) for name in args.file],
     )  # fmt: skip
-    for name in args.file:
-        sending.attach_file(engine, number, Path(name))
     print(_("Announcement {id} written.").format(id=number))
     return 0
 

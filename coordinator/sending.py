@@ -15,7 +15,7 @@ import os
 import smtplib
 import ssl
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -27,7 +27,7 @@ from coordinator.i18n import _
 from coordinator.mail import Attachment, Recipient, Sender, build_message, recipients
 from coordinator.validation import Checker, ValidationError
 from storage.enums import AnnouncementStatus, DeliveryStatus
-from storage.models import Announcement, Delivery, Meta
+from storage.models import Announcement, AnnouncementFile, Delivery, Meta
 from storage.uow import reading, transaction
 
 SECURITY = ("starttls", "tls", "none")
@@ -425,7 +425,11 @@ def create_announcement(
     meeting_id: int | None = None,
     language: str = "de",
     attach: str = "invitation",
+    files: Sequence[Path] = (),
 ) -> int:
+    """A new announcement with copies of ``files``, written together or not at all (a file
+    that cannot be read or is too big leaves nothing behind)."""
+    contents = [(path.name[:255], _file_content(path)) for path in files]
     check = Checker()
     if attach not in ATTACH:
         check.fail("attach", _("invitation, minutes or nothing."))
@@ -454,6 +458,10 @@ def create_announcement(
         )  # fmt: skip
         session.add(row)
         session.flush()
+        for filename, content in contents:
+            session.add(
+                AnnouncementFile(announcement_id=row.id, filename=filename, content=content)
+            )
         return row.id or 0
 
 
@@ -518,8 +526,6 @@ def _text_file(name: str, text: str) -> Attachment:
 def _files(engine: Engine, announcement_id: int) -> list[Attachment]:
     import mimetypes
 
-    from storage.models import AnnouncementFile
-
     with reading(engine) as session:
         rows = session.exec(
             select(AnnouncementFile)
@@ -539,18 +545,23 @@ def _files(engine: Engine, announcement_id: int) -> list[Attachment]:
 MAX_FILE = 10 * 1024 * 1024
 
 
-def attach_file(engine: Engine, announcement_id: int, path: Path) -> None:
-    """Keep a copy of a file to send with the announcement (at most 10 MB)."""
-    from storage.models import AnnouncementFile
-
+def _file_content(path: Path) -> bytes:
+    """A file to send along, read whole: ValidationError when it cannot be or is too big."""
     try:
         content = path.read_bytes()
     except OSError as exc:
+        reason = exc.strerror or str(exc)
         raise ValidationError(
-            {"file": _("cannot read {path}: {reason}").format(path=path, reason=exc.strerror)}
+            {"file": _("cannot read {path}: {reason}").format(path=path, reason=reason)}
         ) from None
     if len(content) > MAX_FILE:
-        raise ValidationError({"file": _("A file of at most 10 MB.")})
+        raise ValidationError({"file": _("{path}: a file of at most 10 MB.").format(path=path)})
+    return content
+
+
+def attach_file(engine: Engine, announcement_id: int, path: Path) -> None:
+    """Keep a copy of a file to send with the announcement (at most 10 MB)."""
+    content = _file_content(path)
     _announcement(engine, announcement_id)
     with transaction(engine) as session:
         session.add(

@@ -96,9 +96,8 @@ class AnnouncementDialog(_FormDialog):
                 group_id=group,
                 meeting_id=int(meeting) if meeting else None,
                 attach=str(self.query_one("#attach", Select).value),
+                files=paths,
             )
-            for path in paths:
-                sending.attach_file(self.context.engine, number, path)
         except ValidationError as exc:
             self.show_errors(exc)
             return

@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 from aiosmtpd.controller import Controller
 from sqlalchemy import Engine
+from sqlmodel import select
 
 from coordinator import meetings, people, sending
 from coordinator.meetings import MeetingInput
@@ -21,7 +22,13 @@ from coordinator.people import PersonInput
 from coordinator.sending import MailSettings
 from coordinator.validation import ValidationError
 from storage.enums import AnnouncementStatus, DeliveryStatus
-from storage.models import Announcement, RecipientGroup, RecipientGroupMember
+from storage.models import (
+    Announcement,
+    AnnouncementFile,
+    Invitation,
+    RecipientGroup,
+    RecipientGroupMember,
+)
 from storage.uow import reading, transaction
 
 NOW = datetime(2026, 11, 22, 9, tzinfo=UTC)
@@ -283,10 +290,8 @@ def test_settings_are_checked_and_the_password_stays_out(engine: Engine, server)
 def test_translation_files_minutes_and_invitees_told(
     engine: Engine, announcement: int, server, tmp_path: Path
 ) -> None:
-    from sqlmodel import select
 
     from coordinator import invitations
-    from storage.models import Invitation
 
     inbox, port = server
     with reading(engine) as session:
@@ -411,3 +416,35 @@ def test_gdpr_export_and_erasure_cover_the_send_log(
     gdpr.erase_person(engine, person_id)
     lines = sending.send_log(engine, person_id=person_id)
     assert [line.email for line in lines] == [""]  # the message stays counted, the address goes
+
+
+def test_announcement_and_its_files_are_written_together(
+    engine: Engine, announcement: int, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    with reading(engine) as session:
+        group_id = session.get(Announcement, announcement).group_id or 0
+    flyer, big = tmp_path / "flyer.pdf", tmp_path / "poster.pdf"
+    flyer.write_bytes(b"%PDF-1.4 flyer")
+    big.write_bytes(b"x" * 2048)
+    monkeypatch.setattr(sending, "MAX_FILE", 1024)
+
+    def counts() -> tuple[int, int]:
+        with reading(engine) as session:
+            return (
+                len(session.exec(select(Announcement)).all()),
+                len(session.exec(select(AnnouncementFile)).all()),
+            )
+
+    before = counts()
+    for files in ([flyer, big], [flyer, tmp_path / "missing.pdf"]):
+        with pytest.raises(ValidationError) as failed:
+            sending.create_announcement(engine, "Flyer", "Text", group_id=group_id, files=files)
+        assert files[1].name in str(failed.value.errors)
+        assert counts() == before  # neither the announcement nor the flyer
+    number = sending.create_announcement(engine, "Flyer", "Text", group_id=group_id, files=[flyer])
+    assert counts() == (before[0] + 1, before[1] + 1)
+    with reading(engine) as session:
+        kept = session.exec(
+            select(AnnouncementFile).where(AnnouncementFile.announcement_id == number)
+        ).one()
+    assert (kept.filename, kept.content) == ("flyer.pdf", b"%PDF-1.4 flyer")
