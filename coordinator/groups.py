@@ -5,24 +5,26 @@ membership) and people picked by hand. The members are worked out when a message
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass
 
-from sqlalchemy import Engine
-from sqlmodel import col, select
+from sqlalchemy import Engine, func
+from sqlmodel import Session, col, select
 
 from coordinator.choices import parse_choice
 from coordinator.i18n import N_, _
 from coordinator.invitations import group_members
 from coordinator.validation import Checker, ValidationError
 from storage.enums import Membership, OrgKind, Phase, Topic
-from storage.models import Person, RecipientGroup, RecipientGroupMember
+from storage.models import Organisation, Person, RecipientGroup, RecipientGroupMember
 from storage.search import fold
 from storage.uow import reading, transaction
 
 
 @dataclass(frozen=True)
 class GroupInput:
-    """What the group form says (all text, as typed)."""
+    """What the group form says (all text, as typed). Each filter may name several values,
+    separated by commas (any of them matches); the filters together narrow the group."""
 
     name: str = ""
     kind: str = ""
@@ -31,7 +33,7 @@ class GroupInput:
     city: str = ""
     membership: str = ""
     language: str = ""
-    people: str = ""  # names of people, separated by commas
+    people: str = ""  # people by name, e-mail address or "#ID", separated by commas
 
 
 @dataclass(frozen=True)
@@ -40,30 +42,6 @@ class GroupRow:
     name: str
     rules: str
     members: int
-
-
-def _rules(data: GroupInput, check: Checker) -> dict[str, str]:
-    rules: dict[str, str] = {}
-    for key, enum_cls in (
-        ("kind", OrgKind),
-        ("topic", Topic),
-        ("phase", Phase),
-        ("membership", Membership),
-    ):
-        typed = getattr(data, key).strip()
-        if typed:
-            found = parse_choice(enum_cls, typed)  # type: ignore[type-var]
-            if found is None:
-                check.fail(key, _("Not one of the choices."))
-            else:
-                rules[key] = found.value
-    if data.city.strip():
-        rules["city"] = data.city.strip()
-    if data.language.strip():
-        codes = check.languages("language", data.language)
-        if codes:
-            rules["language"] = codes[0]
-    return rules
 
 
 _ENUMS = {"kind": OrgKind, "topic": Topic, "phase": Phase, "membership": Membership}
@@ -77,50 +55,169 @@ _KEYS = {
 }
 
 
+def _listed(text: str) -> list[str]:
+    return list(dict.fromkeys(part.strip() for part in text.split(",") if part.strip()))
+
+
+def _rules(session: Session, data: GroupInput, check: Checker) -> dict[str, list[str]]:
+    rules: dict[str, list[str]] = {}
+    for key, enum_cls in _ENUMS.items():
+        values = []
+        for typed in _listed(getattr(data, key)):
+            found = parse_choice(enum_cls, typed)  # type: ignore[type-var]
+            if found is None:
+                check.fail(key, _("“{value}” is not one of the choices.").format(value=typed))
+            elif found.value not in values:
+                values.append(found.value)
+        if values:
+            rules[key] = values
+    known = {
+        fold(city): city for city in session.exec(select(Organisation.city).distinct()) if city
+    }
+    cities = [  # spelled as in the register ("bielefeld" finds "Bielefeld")
+        known.get(fold(city), check.length("city", city, 100)) for city in _listed(data.city)
+    ]
+    if cities:
+        rules["city"] = cities
+    codes = check.languages("language", data.language)
+    if codes:
+        rules["language"] = codes
+    return rules
+
+
+def _values(value: object) -> list[str]:
+    return [str(v) for v in value] if isinstance(value, list) else [str(value)]
+
+
 def describe_rules(rules: dict[str, object]) -> str:
     """A group's filter as a person reads it: "membership: member; city: Bielefeld"."""
     from coordinator.labels import label
 
     parts = []
     for key, value in sorted(rules.items()):
-        values = value if isinstance(value, list) else [value]
         enum_cls = _ENUMS.get(key)
-        shown = [label(enum_cls(v)) if enum_cls else str(v) for v in values]
+        shown = [label(enum_cls(v)) if enum_cls else v for v in _values(value)]
         parts.append(f"{_(_KEYS.get(key, key))}: {', '.join(shown)}")
     return "; ".join(parts)
 
 
-def create_group(engine: Engine, data: GroupInput) -> int:
+def _people(session: Session, typed: str, check: Checker) -> list[int]:
+    """The people named in the form: by name, e-mail address or "#ID" (a name two people
+    share needs its "#ID": "Maria Schmidt #12")."""
+    wanted = _listed(typed)
+    if not wanted:
+        return []
+    living = session.exec(
+        select(Person.id, Person.given_name, Person.family_name, Person.email).where(
+            col(Person.erased_at).is_(None)
+        )
+    ).all()
+    by_id = {pid for pid, _g, _f, _e in living}
+    picked: list[int] = []
+    for item in wanted:
+        number = re.search(r"#\s*(\d+)\s*$", item)
+        if number:
+            pid = int(number[1])
+            if pid not in by_id:
+                check.fail("people", _("No person with ID {id}.").format(id=pid))
+            picked.append(pid)
+            continue
+        key = fold(item)
+        if "@" in item:
+            matches = [pid for pid, _g, _f, email in living if email and fold(email) == key]
+        else:
+            matches = [pid for pid, g, f, _e in living if fold(f"{g} {f}".strip()) == key]
+        if not matches:
+            check.fail("people", _("No one called “{name}” in the register.").format(name=item))
+        elif len(matches) > 1:
+            check.fail(
+                "people",
+                _(
+                    "{n} people are called “{name}”: write their ID after the name, like “{name} #{id}”."
+                ).format(n=len(matches), name=item, id=matches[0]),
+            )
+        else:
+            picked.append(matches[0])
+    return list(dict.fromkeys(picked))
+
+
+def _save(session: Session, group: RecipientGroup, data: GroupInput) -> int:
+    """Check the form and write it into ``group`` (new or stored) with its people."""
     check = Checker()
     name = check.required("name", data.name, max_length=200)
-    rules = _rules(data, check)
-    with transaction(engine) as session:
-        picked: list[int] = []
-        if data.people.strip():
-            everyone = {
-                fold(f"{g} {f}".strip()): pid
-                for pid, g, f in session.exec(
-                    select(Person.id, Person.given_name, Person.family_name).where(
-                        col(Person.erased_at).is_(None)
-                    )
-                )
-            }
-            for typed in (part.strip() for part in data.people.split(",")):
-                if typed and fold(typed) not in everyone:
-                    check.fail("people", _("No single match for “{name}”.").format(name=typed))
-                elif typed:
-                    picked.append(everyone[fold(typed)])
-        if not rules and not picked and "people" not in check.errors:
-            check.fail("name", _("A group needs a filter or people picked by hand."))
-        if session.exec(select(RecipientGroup.id).where(RecipientGroup.name == name)).first():
-            check.fail("name", _("A group with this name exists."))
-        check.check()
-        group = RecipientGroup(name=name, filter_json=json.dumps(rules, sort_keys=True))
-        session.add(group)
-        session.flush()
-        for pid in dict.fromkeys(picked):
+    rules = _rules(session, data, check)
+    picked = _people(session, data.people, check)
+    if not rules and not picked and not check.errors:
+        check.fail("name", _("A group needs a filter or people picked by hand."))
+    others = select(RecipientGroup.id).where(func.lower(RecipientGroup.name) == name.lower())
+    if group.id is not None:
+        others = others.where(RecipientGroup.id != group.id)
+    same_name = session.exec(others).first()
+    if name and same_name is not None:
+        check.fail("name", _("A group with this name exists."))
+    check.check()
+    group.name = name
+    group.filter_json = json.dumps(rules, sort_keys=True)
+    session.add(group)
+    session.flush()
+    stored = set(
+        session.exec(
+            select(RecipientGroupMember.person_id).where(RecipientGroupMember.group_id == group.id)
+        ).all()
+    )
+    for pid in stored - set(picked):
+        member = session.get(RecipientGroupMember, (group.id, pid))
+        session.delete(member)
+    for pid in picked:
+        if pid not in stored:
             session.add(RecipientGroupMember(group_id=group.id, person_id=pid))
-        return group.id or 0
+    return group.id or 0
+
+
+def create_group(engine: Engine, data: GroupInput) -> int:
+    with transaction(engine) as session:
+        return _save(session, RecipientGroup(), data)
+
+
+def update_group(engine: Engine, group_id: int, data: GroupInput) -> None:
+    """Change a group's name, filters and people (LookupError when it is gone)."""
+    with transaction(engine) as session:
+        group = session.get(RecipientGroup, group_id)
+        if group is None:
+            raise LookupError(group_id)
+        _save(session, group, data)
+
+
+def group_input(engine: Engine, group_id: int) -> GroupInput:
+    """A stored group as the form shows it (for editing): the filters' values, people by
+    name, with "#ID" where a name is not unique."""
+    with reading(engine) as session:
+        group = session.get(RecipientGroup, group_id)
+        if group is None:
+            raise LookupError(group_id)
+        rules = json.loads(group.filter_json or "{}")
+        typed: dict[str, str] = {"name": group.name}
+        for key in _KEYS:
+            if key in rules:
+                typed[key] = ", ".join(_values(rules[key]))
+        members = session.exec(
+            select(Person.id, Person.given_name, Person.family_name)
+            .join(RecipientGroupMember, col(RecipientGroupMember.person_id) == Person.id)
+            .where(RecipientGroupMember.group_id == group_id, col(Person.erased_at).is_(None))
+            .order_by(Person.family_name, Person.given_name)
+        ).all()
+        counts: dict[str, int] = {}  # how many living people bear each name
+        for g, f in session.exec(
+            select(Person.given_name, Person.family_name).where(col(Person.erased_at).is_(None))
+        ):
+            key = fold(f"{g} {f}".strip())
+            counts[key] = counts.get(key, 0) + 1
+        names = []
+        for pid, given, family in members:
+            name = f"{given} {family}".strip()
+            names.append(name if counts.get(fold(name)) == 1 else f"{name} #{pid}")
+        typed["people"] = ", ".join(names)
+    return GroupInput(**typed)
 
 
 def delete_group(engine: Engine, group_id: int) -> None:

@@ -8,13 +8,13 @@ from datetime import UTC, datetime
 from sqlalchemy import Engine
 from sqlmodel import Session, col, select
 
-from coordinator.register import OrganisationFilter, _organisation_conditions
 from storage.enums import Membership, Phase, Rsvp, Topic
 from storage.models import (
     Affiliation,
     Invitation,
     Meeting,
     Organisation,
+    OrganisationTopic,
     Person,
     PersonLanguage,
     RecipientGroup,
@@ -60,25 +60,33 @@ def invite_organisation(engine: Engine, meeting_id: int, organisation_id: int) -
 
 
 def group_members(session: Session, group: RecipientGroup) -> list[int]:
-    """The people of a saved group: its filter over the register, plus those picked by hand."""
+    """The people of a saved group: those picked by hand, and those its filter finds in the
+    register. Each filter may hold several values (any of them matches); the filters narrow
+    each other (the organisation's kind, topic, phase, city and membership, and the
+    languages a person speaks)."""
     rules = json.loads(group.filter_json or "{}")
-    people: set[int] = set(
+    picked: set[int] = set(
         session.exec(
             select(RecipientGroupMember.person_id).where(RecipientGroupMember.group_id == group.id)
         ).all()
     )
+    found: set[int] | None = None  # None: no filter
     org_rules = {
-        k: v for k, v in rules.items() if k in ("kind", "topic", "phase", "city", "membership")
+        key: value if isinstance(value, list) else [value]
+        for key, value in rules.items()
+        if key in ("kind", "topic", "phase", "city", "membership")
     }
     if org_rules:
         query = select(Organisation.id)
         for key, values in org_rules.items():
-            values = values if isinstance(values, list) else [values]
-            if key == "topic":
-                for topic in values:
-                    query = query.where(
-                        *_organisation_conditions(OrganisationFilter(topic=Topic(topic)))
+            if key == "topic":  # organisations working on any of the topics
+                query = query.where(
+                    col(Organisation.id).in_(
+                        select(OrganisationTopic.organisation_id).where(
+                            col(OrganisationTopic.topic).in_([Topic(v) for v in values])
+                        )
                     )
+                )
             elif key == "phase":
                 query = query.where(col(Organisation.phase).in_([Phase(v) for v in values]))
             elif key == "membership":
@@ -88,7 +96,7 @@ def group_members(session: Session, group: RecipientGroup) -> list[int]:
             else:
                 query = query.where(col(getattr(Organisation, key)).in_(values))
         org_ids = list(session.exec(query).all())
-        people |= set(
+        found = set(
             session.exec(
                 select(Affiliation.person_id).where(col(Affiliation.organisation_id).in_(org_ids))
             ).all()
@@ -102,8 +110,8 @@ def group_members(session: Session, group: RecipientGroup) -> list[int]:
                 select(PersonLanguage.person_id).where(col(PersonLanguage.language).in_(languages))
             ).all()
         )
-        people = people & speakers if org_rules else people | speakers
-    return sorted(people)
+        found = speakers if found is None else found & speakers
+    return sorted(picked | (found or set()))
 
 
 def invite_group(engine: Engine, meeting_id: int, group_id: int) -> int:

@@ -17,6 +17,7 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import Button, Input, Label, Select, SelectionList
 
 from coordinator.concurrency import EditConflict
+from coordinator.groups import GroupInput
 from coordinator.i18n import _
 from coordinator.labels import label
 from coordinator.organisations import OrganisationInput
@@ -191,4 +192,32 @@ class PersonForm(Form):
             value,
             self.query_one("#field-affiliations", Input).value,
             self.query_one("#roles", Input).value,
+        )
+
+
+class GroupForm(Form):
+    """A recipient group: filters over the register (any ticked value matches; the filters
+    narrow each other) and/or people picked by hand."""
+
+    def _choices(self, name: str, caption: str, enum_cls: Any) -> ComposeResult:
+        value: GroupInput = self._value
+        chosen = {v.strip() for v in getattr(value, name).split(",")}
+        yield from self.field(
+            name,
+            caption,
+            SelectionList[str](*[(label(m), m.value, m.value in chosen) for m in enum_cls]),
+        )
+
+    def compose_fields(self) -> ComposeResult:
+        yield from self.text("name", _("Name") + " *")
+        yield from self._choices("membership", _("Membership"), Membership)
+        yield from self._choices("kind", _("Kind of organisation"), OrgKind)
+        yield from self._choices("topic", _("Topics"), Topic)
+        yield from self._choices("phase", _("Network phase"), Phase)
+        yield from self.text("city", _("Cities"), placeholder="Bielefeld, Gütersloh")
+        yield from self.text("language", _("Languages spoken"), placeholder="tr, ar")
+        yield from self.text(
+            "people",
+            _("People picked by hand: names, e-mail addresses or #ID"),
+            placeholder="Ayşe Yılmaz, jonas@example.org, #12",
         )

@@ -19,6 +19,7 @@ from coordinator.labels import format_datetime, label
 from coordinator.validation import ValidationError
 from screens.base import SectionScreen
 from screens.dialogs import ConfirmDialog, Dialog
+from screens.forms import GroupForm
 from screens.minutes import TextDialog
 from storage.enums import DeliveryStatus
 
@@ -136,45 +137,6 @@ class TranslationDialog(_FormDialog):
         self.dismiss(True)
 
 
-class GroupDialog(_FormDialog):
-    """A new recipient group: filters over the register and/or people picked by hand."""
-
-    FIELDS = ("name", "kind", "topic", "phase", "city", "membership", "language", "people")
-
-    def __init__(self, context: Any) -> None:
-        super().__init__()
-        self.context = context
-
-    def compose(self) -> ComposeResult:
-        hints = {
-            "name": _("Name of the group"),
-            "kind": _("Kind of organisation (optional)"),
-            "topic": _("Topic (optional)"),
-            "phase": _("Network phase (optional)"),
-            "city": _("City (optional)"),
-            "membership": _("Membership (optional)"),
-            "language": _("Language spoken, like tr (optional)"),
-            "people": _("People by name, separated by commas (optional)"),
-        }
-        with Vertical(classes="dialog"):
-            yield Label(_("New recipient group"), classes="dialog-title")
-            for name in self.FIELDS:
-                yield Input(placeholder=hints[name], id=f"group-{name}")
-            yield from self.compose_buttons()
-
-    @on(Button.Pressed, "#save")
-    def _save(self) -> None:
-        typed = {n: self.query_one(f"#group-{n}", Input).value for n in self.FIELDS}
-        try:
-            number = groups.create_group(self.context.engine, groups.GroupInput(**typed))
-        except ValidationError as exc:
-            self.query_one("#error", Label).update(
-                "; ".join(f"{field}: {message}" for field, message in exc.errors.items())
-            )
-            return
-        self.dismiss(number)
-
-
 class MailScreen(SectionScreen):
     BINDINGS = [
         Binding("a", "add", "New announcement"),
@@ -192,7 +154,9 @@ class MailScreen(SectionScreen):
             with Vertical(id="mail-lists"):
                 yield Label(_("Announcements"), classes="section-title")
                 yield DataTable(id="announcements", cursor_type="row")
-                yield Label(_("Recipient groups"), classes="section-title")
+                yield Label(
+                    _("Recipient groups (Enter changes, Del deletes)"), classes="section-title"
+                )
                 yield DataTable(id="groups", cursor_type="row")
             with VerticalScroll(id="mail-detail"):
                 yield Static("", id="sending")
@@ -282,7 +246,36 @@ class MailScreen(SectionScreen):
             )
 
     def action_add_group(self) -> None:
-        self.app.push_screen(GroupDialog(self.context), lambda n: self.reload() if n else None)
+        engine = self.context.engine
+
+        def save(value: groups.GroupInput) -> None:
+            groups.create_group(engine, value)
+
+        form = GroupForm(_("New recipient group"), groups.GroupInput(), save)
+        self.app.push_screen(form, lambda saved: self.reload() if saved else None)
+
+    @on(DataTable.RowSelected, "#groups")
+    def edit_group(self, event: DataTable.RowSelected) -> None:
+        """Enter on a group: change its name, filters and people."""
+        key = event.row_key.value
+        if not key:
+            return
+        engine, number = self.context.engine, int(key)
+        try:
+            current = groups.group_input(engine, number)
+        except LookupError:
+            self.notify(_("The group was deleted meanwhile."), severity="warning")
+            self.reload()
+            return
+
+        def save(value: groups.GroupInput) -> None:
+            try:
+                groups.update_group(engine, number, value)
+            except LookupError:
+                raise ValidationError({"name": _("The group was deleted meanwhile.")}) from None
+
+        form = GroupForm(_("Edit {name}").format(name=current.name), current, save)
+        self.app.push_screen(form, lambda saved: self.reload() if saved else None)
 
     def action_send(self) -> None:
         number = self.selected()
@@ -349,7 +342,10 @@ class MailScreen(SectionScreen):
 
         def confirmed(answer: object) -> None:
             if answer and key:
-                groups.delete_group(self.context.engine, int(key))
+                try:
+                    groups.delete_group(self.context.engine, int(key))
+                except LookupError:
+                    self.notify(_("The group was deleted meanwhile."), severity="warning")
                 self.reload()
 
         self.app.push_screen(

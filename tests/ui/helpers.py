@@ -26,3 +26,16 @@ async def settle(pilot: Pilot[object]) -> None:
 def notices(app: App[object]) -> str:
     """The messages of the notifications (toasts) raised so far, newest last."""
     return "\n".join(notice.message for notice in app._notifications)  # Textual keeps them here
+
+
+async def click(pilot: Pilot[object], selector: str) -> None:
+    """Click a widget as a person would, once the screen shows where it is: a click computed
+    from a layout that is about to change (an error line has just appeared above a button)
+    lands beside it, and Textual says so; then the screen is refreshed and the click tried
+    again."""
+    for _ in range(20):
+        await pilot.pause()
+        if await pilot.click(selector):
+            return
+        await pilot.pause(0.05)
+    raise AssertionError(f"{selector} could not be clicked: {screen_text(pilot.app)}")

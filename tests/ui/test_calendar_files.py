@@ -16,7 +16,7 @@ from screens.dialogs import ConfirmDialog
 from screens.meeting import MeetingScreen
 from storage.models import Meeting
 from tests.fixtures.ics_clients import GOOGLE, crlf
-from tests.ui.helpers import notices, screen_text, settle
+from tests.ui.helpers import click, notices, screen_text, settle
 from tests.ui.test_meetings import open_meetings
 
 
@@ -30,14 +30,14 @@ async def test_export_a_filtered_calendar(sample_context: Context, tmp_path: Pat
         dialog = app.screen
         assert isinstance(dialog, CalendarExportDialog)
         dialog.query_one("#start", Input).value = "morgen"
-        await pilot.click("#export")
+        await click(pilot, "#export")
         await settle(pilot)
         assert "Not a date" in screen_text(app) and not target.exists()
         dialog.query_one("#start", Input).value = "2026-11-22"
         dialog.query_one("#reminder", Input).value = "30"
         dialog.query_one("#attendees", Checkbox).value = True
         dialog.query_one("#path", Input).value = str(target)
-        await pilot.click("#export")
+        await click(pilot, "#export")
         await settle(pilot)
         assert not isinstance(app.screen, CalendarExportDialog)
         assert "events written to" in notices(app)
@@ -79,17 +79,17 @@ async def test_import_preview_then_import_then_undo(
         assert dialog.query_one("#plan", DataTable).row_count == 3
         assert not dialog.query_one("#progress").display  # shown only while work runs
         assert count() == before  # a preview writes nothing
-        await pilot.click("#import")
+        await click(pilot, "#import")
         await settle(pilot)
         assert not isinstance(app.screen, CalendarImportDialog)
         assert count() > before
         await pilot.press("i")
         await settle(pilot)
         assert "Last import: eltern.ics" in screen_text(app)
-        await pilot.click("#undo")
+        await click(pilot, "#undo")
         await settle(pilot)
         assert isinstance(app.screen, ConfirmDialog)
-        await pilot.click("#confirm")
+        await click(pilot, "#confirm")
         await settle(pilot)
         assert "is undone" in notices(app)
     assert count() == before
@@ -108,7 +108,7 @@ async def test_meeting_invitation_file(sample_context: Context, tmp_path: Path) 
         dialog = app.screen
         assert isinstance(dialog, MeetingCalendarDialog)
         dialog.query_one("#path", Input).value = str(target)
-        await pilot.click("#write")
+        await click(pilot, "#write")
         await settle(pilot)
         assert isinstance(app.screen, MeetingScreen)
         assert "Written to" in notices(app)

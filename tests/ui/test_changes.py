@@ -20,7 +20,7 @@ from storage.enums import TaskStatus
 from storage.models import Task
 from storage.uow import reading
 from tests.conftest import FROZEN_NOW
-from tests.ui.helpers import screen_text, settle
+from tests.ui.helpers import click, screen_text, settle
 
 
 def anna_app(engine: Engine, *, watch: bool = False) -> CoordinatorApp:
@@ -65,7 +65,7 @@ async def test_a_stale_save_is_refused_shows_who_changed_what_and_loses_nothing(
         assert "Ben Okafor changed this record while you were editing it." in shown
         assert "Ben: Raum noch offen" in shown and "Anna: Raum ist reserviert" in shown
         assert task_of(sample_engine, task_id).notes == "Ben: Raum noch offen"  # Ben's kept
-        await pilot.click("#overwrite")  # Anna decides to save hers after all
+        await click(pilot, "#overwrite")  # Anna decides to save hers after all
         await settle(pilot)
         assert task_of(sample_engine, task_id).notes == "Anna: Raum ist reserviert"
 
@@ -83,7 +83,7 @@ async def test_reload_opens_the_editor_on_the_other_coordinators_text(
         tasks.set_notes(ben, task_id, "Ben war schneller")
         await pilot.press("enter")
         await settle(pilot)
-        await pilot.click("#reload")
+        await click(pilot, "#reload")
         await settle(pilot)
         assert isinstance(app.screen, TextDialog)
         assert app.screen.query_one("#text", Input).value == "Ben war schneller"
@@ -101,7 +101,7 @@ async def test_a_status_key_on_a_stale_board_row_asks_first(sample_engine: Engin
         await settle(pilot)
         assert isinstance(app.screen, ConflictDialog)
         assert "status open → dropped" in screen_text(app)
-        await pilot.click("#cancel")
+        await click(pilot, "#cancel")
         await settle(pilot)
         assert task_of(sample_engine, task_id).status == TaskStatus.DROPPED
 
@@ -200,13 +200,13 @@ async def test_a_form_refused_as_stale_keeps_what_was_typed_until_overwritten(
         await settle(pilot)
         assert isinstance(app.screen, ConflictDialog)
         assert "Ben: neue Adresse" in screen_text(app)
-        await pilot.click("#cancel")  # back to the form: nothing typed is lost
+        await click(pilot, "#cancel")  # back to the form: nothing typed is lost
         await settle(pilot)
         assert app.screen is form
         assert form.query_one("#field-phone", Input).value == "+49 30 23125 999"
         await pilot.press("ctrl+s")
         await settle(pilot)
-        await pilot.click("#overwrite")
+        await click(pilot, "#overwrite")
         await settle(pilot)
         assert app.screen is not form
     with reading(sample_engine) as session:

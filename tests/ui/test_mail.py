@@ -4,15 +4,16 @@ people who cannot be reached, sending through a real SMTP server, and the send l
 from __future__ import annotations
 
 from aiosmtpd.controller import Controller
-from textual.widgets import Button, DataTable, Input, Select, Static, TextArea
+from textual.widgets import DataTable, Input, Select, SelectionList, Static, TextArea
 
 from coordinator import sending
 from coordinator.app import CoordinatorApp
 from coordinator.context import Context
 from screens.dialogs import ConfirmDialog
-from screens.mail import AnnouncementDialog, GroupDialog, MailScreen
+from screens.forms import GroupForm
+from screens.mail import AnnouncementDialog, MailScreen
 from tests.domain.test_mail import Inbox, free_port
-from tests.ui.helpers import notices, screen_text, settle
+from tests.ui.helpers import click, notices, screen_text, settle
 
 
 async def test_compose_preview_send_and_log(sample_context: Context) -> None:
@@ -33,20 +34,41 @@ async def test_compose_preview_send_and_log(sample_context: Context) -> None:
             assert isinstance(screen, MailScreen)
             await pilot.press("g")
             await settle(pilot)
-            assert isinstance(app.screen, GroupDialog)
-            app.screen.query_one("#group-name", Input).value = "Schulen"
-            app.screen.query_one("#group-kind", Input).value = "Rakete"
-            await pilot.click("#save")
+            assert isinstance(app.screen, GroupForm)
+            app.screen.query_one("#field-name", Input).value = "Schulen"
+            app.screen.query_one("#field-kind", SelectionList).select("school")
+            app.screen.query_one("#field-people", Input).value = "Rakete Raumfahrt"
+            await click(pilot, "#save")
             await settle(pilot)
-            assert isinstance(app.screen, GroupDialog)  # a bad choice is named, nothing saved
-            assert "Not one of the choices" in screen_text(app)
-            app.screen.query_one("#group-kind", Input).value = "school"
-            # The button itself, not a click at its place: the error line above it has just
-            # changed the dialog's layout (a click once missed under CI load).
-            app.screen.query_one("#save", Button).press()
+            assert isinstance(app.screen, GroupForm)  # an unknown person is named, nothing saved
+            assert "No one called “Rakete Raumfahrt”" in screen_text(app)
+            app.screen.query_one("#field-people", Input).value = "ayse erdem"
+            await click(pilot, "#save")
             await settle(pilot)
             assert isinstance(app.screen, MailScreen), screen_text(app)
             assert "Schulen" in screen_text(app)
+
+            group_table = screen.query_one("#groups", DataTable)
+            group_table.focus()
+            schools = next(
+                key.value for key in group_table.rows if group_table.get_row(key)[0] == "Schulen"
+            )
+            group_table.move_cursor(row=group_table.get_row_index(schools))
+            await pilot.press("enter")  # change the group: the form shows it as stored
+            await settle(pilot)
+            form = app.screen
+            assert isinstance(form, GroupForm)
+            assert form.query_one("#field-people", Input).value == "Ayşe Erdem"
+            assert form.query_one("#field-kind", SelectionList).selected == ["school"]
+            form.query_one("#field-kind", SelectionList).select("kindergarten")
+            form.query_one("#field-name", Input).value = "Schulen und Kitas"
+            form.query_one("#field-city", Input).value = "bielefeld"
+            await click(pilot, "#save")
+            await settle(pilot)
+            assert isinstance(app.screen, MailScreen), screen_text(app)
+            row = group_table.get_row(schools)
+            assert row[0] == "Schulen und Kitas"
+            assert "school, kindergarten" in row[1] and "city: Bielefeld" in row[1]
 
             await pilot.press("a")
             await settle(pilot)
@@ -54,11 +76,13 @@ async def test_compose_preview_send_and_log(sample_context: Context) -> None:
             assert isinstance(dialog, AnnouncementDialog)
             dialog.query_one("#subject", Input).value = "Elternabend an den Schulen"
             group = next(
-                v for label, v in dialog.query_one("#group", Select)._options if label == "Schulen"
+                v
+                for label, v in dialog.query_one("#group", Select)._options
+                if label == "Schulen und Kitas"
             )
             dialog.query_one("#group", Select).value = group
             dialog.query_one("#body", TextArea).text = "Liebe Schulen,\n\nbitte weitersagen."
-            await pilot.click("#save")
+            await click(pilot, "#save")
             await settle(pilot)
             assert isinstance(app.screen, MailScreen)
             text = screen_text(app)
@@ -68,14 +92,14 @@ async def test_compose_preview_send_and_log(sample_context: Context) -> None:
             app.screen.query_one("#language", Input).value = "en"
             app.screen.query_one("#subject", Input).value = "Parents' evening at the schools"
             app.screen.query_one("#body", TextArea).text = "Dear schools,\n\nplease pass it on."
-            await pilot.click("#save")
+            await click(pilot, "#save")
             await settle(pilot)
             shown = str(screen.query_one("#detail", Static).content)
             assert "[en] Parents' evening at the schools" in shown
             await pilot.press("s")
             await settle(pilot)
             assert isinstance(app.screen, ConfirmDialog)
-            await pilot.click("#confirm")
+            await click(pilot, "#confirm")
             await settle(pilot)
             assert "sent, 0 failed" in notices(app)
             subjects = {str(m["Subject"]) for m in inbox.messages}
@@ -86,15 +110,14 @@ async def test_compose_preview_send_and_log(sample_context: Context) -> None:
             table = screen.query_one("#announcements", DataTable)
             assert table.get_row_at(0)[3] == "sent"
             assert "Send log" in str(screen.query_one("#detail", Static).content)
-            group_table = screen.query_one("#groups", DataTable)
             group_table.focus()
             group_table.move_cursor(row=group_table.get_row_index(str(group)))
             await pilot.press("delete")
             await settle(pilot)
             assert isinstance(app.screen, ConfirmDialog)
-            await pilot.click("#confirm")
+            await click(pilot, "#confirm")
             await settle(pilot)
-            assert "Schulen" not in [
+            assert "Schulen und Kitas" not in [
                 row[0] for row in map(group_table.get_row_at, range(group_table.row_count))
             ]
     finally:

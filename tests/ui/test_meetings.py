@@ -15,7 +15,7 @@ from screens.meeting_dialogs import AgendaItemDialog, InviteDialog, MeetingForm,
 from screens.meetings import MeetingsScreen
 from storage.enums import MeetingStatus, PollStatus, Rsvp
 from storage.models import AgendaItem, DatePoll, Invitation, Meeting
-from tests.ui.helpers import screen_text, settle
+from tests.ui.helpers import click, screen_text, settle
 
 
 async def open_meetings(pilot) -> MeetingsScreen:  # type: ignore[no-untyped-def]
@@ -173,7 +173,7 @@ async def test_date_poll_choose_a_slot_then_cancel(sample_context: Context) -> N
         await pilot.press("c")
         await settle(pilot)
         assert isinstance(app.screen, ConfirmDialog)
-        await pilot.click("#confirm")
+        await click(pilot, "#confirm")
         await settle(pilot)
         meeting_id = screen.meeting_id
         with Session(sample_context.engine) as session:
@@ -188,7 +188,7 @@ async def test_date_poll_choose_a_slot_then_cancel(sample_context: Context) -> N
         await pilot.press("x")
         await settle(pilot)
         assert isinstance(app.screen, ConfirmDialog)
-        await pilot.click("#confirm")
+        await click(pilot, "#confirm")
         await settle(pilot)
     with Session(sample_context.engine) as session:
         meeting = session.get(Meeting, meeting_id)

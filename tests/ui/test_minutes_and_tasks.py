@@ -18,7 +18,7 @@ from screens.tasks import TasksScreen
 from storage.enums import AttendanceStatus, MinutesStatus, TaskStatus
 from storage.models import Attendance, Decision, Minutes, Task
 from tests.conftest import FROZEN_NOW
-from tests.ui.helpers import screen_text, settle
+from tests.ui.helpers import click, screen_text, settle
 
 
 async def test_minutes_during_the_meeting_then_tasks_on_board_and_next_agenda(
@@ -192,7 +192,7 @@ async def test_new_task_with_owner_priority_and_notes_then_postpone(
         dialog.query_one("#task-due", Input).value = "01.12.2026"
         dialog.query_one("#task-priority").value = "high"  # type: ignore[attr-defined]
         dialog.query_one("#task-notes", Input).value = "mit Fotos vom Fest"
-        await pilot.click("#save")
+        await click(pilot, "#save")
         await settle(pilot)
         board = app.screen.query_one("#board-open", DataTable)
         row = next(

@@ -20,7 +20,7 @@ from screens.paged_table import PagedTable
 from screens.register import RegisterScreen
 from storage.enums import OrgKind, Phase
 from storage.models import ContactLogEntry, Organisation, Person, PhaseChange
-from tests.ui.helpers import screen_text, settle
+from tests.ui.helpers import click, screen_text, settle
 
 
 async def open_register(pilot, tab: str = "o") -> RegisterScreen:  # type: ignore[no-untyped-def]
@@ -154,7 +154,7 @@ async def test_delete_asks_first_and_says_what_goes(sample_context: Context) -> 
         assert count(sample_context, Organisation, Organisation.name == "Kita Regenbogen") == 1
         await pilot.press("delete")
         await settle(pilot)
-        await pilot.click("#confirm")
+        await click(pilot, "#confirm")
         await settle(pilot)
         assert count(sample_context, Organisation, Organisation.name == "Kita Regenbogen") == 0
         assert "Kita Regenbogen" not in screen_text(app)
@@ -172,7 +172,7 @@ async def test_phase_change_is_recorded(sample_context: Context) -> None:
         dialog = app.screen
         assert isinstance(dialog, PhaseDialog)
         dialog.query_one("#phase", Select).value = Phase.FIRST_CONTACT
-        await pilot.click("#save")
+        await click(pilot, "#save")
         await settle(pilot)
         assert count(sample_context, PhaseChange) == before + 1
         with Session(sample_context.engine) as session:
@@ -204,7 +204,7 @@ async def test_follow_up_list_and_logging_a_contact(sample_context: Context) -> 
         await settle(pilot)
         assert isinstance(app.screen, ContactDialog)
         app.screen.query_one("#note", Input).value = "Anruf wegen Sommerfest"
-        await pilot.click("#save")
+        await click(pilot, "#save")
         await settle(pilot)
         await pilot.pause(0.2)
         await settle(pilot)
@@ -236,7 +236,7 @@ async def test_person_detail_gdpr_export_and_erase(
         await pilot.press("ctrl+x")
         await settle(pilot)
         assert isinstance(app.screen, ConfirmDialog)
-        await pilot.click("#confirm")
+        await click(pilot, "#confirm")
         await settle(pilot)
         assert isinstance(app.screen, RegisterScreen)
     with Session(sample_context.engine) as session:
@@ -264,7 +264,7 @@ async def test_csv_import_preview_then_cancel_imports_nothing(
         await settle(pilot)
         text = screen_text(app)
         assert "1 rows can be imported" in text and "Not an e-mail address" in text
-        await pilot.click("#cancel")
+        await click(pilot, "#cancel")
         await settle(pilot)
         assert count(sample_context, Person) == before
         await pilot.press("i")
@@ -272,7 +272,7 @@ async def test_csv_import_preview_then_cancel_imports_nothing(
         app.screen.query_one("#path", Input).value = str(source)
         await pilot.press("enter")
         await settle(pilot)
-        await pilot.click("#import")
+        await click(pilot, "#import")
         await settle(pilot)
         assert count(sample_context, Person) == before + 1
 
@@ -313,7 +313,7 @@ async def test_export_people_as_vcard_from_the_register(
         await pilot.pause()
         target = tmp_path / "kontakte.vcf"
         dialog.query_one("#path", Input).value = str(target)
-        await pilot.click("#export")
+        await click(pilot, "#export")
         await settle(pilot)
         assert isinstance(app.screen, RegisterScreen)
     text = target.read_text()
