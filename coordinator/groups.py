@@ -5,7 +5,6 @@ membership) and people picked by hand. The members are worked out when a message
 from __future__ import annotations
 
 import json
-import re
 from dataclasses import dataclass
 
 from sqlalchemy import Engine, func
@@ -14,6 +13,7 @@ from sqlmodel import Session, col, select
 from coordinator.choices import parse_choice
 from coordinator.i18n import N_, _
 from coordinator.invitations import group_members
+from coordinator.people import find_person, person_label
 from coordinator.validation import Checker, ValidationError
 from storage.enums import Membership, OrgKind, Phase, Topic
 from storage.models import Organisation, Person, RecipientGroup, RecipientGroupMember
@@ -102,43 +102,9 @@ def describe_rules(rules: dict[str, object]) -> str:
 
 
 def _people(session: Session, typed: str, check: Checker) -> list[int]:
-    """The people named in the form: by name, e-mail address or "#ID" (a name two people
-    share needs its "#ID": "Maria Schmidt #12")."""
-    wanted = _listed(typed)
-    if not wanted:
-        return []
-    living = session.exec(
-        select(Person.id, Person.given_name, Person.family_name, Person.email).where(
-            col(Person.erased_at).is_(None)
-        )
-    ).all()
-    by_id = {pid for pid, _g, _f, _e in living}
-    picked: list[int] = []
-    for item in wanted:
-        number = re.search(r"#\s*(\d+)\s*$", item)
-        if number:
-            pid = int(number[1])
-            if pid not in by_id:
-                check.fail("people", _("No person with ID {id}.").format(id=pid))
-            picked.append(pid)
-            continue
-        key = fold(item)
-        if "@" in item:
-            matches = [pid for pid, _g, _f, email in living if email and fold(email) == key]
-        else:
-            matches = [pid for pid, g, f, _e in living if fold(f"{g} {f}".strip()) == key]
-        if not matches:
-            check.fail("people", _("No one called “{name}” in the register.").format(name=item))
-        elif len(matches) > 1:
-            check.fail(
-                "people",
-                _(
-                    "{n} people are called “{name}”: write their ID after the name, like “{name} #{id}”."
-                ).format(n=len(matches), name=item, id=matches[0]),
-            )
-        else:
-            picked.append(matches[0])
-    return list(dict.fromkeys(picked))
+    """The people named in the form, by name, e-mail address or "#ID" (people.find_person)."""
+    found = (find_person(session, item, check, "people") for item in _listed(typed))
+    return list(dict.fromkeys(pid for pid in found if pid is not None))
 
 
 def _save(session: Session, group: RecipientGroup, data: GroupInput) -> int:
@@ -201,22 +167,12 @@ def group_input(engine: Engine, group_id: int) -> GroupInput:
             if key in rules:
                 typed[key] = ", ".join(_values(rules[key]))
         members = session.exec(
-            select(Person.id, Person.given_name, Person.family_name)
+            select(Person.id)
             .join(RecipientGroupMember, col(RecipientGroupMember.person_id) == Person.id)
             .where(RecipientGroupMember.group_id == group_id, col(Person.erased_at).is_(None))
             .order_by(Person.family_name, Person.given_name)
         ).all()
-        counts: dict[str, int] = {}  # how many living people bear each name
-        for g, f in session.exec(
-            select(Person.given_name, Person.family_name).where(col(Person.erased_at).is_(None))
-        ):
-            key = fold(f"{g} {f}".strip())
-            counts[key] = counts.get(key, 0) + 1
-        names = []
-        for pid, given, family in members:
-            name = f"{given} {family}".strip()
-            names.append(name if counts.get(fold(name)) == 1 else f"{name} #{pid}")
-        typed["people"] = ", ".join(names)
+        typed["people"] = ", ".join(person_label(session, pid) for pid in members)
     return GroupInput(**typed)
 
 

@@ -16,6 +16,7 @@ from sqlmodel import Session, col, select
 from coordinator.choices import parse_choice
 from coordinator.concurrency import check, locked
 from coordinator.i18n import _
+from coordinator.people import find_person, person_label
 from coordinator.recurrence import RecurrenceError, last_occurrence, occurrences_between, zone
 from coordinator.validation import Checker, ValidationError
 from storage.enums import MeetingKind, MeetingStatus
@@ -45,6 +46,7 @@ class MeetingInput:
     count: str = ""  # or the number of meetings
     notes: str = ""
     rule: str = ""  # a rule the form cannot express (imported): kept as it is ("custom")
+    organiser: str = ""  # a person by name, e-mail or "#ID" (people.find_person); "": none
 
 
 @dataclass(frozen=True)
@@ -179,20 +181,49 @@ def _apply(meeting: Meeting, clean: CleanMeeting) -> None:
     meeting.updated_at = datetime.now(UTC)
 
 
+def _checked(session: Session, data: MeetingInput) -> tuple[CleanMeeting, int | None]:
+    """The form's values and its organiser, with every error of both at once."""
+    errors: dict[str, str] = {}
+    try:
+        clean = validate(data)
+    except ValidationError as exc:
+        errors.update(exc.errors)
+    check = Checker()
+    organiser = find_person(session, data.organiser, check, "organiser")
+    errors.update(check.errors)
+    if errors:
+        raise ValidationError(errors)
+    return clean, organiser
+
+
 def create_meeting(engine: Engine, data: MeetingInput, *, organiser_id: int | None = None) -> int:
-    clean = validate(data)
+    """A new meeting or series. Its organiser (the ORGANIZER of its invitations, who gets the
+    replies) is the person the form names, else ``organiser_id``."""
     with transaction(engine) as session:
+        clean, organiser = _checked(session, data)
         meeting = Meeting(
             title=clean.title,
             starts_at=clean.starts_at,
             ends_at=clean.ends_at,
-            organiser_id=organiser_id,
+            organiser_id=organiser if organiser is not None else organiser_id,
         )
         _apply(meeting, clean)
         session.add(meeting)
         session.flush()
         assert meeting.id is not None
         return meeting.id
+
+
+def default_organiser(engine: Engine) -> str:
+    """The organiser a new meeting's form suggests: the one of the meeting created last."""
+    with reading(engine) as session:
+        last = session.exec(
+            select(Meeting.organiser_id)
+            .where(col(Meeting.organiser_id).is_not(None), col(Meeting.series_id).is_(None))
+            .order_by(col(Meeting.id).desc())
+            .limit(1)
+        ).first()
+        return person_label(session, last) if last is not None else ""
 
 
 def _tell_invitees(session: Session, meeting: Meeting) -> None:
@@ -210,10 +241,12 @@ def update_meeting(
 ) -> bool:
     """Save changes; returns True when invitees must be told (time or place changed of a
     confirmed meeting). EditConflict when somebody saved since ``expected_version``."""
-    clean = validate(data)
     with transaction(engine) as session:
         meeting = locked(session, Meeting, meeting_id)
         check(session, meeting, expected_version, "meeting")
+        clean, organiser = _checked(session, data)
+        if meeting.series_id is None:  # an occurrence has its series' organiser
+            meeting.organiser_id = organiser
         before = (
             meeting.starts_at,
             meeting.ends_at,
@@ -356,6 +389,7 @@ def input_of(engine: Engine, meeting_id: int) -> MeetingInput:
             start=f"{local_start:%H:%M}", end=f"{local_end:%H:%M}", all_day=m.all_day, timezone=m.timezone,
             location=m.location, online_url=m.online_url, language=m.language, notes=m.notes,
             repeat=_repeat_of(m.rrule), until=until, count=count, rule=m.rrule,
+            organiser=person_label(session, m.organiser_id) if m.organiser_id else "",
         )  # fmt: skip
 
 

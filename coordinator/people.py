@@ -3,6 +3,7 @@ with it). Erasure on request is in gdpr.py."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 
@@ -23,7 +24,7 @@ from storage.models import (
     PersonLanguage,
     Task,
 )
-from storage.search import search_key
+from storage.search import fold, like_pattern, search_key
 from storage.uow import reading, transaction
 
 
@@ -312,3 +313,71 @@ def affiliation_text(engine: Engine, affiliations: list[tuple[int, str]]) -> tup
     return separator.join(names[o] for o, _ in affiliations), separator.join(
         r for _, r in affiliations
     )
+
+
+# --- people named in a form ----------------------------------------------------------------
+
+_BY_ID = re.compile(r"#\s*(\d+)\s*$")
+
+
+def _named_like(session: Session, text: str) -> list[tuple[int, str, str, str]]:
+    """Living people whose search text holds every word of ``text`` (the index narrows the
+    register; the caller compares exactly)."""
+    words = fold(text).split()
+    return list(
+        session.exec(
+            select(Person.id, Person.given_name, Person.family_name, Person.email).where(
+                col(Person.erased_at).is_(None),
+                *[col(Person.search_text).like(like_pattern(w), escape="\\") for w in words],
+            )
+        ).all()
+    )
+
+
+def find_person(session: Session, typed: str, check: Checker, field: str) -> int | None:
+    """The living person a form names: "#12" (a name may stand before it), an e-mail address
+    or the full name (case and accents do not matter). When nobody or several people match,
+    the reason goes to ``check`` under ``field`` and the result is None."""
+    typed = typed.strip()
+    if not typed:
+        return None
+    number = _BY_ID.search(typed)
+    if number:
+        pid = int(number[1])
+        person = session.get(Person, pid)
+        if person is None or person.erased_at is not None:
+            check.fail(field, _("No person with ID {id}.").format(id=pid))
+            return None
+        return pid
+    key = fold(typed)
+    if "@" in typed:
+        matches = [pid for pid, _g, _f, email in _named_like(session, typed) if fold(email) == key]
+    else:
+        matches = [
+            pid for pid, g, f, _e in _named_like(session, typed) if fold(f"{g} {f}".strip()) == key
+        ]
+    if not matches:
+        check.fail(field, _("No one called “{name}” in the register.").format(name=typed))
+        return None
+    if len(matches) > 1:
+        message = _(
+            "{n} people are called “{name}”: write their ID after the name, like “{name} #{id}”."
+        )
+        check.fail(field, message.format(n=len(matches), name=typed, id=matches[0]))
+        return None
+    return matches[0]
+
+
+def person_label(session: Session, person_id: int) -> str:
+    """How a form shows a person so that ``find_person`` finds them again: the full name, and
+    "#ID" after it when somebody else has the same name."""
+    person = session.get(Person, person_id)
+    if person is None:
+        return f"#{person_id}"
+    name = f"{person.given_name} {person.family_name}".strip()
+    namesakes = [
+        pid
+        for pid, g, f, _e in _named_like(session, name)
+        if fold(f"{g} {f}".strip()) == fold(name)
+    ]
+    return name if namesakes == [person_id] else f"{name} #{person_id}"

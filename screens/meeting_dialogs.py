@@ -52,6 +52,11 @@ class MeetingForm(Form):
         yield from self.text("until", _("Last date of the series"), placeholder="31.12.2027")
         yield from self.text("count", _("or number of meetings"))
         yield from self.text("language", _("Language of agenda and invitations"), placeholder="de")
+        yield from self.text(
+            "organiser",
+            _("Organiser, who gets the replies: name, e-mail or #ID"),
+            placeholder="Ayşe Yılmaz",
+        )
         yield from self.text("notes", _("Notes"))
 
     def collect(self) -> Any:

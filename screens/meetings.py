@@ -226,5 +226,8 @@ class MeetingsScreen(SectionScreen):
                 self.refresh_all()
                 self.open_meeting(created[0])
 
-        start = meetings.MeetingInput(day=format_date(self.day + timedelta(days=7)))
+        start = meetings.MeetingInput(
+            day=format_date(self.day + timedelta(days=7)),
+            organiser=meetings.default_organiser(self.context.engine),
+        )
         self.app.push_screen(MeetingForm(_("New meeting"), start, save), done)

@@ -3,6 +3,7 @@ updates, conflicts, date polls and their ranking, agendas."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
@@ -10,7 +11,7 @@ import pytest
 from sqlalchemy import Engine
 from sqlmodel import Session, select
 
-from coordinator import agenda, date_poll, invitations, meetings, people
+from coordinator import agenda, date_poll, ics_export, invitations, meetings, people
 from coordinator.conflicts import busy
 from coordinator.context import Context
 from coordinator.meetings import MeetingInput
@@ -298,3 +299,44 @@ def test_editing_a_series_keeps_its_end(engine: Engine, end: dict[str, str]) -> 
     meetings.update_meeting(engine, series, again)
     with Session(engine) as session:
         assert session.get(Meeting, series).recurrence_ends_at == before  # type: ignore[union-attr]
+
+
+def test_the_organiser_is_named_in_the_form(engine: Engine, folks: list[int]) -> None:
+    ada, ben, _cem = folks
+    people.update_person(
+        engine, ben, PersonInput(given_name="Ben", family_name="Bauer", email="ben@example.org")
+    )
+    namesake = people.create_person(engine, PersonInput(given_name="Ben", family_name="Bauer"))
+    assert meetings.default_organiser(engine) == ""
+    data = MeetingInput(title="Netzwerktreffen", day="2027-03-02", organiser="Ben Bauer")
+    with pytest.raises(ValidationError) as refused:
+        meetings.create_meeting(engine, replace(data, end="17:00"))
+    assert set(refused.value.errors) == {"end", "organiser"}  # both told at once
+    assert "write their ID after the name" in refused.value.errors["organiser"]
+    with Session(engine) as session:
+        assert session.exec(select(Meeting)).all() == []
+
+    number = meetings.create_meeting(engine, replace(data, organiser="BEN@example.org"))
+    with Session(engine) as session:
+        assert session.get(Meeting, number).organiser_id == ben  # type: ignore[union-attr]
+    shown = meetings.input_of(engine, number)
+    assert shown.organiser == f"Ben Bauer #{ben}"  # his name is not unique: with his ID
+    assert meetings.default_organiser(engine) == f"Ben Bauer #{ben}"
+    meetings.update_meeting(engine, number, shown)  # saved as shown: the same person
+    with Session(engine) as session:
+        assert session.get(Meeting, number).organiser_id == ben  # type: ignore[union-attr]
+    assert "ORGANIZER;CN=Ben Bauer:mailto:ben@example.org" in ics_export.invitation(
+        engine, number, "de", datetime(2026, 12, 1, tzinfo=UTC)
+    )
+
+    meetings.update_meeting(engine, number, replace(shown, organiser=f"#{ada}"))
+    assert meetings.input_of(engine, number).organiser == "Ada Arslan"
+    with pytest.raises(ValidationError) as refused:
+        meetings.update_meeting(engine, number, replace(shown, organiser=f"#{namesake + 99}"))
+    assert refused.value.errors == {"organiser": f"No person with ID {namesake + 99}."}
+    meetings.update_meeting(engine, number, replace(shown, organiser=""))
+    with Session(engine) as session:
+        assert session.get(Meeting, number).organiser_id is None  # type: ignore[union-attr]
+    with pytest.raises(ValidationError) as refused:  # no organiser: no invitation
+        ics_export.invitation(engine, number, "de", datetime(2026, 12, 1, tzinfo=UTC))
+    assert "organiser" in refused.value.errors

@@ -14,7 +14,7 @@ from screens.meeting import MeetingScreen
 from screens.meeting_dialogs import AgendaItemDialog, InviteDialog, MeetingForm, PollDialog
 from screens.meetings import MeetingsScreen
 from storage.enums import MeetingStatus, PollStatus, Rsvp
-from storage.models import AgendaItem, DatePoll, Invitation, Meeting
+from storage.models import AgendaItem, DatePoll, Invitation, Meeting, Person
 from tests.ui.helpers import click, screen_text, settle
 
 
@@ -62,8 +62,15 @@ async def test_create_a_meeting_with_agenda_invite_answer_reorder(sample_context
         await open_meetings(pilot)
         await pilot.press("a")
         await settle(pilot)
+        organiser = app.screen.query_one("#field-organiser", Input)
+        assert organiser.value == "Miriam Aksoy-Brandt"  # as for the meeting made last
+        await fill(pilot, title="Elternabend mehrsprachig", day="04.03.2027", organiser="Niemand")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert "No one called “Niemand” in the register." in screen_text(app)
         await fill(
             pilot,
+            organiser="miriam.aksoybrandt@example.net",
             title="Elternabend mehrsprachig",
             day="04.03.2027",
             start="18:30",
@@ -120,6 +127,8 @@ async def test_create_a_meeting_with_agenda_invite_answer_reorder(sample_context
             for i in session.exec(select(Invitation).where(Invitation.meeting_id == meeting_id))
         )
         assert answers == sorted([Rsvp.ACCEPTED, Rsvp.DECLINED, Rsvp.NO_REPLY])
+        organiser = session.get(Person, session.get(Meeting, meeting_id).organiser_id)
+        assert organiser is not None and organiser.family_name == "Aksoy-Brandt"
         items = session.exec(
             select(AgendaItem)
             .where(AgendaItem.meeting_id == meeting_id)
