@@ -275,9 +275,7 @@ def set_status(engine: Engine, meeting_id: int, status: MeetingStatus) -> None:
     """Confirm or cancel a meeting (a whole series when it is a master). Cancelling marks
     every invitee to be notified."""
     with transaction(engine) as session:
-        meeting = session.get(Meeting, meeting_id)
-        if meeting is None:
-            raise LookupError(meeting_id)
+        meeting = locked(session, Meeting, meeting_id)  # its version counts every change
         if meeting.status == status:
             return
         meeting.status = status

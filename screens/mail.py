@@ -203,13 +203,29 @@ class MailScreen(SectionScreen):
     @on(DataTable.RowHighlighted, "#announcements")
     def show_detail(self) -> None:
         number = self.selected()
-        detail = self.query_one("#detail", Static)
         if number is None:
-            detail.update(_("No announcements yet (a writes one)."))
+            self.workers.cancel_group(self, "detail")
+            self.query_one("#detail", Static).update(_("No announcements yet (a writes one)."))
             return
+        self.load_detail(number)
+
+    @work(thread=True, exclusive=True, group="detail", exit_on_error=False)
+    def load_detail(self, number: int) -> None:
+        """The highlighted announcement's previews, audience and send log, read in a thread
+        (a big group's audience takes a moment): moving on through the list cancels it."""
+        worker = get_current_worker()
+        text = self._detail_text(number)
+        if not worker.is_cancelled:
+            self.app.call_from_thread(self.query_one("#detail", Static).update, text)
+
+    def _detail_text(self, number: int) -> str:
         engine = self.context.engine
         lines = []
-        for language in sending.languages(engine, number):
+        try:
+            languages = sending.languages(engine, number)
+        except LookupError:  # deleted meanwhile
+            return ""
+        for language in languages:
             try:
                 lines += [sending.preview(engine, number, language), ""]
             except ValidationError as exc:  # e.g. no organiser's address for the invitation
@@ -231,7 +247,7 @@ class MailScreen(SectionScreen):
             for line in log:
                 when = format_datetime(line.sent_at) if line.sent_at else ""
                 lines.append(f"  {line.email}  {label(line.status)}  {when}  {line.error}".rstrip())
-        detail.update("\n".join(lines))
+        return "\n".join(lines)
 
     def action_add(self) -> None:
         self.app.push_screen(

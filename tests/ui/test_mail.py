@@ -122,3 +122,26 @@ async def test_compose_preview_send_and_log(sample_context: Context) -> None:
             ]
     finally:
         controller.stop()
+
+
+async def test_the_detail_follows_the_cursor(sample_context: Context) -> None:
+    """The preview is read in a thread: moving on quickly shows the announcement the cursor
+    stops at, not one passed on the way."""
+    app = CoordinatorApp(sample_context)
+    async with app.run_test(size=(140, 45)) as pilot:
+        await settle(pilot)
+        await pilot.press("s")
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, MailScreen)
+        table = screen.query_one("#announcements", DataTable)
+        subjects = [str(table.get_row_at(row)[1]) for row in range(table.row_count)]
+        assert len(subjects) >= 3
+        table.focus()
+        for row in (2, 0, 1, 2, 1):
+            table.move_cursor(row=row)
+            await pilot.pause()
+        await settle(pilot)
+        shown = str(screen.query_one("#detail", Static).content)
+        assert subjects[1] in shown
+        assert not {subjects[0], subjects[2]} & set(shown.splitlines())
