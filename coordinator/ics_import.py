@@ -106,17 +106,39 @@ class ImportPlan:
     def changes(self) -> int:
         return sum(1 for row in self.rows if row.action in CHANGING)
 
+    def counts(self) -> dict[str, int]:
+        return {action: self.count(action) for action in _SUMMED}
+
     def summary(self) -> str:
-        parts = [
-            _("{n} new").format(n=self.count(NEW)),
-            _("{n} updated").format(n=self.count(UPDATED)),
-            _("{n} cancelled").format(n=self.count(CANCELLED)),
-            ngettext("{n} reply", "{n} replies", self.count(REPLY)).format(n=self.count(REPLY)),
-            _("{n} unchanged").format(n=self.count(UNCHANGED)),
-            _("{n} older and ignored").format(n=self.count(OLDER)),
-            _("{n} ignored").format(n=self.count(IGNORED)),
-        ]
-        return ", ".join(parts)
+        return describe_counts(self.counts())
+
+
+_SUMMED = (NEW, UPDATED, CANCELLED, REPLY, UNCHANGED, OLDER, IGNORED)
+
+
+def describe_counts(counts: dict[str, int]) -> str:
+    """What an import did, in the user's language: "3 new, 1 updated, ..."."""
+    n = {action: counts.get(action, 0) for action in _SUMMED}
+    parts = [
+        _("{n} new").format(n=n[NEW]),
+        _("{n} updated").format(n=n[UPDATED]),
+        _("{n} cancelled").format(n=n[CANCELLED]),
+        ngettext("{n} reply", "{n} replies", n[REPLY]).format(n=n[REPLY]),
+        _("{n} unchanged").format(n=n[UNCHANGED]),
+        _("{n} older and ignored").format(n=n[OLDER]),
+        _("{n} ignored").format(n=n[IGNORED]),
+    ]
+    return ", ".join(parts)
+
+
+def _stored_summary(text: str) -> str:
+    """An import's summary as kept (its counts as JSON; imports recorded before 2026-12-01
+    kept the text in the language of the time), said in the user's language now."""
+    try:
+        counts = json.loads(text)
+    except ValueError:
+        return text
+    return describe_counts(counts) if isinstance(counts, dict) else text
 
 
 # --- the state of the database -------------------------------------------------------------
@@ -830,7 +852,9 @@ def _events_by_key(events: Iterable[IncomingEvent]) -> dict[tuple[str, int], Inc
 
 
 def _record(session: Session, journal: _Journal, plan: ImportPlan, file_name: str) -> None:
-    record = CalendarImport(file_name=file_name, summary=plan.summary(), imported_at=journal.now)
+    record = CalendarImport(
+        file_name=file_name, summary=json.dumps(plan.counts()), imported_at=journal.now
+    )
     session.add(record)
     session.flush()
     rows = [
@@ -876,7 +900,9 @@ def last_import(engine: Engine) -> LastImport | None:
         ).scalar()
     if record is None or record.undone_at is not None:
         return None
-    return LastImport(record.id, record.file_name, record.summary, record.imported_at)
+    return LastImport(
+        record.id, record.file_name, _stored_summary(record.summary), record.imported_at
+    )
 
 
 _MODELS: dict[str, type[SQLModel]] = {
@@ -944,7 +970,9 @@ def undo_last_import(engine: Engine) -> LastImport:
         for chunk in _chunks(created.get("person", [])):
             session.execute(delete(Person).where(col(Person.id).in_(chunk)))
         record.undone_at = datetime.now(UTC)
-        return LastImport(record.id, record.file_name, record.summary, record.imported_at)
+        return LastImport(
+            record.id, record.file_name, _stored_summary(record.summary), record.imported_at
+        )
 
 
 def _check_undo(

@@ -13,6 +13,7 @@ from sqlmodel import select
 
 import storage.bulk
 from coordinator import ics_export, ics_import, ics_read, invitations, meetings, people
+from coordinator.i18n import set_language
 from coordinator.ics_export import FeedOptions
 from coordinator.ics_import import CANCELLED, IGNORED, NEW, OLDER, REPLY, UNCHANGED, UPDATED
 from coordinator.ics_text import IcsError, PlainEvent, iter_parse
@@ -304,6 +305,13 @@ def test_undo_restores_exactly_the_state_before(sample_engine: Engine) -> None:
     assert meeting_by_title(sample_engine, "Netzwerktreffen (neu)").sequence == series.sequence + 1
     last = ics_import.last_import(sample_engine)
     assert last is not None and last.file_name == "partner.ics"
+    assert last.summary.startswith("1 new, 1 updated, 0 cancelled, 0 replies, ")
+    set_language("de")  # the summary is said in the language of the moment, not the import's
+    try:
+        shown = ics_import.last_import(sample_engine)
+        assert shown is not None and shown.summary.startswith("1 neu, 1 geändert, ")
+    finally:
+        set_language("en")
     ics_import.undo_last_import(sample_engine)
     assert _only_journal_differs(before, snapshot(sample_engine))
     assert ics_import.last_import(sample_engine) is None
