@@ -103,7 +103,7 @@ def save_settings(engine: Engine, **typed: str) -> MailSettings:
 
 def password(environ: dict[str, str] | None = None) -> str:
     """The SMTP password: from the environment, else from the system keyring (if the
-    ``keyring`` package is installed), else empty."""
+    ``keyring`` package is installed and the system has a keyring it can use), else empty."""
     environ = dict(os.environ) if environ is None else environ
     if environ.get(PASSWORD_VARIABLE):
         return environ[PASSWORD_VARIABLE]
@@ -111,7 +111,10 @@ def password(environ: dict[str, str] | None = None) -> str:
         import keyring  # type: ignore[import-not-found]
     except ImportError:
         return ""
-    return keyring.get_password("coordinator", "smtp") or ""
+    try:
+        return keyring.get_password("coordinator", "smtp") or ""
+    except Exception:  # keyring.errors.KeyringError: no usable keyring (a server, a container)
+        return ""
 
 
 def connect(settings: MailSettings, secret: str, timeout: float = 30) -> smtplib.SMTP:

@@ -448,3 +448,31 @@ def test_announcement_and_its_files_are_written_together(
             select(AnnouncementFile).where(AnnouncementFile.announcement_id == number)
         ).one()
     assert (kept.filename, kept.content) == ("flyer.pdf", b"%PDF-1.4 flyer")
+
+
+def test_the_password_comes_from_the_keyring_when_there_is_one(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import sys
+    import types
+
+    asked: list[tuple[str, str]] = []
+    fake = types.ModuleType("keyring")
+
+    def stored(service: str, user: str) -> str | None:
+        asked.append((service, user))
+        return "aus-dem-schluesselbund"
+
+    fake.get_password = stored  # type: ignore[attr-defined]
+    monkeypatch.setitem(sys.modules, "keyring", fake)
+    assert sending.password({}) == "aus-dem-schluesselbund"
+    assert asked == [("coordinator", "smtp")]
+    assert sending.password({"COORDINATOR_SMTP_PASSWORD": "geheim"}) == "geheim"  # env first
+
+    def no_keyring(service: str, user: str) -> str | None:
+        raise RuntimeError("No recommended backend was available.")  # as keyring's own error
+
+    fake.get_password = no_keyring  # type: ignore[attr-defined]
+    assert sending.password({}) == ""  # a server without a keyring: no password, no traceback
+    monkeypatch.setitem(sys.modules, "keyring", None)  # not installed
+    assert sending.password({}) == ""
