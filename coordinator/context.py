@@ -11,7 +11,7 @@ import os
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import TYPE_CHECKING
 
 from storage.rows import AlchemyRows, Rows, sqlite_rows
@@ -76,6 +76,11 @@ class Context:
 
     def now(self) -> datetime:
         return self.clock()
+
+    def today(self) -> date:
+        """The coordinator's date now: in the local time zone of this computer (at half past
+        midnight in Berlin it is already tomorrow there, not yet in UTC)."""
+        return self.clock().astimezone().date()
 
     @contextmanager
     def rows(self) -> Iterator[Rows]:

@@ -154,7 +154,7 @@ def open_polls(rows: Rows, *, limit: int = 10) -> list[PollLine]:
 
 
 def load(source: RowSource, now: datetime, *, rows: int = 8) -> Dashboard:
-    today = now.date()
+    today = now.astimezone().date()  # the local date (at midnight UTC and local ones differ)
     with source.rows() as reader:
         upcoming = occurrences(reader, now, now + timedelta(days=NEXT_MEETING_DAYS), limit=rows)
         overdue, overdue_count = due_tasks(reader, date.min, today - timedelta(days=1), limit=rows)

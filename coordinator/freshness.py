@@ -1,8 +1,10 @@
 """Noticing changes made by other coordinators, so the open screen can refresh.
 
 On PostgreSQL every write transaction sends a NOTIFY (storage/audit.py) and ``listen`` waits
-for them on a connection of its own; on SQLite, ``ChangePoller.changed`` compares the newest
-audit entry with the last one seen (one indexed read, meant to run every few seconds).
+for them on a connection of its own; on SQLite, ``ChangePoller.changed`` reads the ids of the
+audit entries newer than the last one seen (an indexed read, meant to run every few seconds)
+and leaves out those this session wrote itself. Both ignore the session's own changes: its
+screens show them already, and a refresh would move the cursor the user is working with.
 """
 
 from __future__ import annotations
@@ -24,11 +26,20 @@ class ChangePoller:
         self.seen: int | None = None
 
     def changed(self) -> bool:
-        """True when entries were written since the last call (not on the first call)."""
+        """True when another session wrote entries since the last call (not on the first
+        call, which notes where the trail stands)."""
         with self.context.rows() as rows:
-            newest = latest_id(rows)
-        before, self.seen = self.seen, newest
-        return before is not None and newest != before
+            if self.seen is None:
+                self.seen = latest_id(rows)
+                return False
+            found = rows.all("SELECT id FROM audit_log WHERE id > :seen", {"seen": self.seen})
+        ids = {int(row[0]) for row in found}
+        if not ids:
+            return False
+        from storage.audit import take_own  # (SQLAlchemy: not before the first screen)
+
+        self.seen = max(ids)
+        return bool(ids - take_own(self.context.session_token, self.seen))
 
 
 def listen(

@@ -290,12 +290,14 @@ def set_notes(
 
 def postpone(
     engine: Engine, task_id: int, *, days: int = 7, to: date | None = None,
-    expected_version: int | None = None,
+    today: date | None = None, expected_version: int | None = None,
 ) -> date:  # fmt: skip
-    """Move the due date (by a week unless said otherwise); returns the new date."""
+    """Move the due date (by a week unless said otherwise; an overdue task to a week from
+    ``today``); returns the new date."""
+    today = today or date.today()
     with transaction(engine) as session:
         task = _task(session, task_id, expected_version)
-        new = to or (max(task.due_on or date.today(), date.today()) + timedelta(days=days))
+        new = to or (max(task.due_on or today, today) + timedelta(days=days))
         _record(session, task, "due_on", task.due_on, new)
         task.due_on = new
         return new

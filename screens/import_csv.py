@@ -117,9 +117,7 @@ class ImportScreen(Dialog):
     def _import(self) -> None:
         if self.plan is None or self.plan.valid == 0:
             return
-        added = exchange.apply_import(
-            self.context.engine, self.plan, today=self.context.now().date()
-        )
+        added = exchange.apply_import(self.context.engine, self.plan, today=self.context.today())
         self.notify(_("{n} rows imported.").format(n=added))
         self.dismiss(True)
 

@@ -48,7 +48,7 @@ SORT_LABELS = {
 
 
 def _today(context: Context) -> Any:
-    return context.now().astimezone().date()
+    return context.today()
 
 
 # -- actions shared by the lists and the detail screens ------------------------------------

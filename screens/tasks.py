@@ -167,13 +167,13 @@ class TasksScreen(SectionScreen):
         columns = domain.board(
             self.context.engine,
             replace(self.filter, states=tuple(TaskStatus)),
-            today=self.context.now().date(),
+            today=self.context.today(),
             per_column=100,
         )
         self.app.call_from_thread(self._show_board, columns)
 
     def _show_board(self, columns: list[domain.BoardColumn]) -> None:
-        today = self.context.now().date()
+        today = self.context.today()
         for column in columns:
             table = self.query_one(f"#board-{column.status.value}", DataTable)
             cursor = table.cursor_row
@@ -197,7 +197,7 @@ class TasksScreen(SectionScreen):
                 table.move_cursor(row=min(cursor, len(column.tasks) - 1))
 
     def _tasks(self, offset: int, limit: int) -> Sequence[tuple[int, Sequence[Cell]]]:
-        today = self.context.now().date()
+        today = self.context.today()
         if offset == 0:
             total = domain.count_tasks(self.context.engine, self.filter, today=today)
             self.app.call_from_thread(
@@ -358,7 +358,10 @@ class TasksScreen(SectionScreen):
             return
 
         def save(version: int) -> None:
-            new = domain.postpone(self.context.engine, task_id, days=7, expected_version=version)
+            new = domain.postpone(
+                self.context.engine, task_id, days=7, today=self.context.today(),
+                expected_version=version,
+            )  # fmt: skip
             self.notify(_("Due on {day}").format(day=format_date(new)))
 
         save_checked(

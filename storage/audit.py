@@ -8,14 +8,16 @@ and no change is committed without its entry. Rows a calendar import writes thro
 driver are covered by the entry of its ``calendar_import`` record (and its own journal).
 
 On PostgreSQL each transaction that writes entries also sends a NOTIFY on ``CHANNEL``, so
-other coordinators' screens refresh (coordinator/freshness.py); SQLite screens poll the
-newest entry id instead.
+other coordinators' screens refresh (coordinator/freshness.py); SQLite screens poll for new
+entry ids instead, and the ids a session wrote itself are noted here (``take_own``) so its
+screens do not refresh after their own saves.
 """
 
 from __future__ import annotations
 
 import json
 import os
+import threading
 from datetime import UTC, date, datetime
 from enum import Enum
 from typing import Any
@@ -163,9 +165,19 @@ def _after_flush(session: OrmSession, _context: Any) -> None:
 
 def write(session: OrmSession, entries: list[dict[str, Any]]) -> None:
     connection = session.connection()
-    connection.execute(AuditEntry.__table__.insert(), entries)  # type: ignore[attr-defined]
+    token = connection.get_execution_options().get("coordinator_session") or PROCESS_TOKEN
+    table = AuditEntry.__table__  # type: ignore[attr-defined]
+    if connection.dialect.name == "sqlite":
+        before = connection.execute(text("SELECT COALESCE(MAX(id), 0) FROM audit_log")).scalar()
+        connection.execute(table.insert(), entries)
+        # The write transaction holds SQLite's only write lock: every newer id is ours.
+        ids = connection.execute(
+            text("SELECT id FROM audit_log WHERE id > :before"), {"before": before}
+        ).scalars()
+        _note_own(session, token, set(ids))
+        return
+    connection.execute(table.insert(), entries)
     if connection.dialect.name == "postgresql":
-        token = connection.get_execution_options().get("coordinator_session") or PROCESS_TOKEN
         connection.execute(
             text("SELECT pg_notify(:channel, :payload)"),
             {"channel": CHANNEL, "payload": f"{token}\t{entries[0]['actor']}"},
@@ -188,4 +200,47 @@ def forget_values(session: OrmSession, subject: str) -> None:
         )
 
 
+# --- a session's own entries (SQLite) ------------------------------------------------------
+
+_OWN: dict[str, set[int]] = {}  # session token -> ids of entries it wrote, not yet taken
+_OWN_LOCK = threading.Lock()
+_KEPT_OWN = 10_000
+_PENDING = "coordinator_own_audit_ids"  # in Session.info: (token, ids) until commit/rollback
+
+
+def _note_own(session: OrmSession, token: str, ids: set[int]) -> None:
+    """Noted at once (a poller may look between the commit and its hook); taken back if the
+    transaction rolls back (its ids are then free for other coordinators' entries)."""
+    with _OWN_LOCK:
+        own = _OWN.setdefault(token, set())
+        own.update(ids)
+        if len(own) > 2 * _KEPT_OWN:  # nobody polls for this session (a script): keep the newest
+            _OWN[token] = set(sorted(own)[-_KEPT_OWN:])
+    session.info.setdefault(_PENDING, []).append((token, ids))
+
+
+def _committed(session: OrmSession) -> None:
+    session.info.pop(_PENDING, None)
+
+
+def _rolled_back(session: OrmSession) -> None:
+    with _OWN_LOCK:
+        for token, ids in session.info.pop(_PENDING, []):
+            _OWN.get(token, set()).difference_update(ids)
+
+
+def take_own(token: str, up_to: int) -> set[int]:
+    """The ids up to ``up_to`` of the entries the session ``token`` wrote itself (each id is
+    handed out once)."""
+    with _OWN_LOCK:
+        own = _OWN.get(token)
+        if not own:
+            return set()
+        taken = {entry for entry in own if entry <= up_to}
+        own -= taken
+        return taken
+
+
 event.listen(OrmSession, "after_flush", _after_flush)
+event.listen(OrmSession, "after_commit", _committed)
+event.listen(OrmSession, "after_rollback", _rolled_back)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
-from coordinator import dashboard
+from coordinator import dashboard, tasks
 from coordinator.context import Context
 from coordinator.recurrence import zone
 from storage.enums import TaskStatus
@@ -74,3 +74,23 @@ def test_past_meetings_include_series_occurrences_newest_first(sample_context: C
     assert len(set(starts)) == 10
     assert first_page[0].local_start.date() == date(2026, 11, 17)  # planned, not yet minuted
     assert all(occ.starts_at < FROZEN_NOW for occ in first_page)
+
+
+def test_today_is_the_local_date(monkeypatch, sample_context: Context) -> None:  # type: ignore[no-untyped-def]
+    """At 00:30 in Berlin it is still yesterday in UTC: tasks due "today" are the local day's."""
+    import time
+
+    late = datetime(2026, 11, 22, 23, 30, tzinfo=UTC)  # 00:30 on the 23rd in Berlin
+    monkeypatch.setenv("TZ", "Europe/Berlin")
+    time.tzset()
+    try:
+        assert Context(engine=sample_context.engine, clock=lambda: late).today() == date(
+            2026, 11, 23
+        )
+        tasks.create_task(sample_context.engine, "Saal buchen", due_on=date(2026, 11, 22))
+        data = dashboard.load(sample_context, late, rows=1000)
+        assert "Saal buchen" in [t.title for t in data.overdue]  # due yesterday, locally
+        assert "Saal buchen" not in [t.title for t in data.due_this_week]
+    finally:
+        monkeypatch.delenv("TZ")
+        time.tzset()

@@ -98,6 +98,11 @@ def test_quick_changes_are_recorded_and_show_on_the_board(
         tasks.reassign(engine, setup["late"], person_id=setup["ada"], organisation_id=setup["org"])
     with pytest.raises(ValidationError):
         tasks.create_task(engine, "")
+    # By a week: from the due date, or from the coordinator's today (the app's clock, not
+    # the machine's date) when that has passed.
+    assert tasks.postpone(engine, setup["later"], today=TODAY) == TODAY + timedelta(days=47)
+    assert tasks.postpone(engine, setup["late"], today=TODAY) == TODAY + timedelta(days=7)
+    assert tasks.postpone(engine, setup["late"], today=date(2027, 3, 1)) == date(2027, 3, 8)
 
 
 def test_notes_are_recorded_in_the_history(engine: Engine, setup: dict[str, int]) -> None:
