@@ -49,6 +49,7 @@ class MeetingsScreen(SectionScreen):
         Binding("a", "add", "New meeting"),
         Binding("x", "export_calendar", "Export .ics"),
         Binding("i", "import_calendar", "Import .ics"),
+        Binding("H", "record_changes", "Changes", key_display="H"),
         Binding("comma", "shift(-1)", "Earlier", key_display=","),
         Binding("full_stop", "shift(1)", "Later", key_display="."),
     ]
@@ -184,6 +185,19 @@ class MeetingsScreen(SectionScreen):
         if occ.series_id == occ.meeting_id:  # an occurrence of a series without a row yet
             meeting_id = meetings.occurrence(self.context.engine, occ.series_id, occ.starts_at)
         self.open_meeting(meeting_id)
+
+    def action_record_changes(self) -> None:
+        """The changes of the highlighted meeting (of its series, for a date of a series that
+        was never changed on its own)."""
+        from screens.changes import RecordChangesDialog
+
+        table = self.focused
+        if not isinstance(table, PagedTable) or table.row_count == 0:
+            return
+        key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
+        occ = self.shown.get(str(key))
+        if occ is not None:
+            self.app.push_screen(RecordChangesDialog(self.context, f"meeting:{occ.meeting_id}"))
 
     def open_meeting(self, meeting_id: int) -> None:
         from screens.meeting import MeetingScreen

@@ -218,3 +218,29 @@ def replace_notes(data, notes: str):  # type: ignore[no-untyped-def]
     from dataclasses import replace
 
     return replace(data, notes=notes)
+
+
+async def test_the_changes_of_a_meeting_from_the_meeting_list(sample_engine: Engine) -> None:
+    from coordinator import meetings
+    from screens.meetings import MeetingsScreen
+
+    app = anna_app(sample_engine)
+    async with app.run_test(size=(140, 45)) as pilot:
+        await settle(pilot)
+        await pilot.press("m")
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, MeetingsScreen)
+        table = screen.query_one("#upcoming-table", DataTable)
+        table.focus()
+        occ = screen.shown[str(table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value)]
+        ben = sample_engine.execution_options(coordinator_actor="Ben Okafor")
+        data = meetings.input_of(sample_engine, occ.meeting_id)
+        data.location = "Bürgerhaus West"
+        meetings.update_meeting(ben, occ.meeting_id, data)
+        await pilot.press("H")
+        await settle(pilot)
+        assert isinstance(app.screen, RecordChangesDialog)
+        shown = screen_text(app)
+        assert "Changes: " + occ.title in shown
+        assert "Ben Okafor" in shown and "location: " in shown
