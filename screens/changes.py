@@ -10,7 +10,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.widgets import Button, DataTable, Label
+from textual.widgets import Button, DataTable, Label, Static
 
 from coordinator import changes, identity
 from coordinator.changes import ChangeEntry
@@ -23,6 +23,17 @@ from screens.dialogs import Dialog
 COLUMNS = (
     lambda: _("When"), lambda: _("Who"), lambda: _("What"), lambda: _("Record"), lambda: _("Change")
 )  # fmt: skip
+
+
+class ChangeDetail(Static):
+    """The highlighted change in full, wrapped (the table's last column is cut at its edge)."""
+
+    def show(self, entry: ChangeEntry | None) -> None:
+        if entry is None:
+            self.update("")
+            return
+        who = f"{format_datetime(entry.at)} · {entry.actor} · {entry.what} {entry.action}"
+        self.update(f"{who}: {entry.record}\n{entry.summary}")
 
 
 def fill(table: DataTable[str], entries: list[ChangeEntry], *, record: bool = True) -> None:
@@ -46,12 +57,14 @@ class RecordChangesDialog(Dialog):
     def __init__(self, context: object, subject: str) -> None:
         super().__init__()
         self.context, self.subject = context, subject
+        self.entries: dict[str, ChangeEntry] = {}
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog wide"):
             name = changes.record_name(self.context.engine, self.subject)  # type: ignore[attr-defined]
             yield Label(_("Changes: {record}").format(record=name), classes="dialog-title")
             yield DataTable(id="record-changes", cursor_type="row")
+            yield ChangeDetail("", classes="change-detail")
             with Horizontal(classes="dialog-buttons"):
                 yield Button(_("Close"), id="cancel")
 
@@ -59,10 +72,15 @@ class RecordChangesDialog(Dialog):
         table = self.query_one("#record-changes", DataTable)
         table.add_columns(*(column() for index, column in enumerate(COLUMNS) if index != 3))
         entries = changes.recent(self.context.engine, subject=self.subject)  # type: ignore[attr-defined]
+        self.entries = {str(entry.id): entry for entry in entries}
         fill(table, entries, record=False)
         if not entries:
             self.notify(_("No changes recorded."))
         table.focus()
+
+    @on(DataTable.RowHighlighted, "#record-changes")
+    def _highlighted(self, event: DataTable.RowHighlighted) -> None:
+        self.query_one(ChangeDetail).show(self.entries.get(str(event.row_key.value)))
 
     @on(Button.Pressed, "#cancel")
     def _closed(self) -> None:
@@ -79,6 +97,7 @@ class ChangesScreen(SectionScreen):
 
     subject: str | None = None
     subjects: dict[str, str] = {}
+    entries: dict[str, ChangeEntry] = {}
 
     def compose(self) -> ComposeResult:
         yield from self.compose_frame()
@@ -86,6 +105,7 @@ class ChangesScreen(SectionScreen):
             yield Label("", id="identity", classes="section-title")
             yield Label("", id="changes-summary")
             yield DataTable(id="changes", cursor_type="row", zebra_stripes=True)
+            yield ChangeDetail("", classes="change-detail")
         yield from self.compose_footer()
 
     def on_mount(self) -> None:
@@ -109,6 +129,7 @@ class ChangesScreen(SectionScreen):
         self.app.call_from_thread(self._show, entries)
 
     def _show(self, entries: list[ChangeEntry]) -> None:
+        self.entries = {str(entry.id): entry for entry in entries}
         self.subjects = {str(entry.id): entry.subject for entry in entries}
         fill(self.query_one("#changes", DataTable), entries)
         if self.subject and entries:
@@ -127,6 +148,10 @@ class ChangesScreen(SectionScreen):
             return None
         key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
         return self.subjects.get(str(key))
+
+    @on(DataTable.RowHighlighted, "#changes")
+    def _highlighted(self, event: DataTable.RowHighlighted) -> None:
+        self.query_one(ChangeDetail).show(self.entries.get(str(event.row_key.value)))
 
     @on(DataTable.RowSelected, "#changes")
     def action_only_record(self) -> None:

@@ -244,3 +244,4 @@ async def test_the_changes_of_a_meeting_from_the_meeting_list(sample_engine: Eng
         shown = screen_text(app)
         assert "Changes: " + occ.title in shown
         assert "Ben Okafor" in shown and "location: " in shown
+        assert "Bürgerhaus West" in shown  # the highlighted change in full, under the table
