@@ -35,6 +35,8 @@ RECONNECT_SECONDS = 10.0  # after the PostgreSQL connection that listens was los
 
 
 def section_screen(name: str) -> type[Screen[None]]:
+    if name != "dashboard":  # the sections' tables (the dashboard has none: it starts faster)
+        importlib.import_module("screens.table_widths")
     module, cls = SECTIONS[name]
     screen_type: type[Screen[None]] = getattr(importlib.import_module(module), cls)
     return screen_type

@@ -49,9 +49,9 @@ def test_coordinator_on_the_sample_shows_the_dashboard_and_sections(tmp_path: Pa
         "keys:n",
         "wait:Deutsch-Türkischer Kulturverein",
         "keys:m",
-        # Only the start of the title: once in CI the list came up with every column at its
-        # header's width (a rendering race not reproduced since; see the session notes).
-        "wait:Runder",
+        # Whole names: lists drawn before their rows were measured kept every column at its
+        # header's width ("Deut", "Rund"; screens/table_widths.py).
+        "wait:Runder Tisch Integration",
         "keys:t",
         "wait:in progress (",
         "keys:q",
