@@ -35,6 +35,7 @@ class Form(Dialog):
     """A modal form over a dataclass of text fields; ``save`` raises ValidationError."""
 
     BINDINGS = [("escape", "cancel", "Cancel"), ("ctrl+s", "save", "Save")]
+    AUTO_FOCUS = "Input, Select, SelectionList"  # the first field, not its scroll container
 
     def __init__(self, title: str, value: Any, save: Saver, *, version: int | None = None) -> None:
         super().__init__()

@@ -64,6 +64,8 @@ async def test_create_a_meeting_with_agenda_invite_answer_reorder(sample_context
         await settle(pilot)
         organiser = app.screen.query_one("#field-organiser", Input)
         assert organiser.value == "Miriam Aksoy-Brandt"  # as for the meeting made last
+        await pilot.press(*"Eltern")  # typing goes into the first field at once
+        assert app.screen.query_one("#field-title", Input).value == "Eltern"
         await fill(pilot, title="Elternabend mehrsprachig", day="04.03.2027", organiser="Niemand")
         await pilot.press("ctrl+s")
         await settle(pilot)
