@@ -8,6 +8,9 @@ from datetime import UTC, datetime
 from sqlalchemy import Engine
 from sqlmodel import Session, col, select
 
+from coordinator.i18n import _
+from coordinator.people import find_person
+from coordinator.validation import Checker, ValidationError
 from storage.enums import Membership, Phase, Rsvp, Topic
 from storage.models import (
     Affiliation,
@@ -20,6 +23,7 @@ from storage.models import (
     RecipientGroup,
     RecipientGroupMember,
 )
+from storage.search import fold
 from storage.uow import transaction
 
 
@@ -136,41 +140,48 @@ def set_rsvp(engine: Engine, meeting_id: int, person_id: int, rsvp: Rsvp) -> Non
 
 
 def invite_by_name(engine: Engine, meeting_id: int, kind: str, name: str) -> int:
-    """Invite an organisation's people, a saved group, or one person, named as typed
-    (case and accents do not matter). Returns how many were newly invited."""
-    from coordinator.i18n import _
-    from coordinator.validation import ValidationError
-    from storage.search import fold
-
-    wanted = fold(name.strip())
+    """Invite an organisation's people, a saved group, or one person, named as typed (case and
+    accents do not matter; a person also by e-mail address or "#ID"). ``kind`` "any" looks
+    for all three and takes the one that matches. Returns how many were newly invited."""
+    typed = name.strip()
+    wanted = fold(typed)
     with transaction(engine) as session:
-        if kind == "organisation":
-            candidates = session.exec(select(Organisation.id, Organisation.name)).all()
-        elif kind == "group":
-            candidates = session.exec(select(RecipientGroup.id, RecipientGroup.name)).all()
-        else:
-            candidates = [
-                (pid, f"{g} {f}".strip())
-                for pid, g, f in session.exec(
-                    select(Person.id, Person.given_name, Person.family_name).where(
-                        col(Person.erased_at).is_(None)
-                    )
-                )
+        found: list[tuple[str, int]] = []
+        if kind in ("organisation", "any"):
+            found += [
+                ("organisation", oid)
+                for oid, oname in session.exec(select(Organisation.id, Organisation.name))
+                if fold(oname) == wanted
             ]
-        matches = [cid for cid, cname in candidates if fold(cname) == wanted]
-        if len(matches) != 1:
-            raise ValidationError(
-                {"name": _("No single match for “{name}”.").format(name=name.strip())}
+        if kind in ("group", "any"):
+            found += [
+                ("group", gid)
+                for gid, gname in session.exec(select(RecipientGroup.id, RecipientGroup.name))
+                if fold(gname) == wanted
+            ]
+        check = Checker()
+        if kind in ("person", "any"):
+            person = find_person(session, typed, check, "name")
+            if person is not None:
+                found.append(("person", person))
+        if len(found) != 1:
+            if kind == "person" and check.errors:
+                raise ValidationError(check.errors)
+            message = (
+                _("“{name}” names more than one: choose an organisation, a group or a person.")
+                if found
+                else _("No single match for “{name}”.")
             )
-        target = matches[0]
-        if kind == "organisation":
+            raise ValidationError({"name": message.format(name=typed)})
+        what, target = found[0]
+        if what == "organisation":
             members = list(
                 session.exec(
                     select(Affiliation.person_id).where(Affiliation.organisation_id == target)
                 ).all()
             )
             return _invite(session, meeting_id, members)
-        if kind == "group":
+        if what == "group":
             group = session.get(RecipientGroup, target)
             assert group is not None
             return _invite(session, meeting_id, group_members(session, group))

@@ -19,7 +19,7 @@ from coordinator.agenda_export import FORMATS, render
 from coordinator.concurrency import version_of
 from coordinator.context import Context
 from coordinator.files import write_formats
-from coordinator.i18n import _
+from coordinator.i18n import _, ngettext
 from coordinator.labels import format_date, format_datetime, label
 from coordinator.meeting_view import MeetingView, meeting_view
 from coordinator.recurrence import zone
@@ -305,7 +305,9 @@ class MeetingScreen(DismissAfterWork, Screen[bool]):
             except ValidationError as exc:
                 self.notify("; ".join(exc.errors.values()), severity="error")
                 return
-            self.notify(_("{n} people invited.").format(n=added))
+            self.notify(
+                ngettext("{n} person invited.", "{n} people invited.", added).format(n=added)
+            )
             self._after()
 
         self.app.push_screen(dialog, chosen)

@@ -100,10 +100,13 @@ class InviteDialog(Dialog):
         with Vertical(classes="dialog"):
             yield Label(_("Invite"), classes="dialog-title")
             yield Select(
-                [(_("an organisation (all its people)"), "organisation"), (_("a saved group"), "group"), (_("one person"), "person")],
-                value="organisation", allow_blank=False, id="invite-kind",
+                [(_("by name: an organisation, a group or a person"), "any"), (_("an organisation (all its people)"), "organisation"), (_("a saved group"), "group"), (_("one person"), "person")],
+                value="any", allow_blank=False, id="invite-kind",
             )  # fmt: skip
-            yield Input(placeholder=_("Name, exactly as in the register"), id="invite-name")
+            yield Input(
+                placeholder=_("Name as in the register (a person also by e-mail or #ID)"),
+                id="invite-name",
+            )
             yield Label("", classes="field-error", id="invite-error")
             with Horizontal(classes="dialog-buttons"):
                 yield Button(_("Invite"), variant="primary", id="save")

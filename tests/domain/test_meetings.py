@@ -340,3 +340,43 @@ def test_the_organiser_is_named_in_the_form(engine: Engine, folks: list[int]) ->
     with pytest.raises(ValidationError) as refused:  # no organiser: no invitation
         ics_export.invitation(engine, number, "de", datetime(2026, 12, 1, tzinfo=UTC))
     assert "organiser" in refused.value.errors
+
+
+def test_inviting_by_name_finds_an_organisation_a_group_or_a_person(
+    engine: Engine, folks: list[int]
+) -> None:
+    from coordinator import groups, organisations
+    from coordinator.groups import GroupInput
+    from coordinator.organisations import OrganisationInput
+
+    ada, ben, cem = folks
+    club = organisations.create_organisation(
+        engine, OrganisationInput(name="Verein Brücke"), today=local(2026, 12, 1).date()
+    )
+    people.update_person(
+        engine, ben, PersonInput("Ben", "Bauer", "ben@example.org", affiliations=[(club, "")])
+    )
+    groups.create_group(engine, GroupInput(name="Cem allein", people="Cem Coşkun"))
+    groups.create_group(engine, GroupInput(name="Verein Brücke", people="Ada Arslan"))
+    meeting = meetings.create_meeting(engine, MeetingInput(title="Treffen", day="2027-03-02"))
+
+    def invited() -> set[int]:
+        with Session(engine) as session:
+            rows = session.exec(select(Invitation).where(Invitation.meeting_id == meeting))
+            return {row.person_id for row in rows}
+
+    assert invitations.invite_by_name(engine, meeting, "any", "cem coskun") == 1  # accents
+    assert invitations.invite_by_name(engine, meeting, "any", "BEN@example.org") == 1
+    assert invited() == {cem, ben}
+    with pytest.raises(ValidationError) as refused:  # an organisation and a group
+        invitations.invite_by_name(engine, meeting, "any", "Verein Brücke")
+    assert "names more than one" in refused.value.errors["name"]
+    assert invitations.invite_by_name(engine, meeting, "group", "Verein Brücke") == 1
+    assert invitations.invite_by_name(engine, meeting, "organisation", "verein brucke") == 0
+    assert invited() == {ada, ben, cem}
+    with pytest.raises(ValidationError) as refused:
+        invitations.invite_by_name(engine, meeting, "person", "Niemand")
+    assert refused.value.errors == {"name": "No one called “Niemand” in the register."}
+    with pytest.raises(ValidationError):
+        invitations.invite_by_name(engine, meeting, "any", "Niemand")
+    assert invited() == {ada, ben, cem}
