@@ -102,9 +102,20 @@ def describe_rules(rules: dict[str, object]) -> str:
 
 
 def _people(session: Session, typed: str, check: Checker) -> list[int]:
-    """The people named in the form, by name, e-mail address or "#ID" (people.find_person)."""
-    found = (find_person(session, item, check, "people") for item in _listed(typed))
-    return list(dict.fromkeys(pid for pid in found if pid is not None))
+    """The people named in the form, by name, e-mail address or "#ID" (people.find_person);
+    every name that finds nobody or several people is reported, not just the first."""
+    found: list[int] = []
+    problems: list[str] = []
+    for item in _listed(typed):
+        alone = Checker()
+        pid = find_person(session, item, alone, "people")
+        if pid is None:
+            problems += alone.errors.values()
+        elif pid not in found:
+            found.append(pid)
+    if problems:
+        check.fail("people", " ".join(problems))
+    return found
 
 
 def _save(session: Session, group: RecipientGroup, data: GroupInput) -> int:

@@ -111,6 +111,13 @@ def test_people_are_named_unambiguously(engine: Engine, network: dict[str, int])
         with pytest.raises(ValidationError) as refused:
             groups.create_group(engine, GroupInput(name="Vorstände", people=typed))
         assert refused.value.errors == {"people": message}
+    with pytest.raises(ValidationError) as refused:  # every name that fails, at once
+        groups.create_group(
+            engine, GroupInput(name="Vorstände", people="Max Mustermann, Jonas Weber, #9999")
+        )
+    assert refused.value.errors == {
+        "people": "No one called “Max Mustermann” in the register. No person with ID 9999."
+    }
     with pytest.raises(ValidationError) as refused:
         groups.create_group(engine, GroupInput(name="Vorstände", kind="Rakete"))
     assert refused.value.errors == {"kind": "“Rakete” is not one of the choices."}
