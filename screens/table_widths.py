@@ -36,9 +36,11 @@ def _measured_anew(original: Callable[..., None]) -> Callable[..., None]:
 
 
 def install() -> None:
-    """Patch DataTable once (the app calls it before any table is made)."""
-    current = DataTable._update_dimensions
-    if not hasattr(current, "__wrapped__"):
+    """Patch DataTable once (the app calls it before any table is made). A Textual that no
+    longer has the method is left alone (tests/ui/test_table_widths.py then says whether the
+    fix is still needed)."""
+    current = getattr(DataTable, "_update_dimensions", None)
+    if current is not None and not hasattr(current, "__wrapped__"):
         DataTable._update_dimensions = _measured_anew(current)  # type: ignore[method-assign]
 
 
