@@ -47,16 +47,12 @@ SORT_LABELS = {
 }
 
 
-def _today(context: Context) -> Any:
-    return context.today()
-
-
 # -- actions shared by the lists and the detail screens ------------------------------------
 
 
 def add_organisation(screen: Screen[Any], context: Context, done: Callable[[], None]) -> None:
     def save(value: organisations.OrganisationInput) -> None:
-        organisations.create_organisation(context.engine, value, today=_today(context))
+        organisations.create_organisation(context.engine, value, today=context.today())
 
     screen.app.push_screen(
         OrganisationForm(_("New organisation"), organisations.OrganisationInput(), save),
@@ -69,7 +65,7 @@ def edit_organisation(
 ) -> None:
     def save(value: organisations.OrganisationInput, version: int) -> None:
         organisations.update_organisation(
-            context.engine, org_id, value, today=_today(context), expected_version=version
+            context.engine, org_id, value, today=context.today(), expected_version=version
         )
 
     def closed(saved: object) -> None:
@@ -105,7 +101,7 @@ def change_organisation_phase(
 
         def save(expected: int) -> None:
             organisations.change_phase(
-                context.engine, org_id, Phase(new_phase), on=_today(context), note=note,
+                context.engine, org_id, Phase(new_phase), on=context.today(), note=note,
                 expected_version=expected,
             )  # fmt: skip
             screen.notify(
@@ -136,7 +132,7 @@ def log_contact(
             screen.notify(_("Contact recorded."))
             done()
 
-    screen.app.push_screen(ContactDialog(who, format_date(_today(context))), chosen)
+    screen.app.push_screen(ContactDialog(who, format_date(context.today())), chosen)
 
 
 def delete_organisation(

@@ -4,9 +4,13 @@ from __future__ import annotations
 
 import html
 import re
+from typing import TypeVar
 
 from textual.app import App
 from textual.pilot import Pilot
+from textual.screen import Screen
+
+S = TypeVar("S", bound=Screen[object])
 
 
 def screen_text(app: App[object]) -> str:
@@ -39,3 +43,13 @@ async def click(pilot: Pilot[object], selector: str) -> None:
             return
         await pilot.pause(0.05)
     raise AssertionError(f"{selector} could not be clicked: {screen_text(pilot.app)}")
+
+
+async def open_section(pilot: Pilot[object], key: str, screen_type: type[S]) -> S:
+    """Press a section's key from where the app starts and return its screen, once shown."""
+    await settle(pilot)
+    await pilot.press(key)
+    await settle(pilot)
+    screen = pilot.app.screen
+    assert isinstance(screen, screen_type), screen_text(pilot.app)
+    return screen

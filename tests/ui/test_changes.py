@@ -20,7 +20,7 @@ from storage.enums import TaskStatus
 from storage.models import Task
 from storage.uow import reading
 from tests.conftest import FROZEN_NOW
-from tests.ui.helpers import click, screen_text, settle
+from tests.ui.helpers import click, open_section, screen_text, settle
 
 
 def anna_app(engine: Engine, *, watch: bool = False) -> CoordinatorApp:
@@ -226,11 +226,7 @@ async def test_the_changes_of_a_meeting_from_the_meeting_list(sample_engine: Eng
 
     app = anna_app(sample_engine)
     async with app.run_test(size=(140, 45)) as pilot:
-        await settle(pilot)
-        await pilot.press("m")
-        await settle(pilot)
-        screen = app.screen
-        assert isinstance(screen, MeetingsScreen)
+        screen = await open_section(pilot, "m", MeetingsScreen)
         table = screen.query_one("#upcoming-table", DataTable)
         table.focus()
         occ = screen.shown[str(table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value)]

@@ -13,15 +13,7 @@ from screens.dialogs import ConfirmDialog
 from screens.forms import GroupForm
 from screens.mail import AnnouncementDialog, MailScreen
 from tests.domain.test_mail import Inbox, free_port
-from tests.ui.helpers import click, notices, screen_text, settle
-
-
-async def open_mail(pilot) -> MailScreen:  # type: ignore[no-untyped-def]
-    await settle(pilot)
-    await pilot.press("s")
-    await settle(pilot)
-    assert isinstance(pilot.app.screen, MailScreen)
-    return pilot.app.screen
+from tests.ui.helpers import click, notices, open_section, screen_text, settle
 
 
 async def test_compose_preview_send_and_log(sample_context: Context) -> None:
@@ -35,7 +27,7 @@ async def test_compose_preview_send_and_log(sample_context: Context) -> None:
     app = CoordinatorApp(sample_context)
     try:
         async with app.run_test(size=(140, 45)) as pilot:
-            screen = await open_mail(pilot)
+            screen = await open_section(pilot, "s", MailScreen)
             await pilot.press("g")
             await settle(pilot)
             assert isinstance(app.screen, GroupForm)
@@ -133,7 +125,7 @@ async def test_the_detail_follows_the_cursor(sample_context: Context) -> None:
     stops at, not one passed on the way."""
     app = CoordinatorApp(sample_context)
     async with app.run_test(size=(140, 45)) as pilot:
-        screen = await open_mail(pilot)
+        screen = await open_section(pilot, "s", MailScreen)
         table = screen.query_one("#announcements", DataTable)
         subjects = [str(table.get_row_at(row)[1]) for row in range(table.row_count)]
         assert len(subjects) >= 3

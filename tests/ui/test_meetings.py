@@ -15,15 +15,11 @@ from screens.meeting_dialogs import AgendaItemDialog, InviteDialog, MeetingForm,
 from screens.meetings import MeetingsScreen
 from storage.enums import MeetingStatus, PollStatus, Rsvp
 from storage.models import AgendaItem, DatePoll, Invitation, Meeting, Person
-from tests.ui.helpers import click, screen_text, settle
+from tests.ui.helpers import click, open_section, screen_text, settle
 
 
 async def open_meetings(pilot) -> MeetingsScreen:  # type: ignore[no-untyped-def]
-    await settle(pilot)
-    await pilot.press("m")
-    await settle(pilot)
-    assert isinstance(pilot.app.screen, MeetingsScreen)
-    return pilot.app.screen
+    return await open_section(pilot, "m", MeetingsScreen)
 
 
 async def fill(pilot, **values: str) -> None:  # type: ignore[no-untyped-def]
