@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import importlib
+import sys
 import threading
 from collections.abc import Iterable
 from pathlib import Path
 
+from rich.text import Text
 from textual import on, work
 from textual.app import App, SystemCommand
 from textual.binding import Binding
+from textual.notifications import SeverityLevel
 from textual.screen import ModalScreen, Screen
 
 from coordinator import identity
@@ -76,6 +79,7 @@ class CoordinatorApp(App[None]):
         self._stop_listening = threading.Event()
         translate_bindings(self)
         self._warmed_up = False
+        self._crash: BaseException | None = None
         for name in SECTIONS:
             if name != "dashboard":
                 self.add_mode(name, lambda name=name: section_screen(name)(self.context))
@@ -157,6 +161,33 @@ class CoordinatorApp(App[None]):
         _ = self.context.engine
         for name in SECTIONS:
             section_screen(name)
+
+    def notify(
+        self,
+        message: str,
+        *,
+        title: str = "",
+        severity: SeverityLevel = "information",
+        timeout: float | None = None,
+        markup: bool = True,
+    ) -> None:
+        """Notifications carry names and titles from the network: always literal text."""
+        super().notify(message, title=title, severity=severity, timeout=timeout, markup=False)
+
+    def _fatal_error(self) -> None:
+        """An unexpected error ends the app with exit status 1 and a report that holds no
+        personal data: where it happened and the kind of error, without Textual's local
+        variables or the error's message (both can hold names, addresses and notes)."""
+        from coordinator.crash import report
+
+        self.bell()
+        error = self._crash or sys.exc_info()[1]
+        self._exit_renderables.append(Text(report(error)))
+        self._close_messages_no_wait()
+
+    def _handle_exception(self, error: Exception) -> None:
+        self._crash = self._crash or error
+        super()._handle_exception(error)
 
     def action_section(self, name: str) -> None:
         if name in SECTIONS and self.current_mode != name:

@@ -517,9 +517,10 @@ def run_tui(args: argparse.Namespace) -> int:
     from coordinator import identity
     from coordinator.app import CoordinatorApp
 
-    CoordinatorApp(context, dashboard=first, user=identity.current()).run()
+    app = CoordinatorApp(context, dashboard=first, user=identity.current())
+    app.run()
     context.dispose()
-    return 0
+    return app.return_code or 0
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -541,6 +542,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     except BrokenPipeError:  # the reader (head, less) went away: stop quietly
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 141
+    except Exception as exc:  # a bug: say where, never the error's text (personal data)
+        from coordinator.crash import report
+
+        print(report(exc), file=sys.stderr)
+        return 1
 
 
 if __name__ == "__main__":

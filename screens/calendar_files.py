@@ -12,7 +12,7 @@ from pathlib import Path
 from textual import on, work
 from textual.app import App, ComposeResult
 from textual.containers import Horizontal, Vertical
-from textual.widgets import Button, Checkbox, DataTable, Input, Label, ProgressBar, Select, Static
+from textual.widgets import Input, ProgressBar
 from textual.worker import get_current_worker
 
 from coordinator import ics_export, ics_import, ics_read
@@ -23,6 +23,8 @@ from coordinator.ics_text import IcsError
 from coordinator.recurrence import zone
 from coordinator.validation import ValidationError
 from screens.dialogs import ConfirmDialog, Dialog
+from screens.text import Label, Static
+from screens.widgets import Button, Checkbox, DataTable, Select
 
 _FIELDS = ("series", "organisation", "start", "end", "reminder", "path")
 

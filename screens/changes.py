@@ -10,7 +10,6 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.widgets import Button, DataTable, Label, Static
 
 from coordinator import changes, identity
 from coordinator.changes import ChangeEntry
@@ -19,6 +18,8 @@ from coordinator.labels import format_datetime
 from coordinator.validation import ValidationError
 from screens.base import SectionScreen
 from screens.dialogs import Dialog
+from screens.text import Label, Static
+from screens.widgets import Button, DataTable
 
 COLUMNS = (
     lambda: _("When"), lambda: _("Who"), lambda: _("What"), lambda: _("Record"), lambda: _("Change")

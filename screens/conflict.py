@@ -9,12 +9,13 @@ from textual import on
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
-from textual.widgets import Button, Label, Static
 
 from coordinator.concurrency import EditConflict
 from coordinator.i18n import _
 from coordinator.validation import ValidationError
 from screens.dialogs import Dialog
+from screens.text import Label, Static
+from screens.widgets import Button
 
 RELOAD, OVERWRITE = "reload", "overwrite"
 

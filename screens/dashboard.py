@@ -16,13 +16,13 @@ from textual import work
 from textual.app import ComposeResult
 from textual.containers import Grid
 from textual.message import Message
-from textual.widgets import Static
 
 from coordinator import dashboard as domain
 from coordinator.context import Context
 from coordinator.i18n import _, ngettext
 from coordinator.labels import format_date, format_when
 from screens.base import SectionScreen
+from screens.text import Static, cell
 
 STALE_AFTER_SECONDS = 5.0
 
@@ -47,7 +47,7 @@ class Panel(Static):
                 ratio=ratio, min_width=6 if ratio else None, no_wrap=True, overflow="ellipsis"
             )
         for row in rows:
-            table.add_row(*row)
+            table.add_row(*(cell(c) for c in row))
         self.update(Group(Text(summary, style="dim"), table))
 
 

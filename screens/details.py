@@ -12,7 +12,7 @@ from textual import work
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Static
+from textual.widgets import Footer, Header
 
 from coordinator.context import Context
 from coordinator.details import (
@@ -27,6 +27,7 @@ from coordinator.details import (
 from coordinator.i18n import _
 from coordinator.labels import format_date, format_datetime, label
 from screens.after_work import DismissAfterWork
+from screens.text import Static, literal, one_line
 from screens.translate import translate_bindings
 
 
@@ -36,7 +37,7 @@ def _section(
     table = Table(*header, box=None, padding=(0, 2, 0, 0), header_style="bold", expand=False)
     count = 0
     for row in rows:
-        table.add_row(*row)
+        table.add_row(*(literal(c) for c in row))
         count += 1
     body: RenderableType = table if count else Text(empty, style="dim")
     return Group(Text(title, style="bold underline"), body, Text(""))
@@ -71,7 +72,7 @@ def _facts(pairs: Iterable[tuple[str, str]]) -> RenderableType:
     table.add_column(style="bold")
     table.add_column()
     for key, value in pairs:
-        table.add_row(key, value or "–")
+        table.add_row(key, literal(value or "–", lines=True))
     return Group(table, Text(""))
 
 
@@ -129,12 +130,12 @@ class OrganisationDetailScreen(DetailScreen):
     def render_detail(self) -> RenderableType:
         d = organisation_detail(self.context.engine, self.record_id)
         self.detail = d
-        self.app.call_from_thread(setattr, self, "sub_title", d.name)
+        self.app.call_from_thread(setattr, self, "sub_title", one_line(d.name))
         history = " → ".join(
             f"{label(to)} ({format_date(on)})" for on, _from, to in d.phase_history
         )
         return Group(
-            Text(d.name, style="bold"),
+            literal(d.name, style="bold"),
             _facts(
                 [
                     (_("Kind"), label(d.kind)),
@@ -222,14 +223,14 @@ class PersonDetailScreen(DetailScreen):
     def render_detail(self) -> RenderableType:
         d = person_detail(self.context.engine, self.record_id)
         self.detail = d
-        self.app.call_from_thread(setattr, self, "sub_title", d.name)
+        self.app.call_from_thread(setattr, self, "sub_title", one_line(d.name))
         consent = (
             f"{format_date(d.consent_on)}: {d.consent_purpose}"
             if d.consent_on
             else _("no consent recorded")
         )
         return Group(
-            Text(d.name, style="bold"),
+            literal(d.name, style="bold"),
             _facts(
                 [
                     (_("E-mail"), d.email),

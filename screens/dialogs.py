@@ -9,13 +9,15 @@ from textual import on
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Button, Input, Label, Select, Static
+from textual.widgets import Input
 
 from coordinator.i18n import _
 from coordinator.labels import label
 from coordinator.validation import Checker, ValidationError
 from screens.after_work import DismissAfterWork
+from screens.text import Label, Static
 from screens.translate import translate_bindings
+from screens.widgets import Button, Select
 from storage.enums import ContactChannel, Phase
 
 LOCAL_ZONE = ZoneInfo("Europe/Berlin")

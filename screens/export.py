@@ -10,13 +10,15 @@ from sqlalchemy import Engine
 from textual import on, work
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
-from textual.widgets import Button, Input, Label, Select
+from textual.widgets import Input
 
 from coordinator import exchange, vcard
 from coordinator.context import Context
 from coordinator.files import write_private
 from coordinator.i18n import _
 from screens.dialogs import Dialog
+from screens.text import Label
+from screens.widgets import Button, Select
 
 FORMATS: dict[str, dict[str, tuple[str, Callable[[Engine], str]]]] = {
     "people": {

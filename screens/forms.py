@@ -14,7 +14,7 @@ from typing import Any
 from textual import on
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.widgets import Button, Input, Label, Select, SelectionList
+from textual.widgets import Input
 
 from coordinator.concurrency import EditConflict
 from coordinator.groups import GroupInput
@@ -25,6 +25,8 @@ from coordinator.people import PersonInput
 from coordinator.validation import ValidationError
 from screens.conflict import OVERWRITE, ConflictDialog
 from screens.dialogs import Dialog
+from screens.text import Label
+from screens.widgets import Button, Select, SelectionList
 from storage.enums import Membership, OrgKind, Phase, Topic
 
 Saver = Callable[..., None]  # save(value) or, for an edit, save(value, expected_version)

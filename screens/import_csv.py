@@ -11,13 +11,15 @@ from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.widgets import Button, Input, Label, Static
+from textual.widgets import Input
 
 from coordinator import exchange
 from coordinator.context import Context
 from coordinator.i18n import _
 from coordinator.spreadsheet import SpreadsheetError
 from screens.dialogs import Dialog
+from screens.text import Label, Static, literal
+from screens.widgets import Button
 
 
 class ImportScreen(Dialog):
@@ -104,8 +106,8 @@ class ImportScreen(Dialog):
             for problem in plan.problems:
                 table.add_row(
                     str(problem.line),
-                    problem.summary or "–",
-                    "\n".join(f"{field}: {message}" for field, message in problem.errors.items()),
+                    literal(problem.summary or "–"),
+                    literal("\n".join(f"{f}: {m}" for f, m in problem.errors.items()), lines=True),
                 )
             parts += [Text(""), Text(_("These rows will not be imported:"), style="bold"), table]
         self.query_one("#preview", Static).update(Group(*parts))  # type: ignore[arg-type]

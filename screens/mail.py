@@ -10,7 +10,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.widgets import Button, DataTable, Input, Label, Select, Static, TextArea
+from textual.widgets import Input, TextArea
 from textual.worker import get_current_worker
 
 from coordinator import groups, sending
@@ -21,6 +21,8 @@ from screens.base import SectionScreen
 from screens.dialogs import ConfirmDialog, Dialog
 from screens.forms import GroupForm
 from screens.minutes import TextDialog
+from screens.text import Label, Static
+from screens.widgets import Button, DataTable, Select
 from storage.enums import DeliveryStatus
 
 

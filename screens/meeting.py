@@ -11,8 +11,9 @@ from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
+from textual.content import Content
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, Label, Static
+from textual.widgets import Footer, Header
 
 from coordinator import agenda, date_poll, invitations, meetings
 from coordinator.agenda_export import FORMATS, render
@@ -28,7 +29,9 @@ from screens.after_work import DismissAfterWork
 from screens.dialogs import ConfirmDialog
 from screens.forms import RELOAD
 from screens.meeting_dialogs import AgendaItemDialog, InviteDialog, MeetingForm, PollDialog
+from screens.text import Label, Static, one_line, plain_line, styled
 from screens.translate import translate_bindings
+from screens.widgets import DataTable
 from storage.enums import Availability, MeetingStatus, Rsvp
 from storage.models import Meeting
 
@@ -116,24 +119,35 @@ class MeetingScreen(DismissAfterWork, Screen[bool]):
 
     def show(self, view: MeetingView) -> None:
         self.view = view
-        self.sub_title = f"{view.title} · ID {view.id}"
+        self.sub_title = f"{one_line(view.title)} · ID {view.id}"
         tz = zone(view.timezone)
         counts = {r: sum(1 for i in view.invitees if i.rsvp == r) for r in Rsvp}
+        place = view.location or "–"
+        if view.online_url:
+            place += f"  ·  {view.online_url}"
         facts = [
-            f"[b]{view.title}[/b]  ({label(view.kind)}, {label(view.status)})",
-            f"{_('When')}: {format_datetime(view.starts_at.astimezone(tz))} – {view.ends_at.astimezone(tz):%H:%M} ({view.timezone})",
-            f"{_('Place')}: {view.location or '–'}"
-            + (f"  ·  {view.online_url}" if view.online_url else ""),
-            _("{yes} yes · {maybe} maybe · {no} no · {open} open").format(
-                yes=counts[Rsvp.ACCEPTED],
-                maybe=counts[Rsvp.TENTATIVE],
-                no=counts[Rsvp.DECLINED],
-                open=counts[Rsvp.NO_REPLY],
+            styled(
+                "[b]$title[/b]  ($kind, $status)",
+                title=view.title,
+                kind=label(view.kind),
+                status=label(view.status),
+            ),
+            plain_line(
+                f"{_('When')}: {format_datetime(view.starts_at.astimezone(tz))} – {view.ends_at.astimezone(tz):%H:%M} ({view.timezone})"
+            ),
+            plain_line(f"{_('Place')}: {place}"),
+            plain_line(
+                _("{yes} yes · {maybe} maybe · {no} no · {open} open").format(
+                    yes=counts[Rsvp.ACCEPTED],
+                    maybe=counts[Rsvp.TENTATIVE],
+                    no=counts[Rsvp.DECLINED],
+                    open=counts[Rsvp.NO_REPLY],
+                )
             ),
         ]
         if view.rrule:
-            facts.append(_("Part of a series: {rule}").format(rule=view.rrule))
-        self.query_one("#meeting-facts", Static).update(Text.from_markup("\n".join(facts)))
+            facts.append(plain_line(_("Part of a series: {rule}").format(rule=view.rrule)))
+        self.query_one("#meeting-facts", Static).update(Content("\n").join(facts))
 
         items = self.query_one("#agenda-table", DataTable)
         cursor = items.cursor_row

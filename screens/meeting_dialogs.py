@@ -7,7 +7,7 @@ from typing import Any
 from textual import on
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
-from textual.widgets import Button, Checkbox, Input, Label, Select
+from textual.widgets import Input
 
 from coordinator.i18n import N_, _
 from coordinator.labels import label
@@ -15,6 +15,8 @@ from coordinator.meetings import MeetingInput
 from coordinator.validation import ValidationError
 from screens.dialogs import Dialog
 from screens.forms import Form
+from screens.text import Label
+from screens.widgets import Button, Checkbox, Select
 from storage.enums import MeetingKind
 
 REPEAT_LABELS = {

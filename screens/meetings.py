@@ -12,7 +12,7 @@ from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.widgets import Static, TabbedContent, TabPane
+from textual.widgets import TabbedContent, TabPane
 
 from coordinator import meetings
 from coordinator.calendar_view import HOME, by_day, month_grid, week_start
@@ -22,6 +22,7 @@ from coordinator.schedule import Occurrence, past_page, upcoming_page
 from screens.base import SectionScreen
 from screens.meeting_dialogs import MeetingForm
 from screens.paged_table import Cell, PagedTable
+from screens.text import Static, one_line
 
 UPCOMING_DAYS = 365
 MONTHS = (
@@ -162,16 +163,18 @@ class MeetingsScreen(SectionScreen):
         text = Text()
         for occ in found:
             text.append(f"{occ.local_start:%H:%M} " if not occ.all_day else "", style="bold")
-            text.append(occ.title + "\n")
+            text.append(one_line(occ.title) + "\n")
             if long and occ.location:
-                text.append(occ.location + "\n", style="dim")
+                text.append(one_line(occ.location) + "\n", style="dim")
         return text
 
     def _month_cell(self, current: date, month: int, found: list[Occurrence]) -> Text:
         text = Text(f"{current.day}\n", style="bold" if current.month == month else "dim")
         for occ in found[:3]:
             text.append(
-                ("" if occ.all_day else f"{occ.local_start:%H:%M} ") + occ.title[:18] + "\n"
+                ("" if occ.all_day else f"{occ.local_start:%H:%M} ")
+                + one_line(occ.title)[:18]
+                + "\n"
             )
         if len(found) > 3:
             text.append(_("+{n} more").format(n=len(found) - 3), style="dim")

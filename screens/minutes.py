@@ -12,7 +12,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Button, DataTable, Footer, Header, Input, Label, Select, Static
+from textual.widgets import Footer, Header, Input
 
 from coordinator import minutes as domain
 from coordinator.context import Context
@@ -26,7 +26,9 @@ from coordinator.tasks import owner_filter
 from coordinator.validation import Checker, ValidationError
 from screens.conflict import save_checked
 from screens.dialogs import Dialog
+from screens.text import Label, Static, one_line, styled
 from screens.translate import translate_bindings
+from screens.widgets import Button, DataTable, Select
 from storage.enums import AttendanceStatus, DecisionKind, Priority
 
 ATTENDANCE_KEYS = {
@@ -178,11 +180,13 @@ class MinutesScreen(Screen[bool]):
 
     def show(self, view: MinutesView) -> None:
         self.view = view
-        self.sub_title = _("Minutes: {title}").format(title=view.title)
+        self.sub_title = _("Minutes: {title}").format(title=one_line(view.title))
         state = (
             _("approved: read-only (ctrl+o reopens)") if view.status == "approved" else _("draft")
         )
-        self.query_one("#minutes-state", Static).update(f"[b]{view.title}[/b] · {state}")
+        self.query_one("#minutes-state", Static).update(
+            styled("[b]$title[/b] · $state", title=view.title, state=state)
+        )
         self._fill(
             "#attendance-table",
             [_("Name"), _("Status")],

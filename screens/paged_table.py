@@ -7,7 +7,8 @@ from collections.abc import Callable, Sequence
 
 from rich.text import Text
 from textual import work
-from textual.widgets import DataTable
+
+from screens.widgets import DataTable
 
 Cell = str | Text
 PageLoader = Callable[[int, int], Sequence[tuple[int | str, Sequence[Cell]]]]

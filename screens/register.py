@@ -12,9 +12,10 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
+from textual.content import Content
 from textual.screen import Screen
 from textual.timer import Timer
-from textual.widgets import Input, Label, Select, Static, TabbedContent, TabPane
+from textual.widgets import Input, TabbedContent, TabPane
 
 from coordinator import contacts, gdpr, organisations, people
 from coordinator import register as domain
@@ -29,6 +30,8 @@ from screens.conflict import save_checked
 from screens.dialogs import ConfirmDialog, ContactDialog, PhaseDialog
 from screens.forms import RELOAD, OrganisationForm, PersonForm
 from screens.paged_table import Cell, PagedTable
+from screens.text import Label, Static, one_line, styled
+from screens.widgets import Select
 from storage.enums import OrgKind, Phase, Topic
 from storage.models import Organisation, Person
 
@@ -403,10 +406,11 @@ class RegisterScreen(SectionScreen):
 
         def show() -> None:
             for phase, orgs in columns.items():
-                lines = [f"[b]{label(phase)}[/b] ({len(orgs)})", ""] + [
-                    name.replace("[", r"\[") for _i, name in orgs
-                ]
-                self.query_one(f"#pipeline-{phase.value}", Static).update("\n".join(lines))
+                names = "\n".join(one_line(name) for _i, name in orgs)
+                heading = styled("[b]$phase[/b] ($count)", phase=label(phase), count=len(orgs))
+                self.query_one(f"#pipeline-{phase.value}", Static).update(
+                    heading + Content("\n\n" + names)
+                )
 
         self.app.call_from_thread(show)
 

@@ -12,7 +12,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.widgets import Button, DataTable, Input, Label, Select, TabbedContent, TabPane
+from textual.widgets import Input, TabbedContent, TabPane
 
 from coordinator import tasks as domain
 from coordinator.concurrency import version_of
@@ -25,6 +25,8 @@ from screens.base import SectionScreen
 from screens.conflict import save_checked
 from screens.dialogs import Dialog
 from screens.paged_table import Cell, PagedTable
+from screens.text import Label
+from screens.widgets import Button, DataTable, Select
 from storage.enums import DecisionStatus, Priority, TaskStatus
 from storage.models import Task
 

@@ -71,3 +71,29 @@ def test_importing_the_packages_does_no_work(tmp_path: Path) -> None:
     )
     assert result.returncode == 0, result.stderr
     assert list(tmp_path.iterdir()) == []
+
+
+TEXT_WIDGETS = {"Static", "Label", "Button", "Checkbox", "Select", "SelectionList", "DataTable",
+                "OptionList", "Tree", "ListView", "RadioButton", "RadioSet", "Markdown", "Log",
+                "RichLog", "Pretty", "Digits", "Link", "Collapsible"}  # fmt: skip
+PLAIN_TEXT_MODULES = {"screens/text.py", "screens/widgets.py", "screens/table_widths.py"}
+
+
+def test_screens_take_their_text_widgets_from_screens_text() -> None:
+    """Widgets that parse a str as markup come only from screens/text.py and
+    screens/widgets.py, where every str is literal text (a partner's '[/]' stays '[/]')."""
+    offenders = []
+    for path in (ROOT / "screens").rglob("*.py"):
+        relative = path.relative_to(ROOT).as_posix()
+        if relative in PLAIN_TEXT_MODULES:
+            continue
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ImportFrom) and (node.module or "").startswith(
+                "textual.widgets"
+            ):
+                bad = {alias.name for alias in node.names} & TEXT_WIDGETS
+                if bad:
+                    offenders.append((relative, sorted(bad)))
+            if isinstance(node, ast.Attribute) and node.attr in {"from_markup"}:
+                offenders.append((relative, [f"line {node.lineno}: {node.attr}"]))
+    assert offenders == []
