@@ -8,8 +8,9 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from coordinator.cli_errors import UsageError
+from coordinator.cli_errors import UsageError, progress_printer
 from coordinator.i18n import _
+from coordinator.mail import address
 
 if TYPE_CHECKING:
     from sqlalchemy import Engine
@@ -144,7 +145,7 @@ def _send(args: argparse.Namespace, engine: Engine) -> int:
     now = datetime.now(UTC)
     if args.dry_run:
         for person in reachable:
-            print(f"{person.name} <{person.email}> ({person.language})")
+            print(f"{address(person.name, person.email)} ({person.language})")
         print(_("{n} recipients; nothing sent.").format(n=len(reachable)))
         return 0
     settings = sending.load_settings(engine)
@@ -158,7 +159,7 @@ def _send(args: argparse.Namespace, engine: Engine) -> int:
         return 0
     report = sending.send(
         engine, args.announcement, settings, sending.password(), attachments=attachments,
-        progress=lambda done, total: print(f"{done}/{total}", end="\r", flush=True),
+        progress=progress_printer(),
     )  # fmt: skip
     print(_("{sent} sent, {failed} failed.").format(sent=report.sent, failed=report.failed))
     if report.error:

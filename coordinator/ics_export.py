@@ -545,6 +545,15 @@ def invitation_languages(engine: Engine, meeting_id: int) -> list[str]:
     return sorted(wanted) or ["de" if event.language == "de" else "en"]
 
 
+def _only(invitees: list, email: str | None) -> list:  # type: ignore[type-arg]
+    """The invitees a file for ``email`` may name: that person alone (a recipient sees only
+    what is theirs, never the others' names and addresses); everyone without ``email``."""
+    if email is None:
+        return invitees
+    wanted = email.strip().casefold()
+    return [(p, r) for p, r in invitees if p.email.strip().casefold() == wanted]
+
+
 def invitation(
     engine: Engine,
     meeting_id: int,
@@ -552,12 +561,16 @@ def invitation(
     now: datetime,
     *,
     reminder_minutes: int | None = None,
+    for_email: str | None = None,
 ) -> str:
-    """METHOD:REQUEST for a meeting, a series or one occurrence, in ``language``."""
+    """METHOD:REQUEST for a meeting, a series or one occurrence, in ``language``. With
+    ``for_email``: the invitation to that invitee alone, or, for someone who is not invited,
+    the meeting as METHOD:PUBLISH without any attendee (see :func:`method_of`)."""
     from coordinator.agenda_export import calendar_description
 
     event, master = _one(engine, meeting_id)
     organiser, invitees = _invitees_of(engine, event, master)
+    invitees = _only(invitees, for_email)
     writer = _Writer(now, reminder_minutes)
     description = calendar_description(engine, meeting_id, language)
     writer.vevent(
@@ -570,13 +583,26 @@ def invitation(
     )
     for override in event.overrides:  # a series' moved occurrences travel with it
         writer.vevent(override, master=event, organiser=organiser, invitees=invitees)
-    return writer.calendar(["METHOD:REQUEST"])
+    method = "REQUEST" if invitees or for_email is None else "PUBLISH"
+    return writer.calendar([f"METHOD:{method}"])
 
 
-def cancellation(engine: Engine, meeting_id: int, now: datetime) -> str:
-    """METHOD:CANCEL for a meeting, a whole series, or one occurrence of a series."""
+def method_of(calendar: str) -> str:
+    """The METHOD a calendar file written here carries (REQUEST, PUBLISH, CANCEL)."""
+    for line in calendar.split("\r\n", 8):
+        if line.startswith("METHOD:"):
+            return line[7:]
+    return "PUBLISH"
+
+
+def cancellation(
+    engine: Engine, meeting_id: int, now: datetime, *, for_email: str | None = None
+) -> str:
+    """METHOD:CANCEL for a meeting, a whole series, or one occurrence of a series; with
+    ``for_email``, naming that invitee alone (nobody else, for a recipient who is not one)."""
     event, master = _one(engine, meeting_id)
     organiser, invitees = _invitees_of(engine, event, master)
+    invitees = _only(invitees, for_email)
     if event.status != MeetingStatus.CANCELLED:
         raise ValidationError({"status": _("The meeting is not cancelled.")})
     writer = _Writer(now)

@@ -34,6 +34,17 @@ def one_line(value: str) -> str:
     return _LINE_BREAKS.sub(" ", value).strip()
 
 
+def address(name: str, email: str) -> str:
+    """``Name <address>`` as RFC 5322 writes it: a name with a comma, a quote, angle
+    brackets or a semicolon is quoted, line breaks are dropped, so no name can add a
+    recipient when the line is pasted into a mail program's "To" or "Bcc"."""
+    name, email = one_line(name), one_line(email)
+    try:
+        return str(Address(name, addr_spec=email))
+    except (ValueError, IndexError):  # not an address Python can write: the address alone
+        return email
+
+
 @dataclass(frozen=True)
 class Recipient:
     person_id: int
@@ -117,7 +128,8 @@ def build_message(
     """One recipient's message: text body, then the attachments; a calendar attachment is
     also a ``text/calendar`` part of its own, which mail programs offer to accept."""
     message = EmailMessage(policy=SMTP)
-    message["From"] = Address(one_line(sender.name), addr_spec=one_line(sender.email))
+    if sender.email:  # else a draft: the mail program that sends it puts its own
+        message["From"] = Address(one_line(sender.name), addr_spec=one_line(sender.email))
     message["To"] = Address(one_line(recipient.name), addr_spec=one_line(recipient.email))
     message["Subject"] = one_line(subject)
     message["Date"] = format_datetime(when)

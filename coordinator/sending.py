@@ -24,7 +24,7 @@ from sqlalchemy import Engine
 from sqlmodel import col, select
 
 from coordinator.i18n import _
-from coordinator.mail import Attachment, Recipient, Sender, build_message, recipients
+from coordinator.mail import Attachment, Recipient, Sender, address, build_message, recipients
 from coordinator.validation import Checker, ValidationError
 from storage.enums import AnnouncementStatus, DeliveryStatus
 from storage.models import Announcement, AnnouncementFile, Delivery, Meta
@@ -219,7 +219,9 @@ def _mark(engine: Engine, delivery_id: int, status: DeliveryStatus, **values: ob
             setattr(row, key, value)
 
 
-AttachmentSource = Callable[[Announcement, str], list[Attachment]]
+# What an announcement carries to one recipient (their language; a calendar part naming
+# them alone).
+AttachmentSource = Callable[[Announcement, Recipient], list[Attachment]]
 
 
 def send(
@@ -261,7 +263,7 @@ def send(
                 person,
                 subject,
                 body,
-                attachments(announcement, person.language),
+                attachments(announcement, person),
                 when=now(),
             )
             try:
@@ -368,7 +370,7 @@ def write_eml(
     for number, person in enumerate(reachable, start=1):
         subject, body = wording(engine, announcement, person.preferred or person.language)
         message = build_message(
-            sender, person, subject, body, attachments(announcement, person.language), when=when
+            sender, person, subject, body, attachments(announcement, person), when=when
         )
         write_private(folder / f"{number:04d}-{person.person_id}.eml", message.as_string())
         delivery = deliveries.get(person.person_id)
@@ -377,7 +379,7 @@ def write_eml(
         report.written += 1
     write_private(
         folder / "addresses.txt",
-        ", ".join(f"{r.name} <{r.email}>" for r in reachable) + "\n",
+        ", ".join(address(r.name, r.email) for r in reachable) + "\n",
     )
     return report
 
@@ -474,22 +476,26 @@ ATTACH = ("invitation", "minutes", "")
 def standard_attachments(engine: Engine, now: datetime) -> AttachmentSource:
     """What an announcement carries, in the recipient's language: about a meeting, either its
     invitation (a calendar part, or the cancellation when it is cancelled, and the agenda) or
-    its minutes and to-do list; then the files attached to it."""
-    made: dict[tuple[int, str], list[Attachment]] = {}
+    its minutes and to-do list; then the files attached to it. A calendar part names the
+    recipient alone: an invitee gets their own invitation, anybody else the meeting without
+    attendees, so nobody learns who else is invited."""
+    files: dict[int, list[Attachment]] = {}
+    parts: dict[tuple[int, str, str], list[Attachment]] = {}
 
-    def source(announcement: Announcement, language: str) -> list[Attachment]:
-        key = (announcement.id or 0, language)
-        if key not in made:
-            made[key] = _meeting_parts(engine, announcement, language, now) + _files(
-                engine, announcement.id or 0
-            )
-        return made[key]
+    def source(announcement: Announcement, recipient: Recipient) -> list[Attachment]:
+        number = announcement.id or 0
+        key = (number, recipient.language, recipient.email)
+        if key not in parts:
+            parts[key] = _meeting_parts(engine, announcement, recipient, now)
+        if number not in files:
+            files[number] = _files(engine, number)
+        return parts[key] + files[number]
 
     return source
 
 
 def _meeting_parts(
-    engine: Engine, announcement: Announcement, language: str, now: datetime
+    engine: Engine, announcement: Announcement, recipient: Recipient, now: datetime
 ) -> list[Attachment]:
     from coordinator import agenda_export, ics_export, minutes_export
     from coordinator.mail import calendar_attachment
@@ -498,6 +504,7 @@ def _meeting_parts(
     from storage.models import Meeting
 
     meeting_id = announcement.meeting_id
+    language = recipient.language
     if meeting_id is None or not announcement.attach:
         return []
     with reading(engine) as session:
@@ -515,11 +522,12 @@ def _meeting_parts(
         )  # fmt: skip
         return [_text_file("minutes.txt", minutes), _text_file("todo.txt", todo)]
     if meeting.status == MeetingStatus.CANCELLED:
-        cancel = ics_export.cancellation(engine, meeting_id, now)
+        cancel = ics_export.cancellation(engine, meeting_id, now, for_email=recipient.email)
         return [calendar_attachment(cancel, "CANCEL", "cancel.ics")]
-    invite = ics_export.invitation(engine, meeting_id, language, now)
+    invite = ics_export.invitation(engine, meeting_id, language, now, for_email=recipient.email)
     agenda = agenda_export.render(engine, meeting_id, "txt", language)
-    return [calendar_attachment(invite, "REQUEST"), _text_file("agenda.txt", agenda)]
+    method = ics_export.method_of(invite)
+    return [calendar_attachment(invite, method), _text_file("agenda.txt", agenda)]
 
 
 def _text_file(name: str, text: str) -> Attachment:
@@ -658,9 +666,9 @@ def announcements(engine: Engine) -> list[AnnouncementRow]:
 def preview(engine: Engine, announcement_id: int, language: str) -> str:
     """The message as a recipient in ``language`` reads it: subject, text, attachments."""
     announcement = _announcement(engine, announcement_id)
-    names = [
-        a.filename for a in standard_attachments(engine, datetime.now(UTC))(announcement, language)
-    ]
+    reader = Recipient(0, "", "", language)  # somebody who is not invited
+    source = standard_attachments(engine, datetime.now(UTC))
+    names = [a.filename for a in source(announcement, reader)]
     subject, body = wording(engine, announcement, language)
     lines = [f"[{language}] {subject}", "", body.rstrip()]
     if names:

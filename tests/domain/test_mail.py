@@ -148,8 +148,9 @@ def test_what_arrives(engine: Engine, announcement: int, server) -> None:
     parts = {part.get_content_type(): part for part in ayse.walk()}
     assert ayse.get_body(("plain",)).get_content().startswith("Liebe Alle,")
     calendar = parts["text/calendar"]
-    assert calendar.get_param("method") == "REQUEST"
+    assert calendar.get_param("method") == "PUBLISH"  # Ayşe is not invited: the meeting alone
     assert "BEGIN:VEVENT" in calendar.get_content()
+    assert "ATTENDEE" not in calendar.get_content()
     attachments = sorted(p.get_filename() for p in ayse.iter_attachments())
     assert attachments == ["agenda.txt", "invite.ics"]
     english = next(m for m in inbox.messages if "jonas@" in str(m["To"]))
@@ -476,3 +477,93 @@ def test_the_password_comes_from_the_keyring_when_there_is_one(
     assert sending.password({}) == ""  # a server without a keyring: no password, no traceback
     monkeypatch.setitem(sys.modules, "keyring", None)  # not installed
     assert sending.password({}) == ""
+
+
+def test_a_recipient_sees_only_their_own_invitation(
+    engine: Engine, announcement: int, server
+) -> None:
+    """An announcement about a meeting sent to a group whose members are not all invitees:
+    an invitee's invitation names them alone; anybody else gets the meeting without any
+    attendee. Nobody learns the others' names or addresses."""
+    import icalendar
+
+    from coordinator import invitations
+    from storage.models import Meeting, Person
+
+    inbox, port = server
+    with reading(engine) as session:
+        meeting_id = session.get(Announcement, announcement).meeting_id
+        jonas, zoe, olaf = (
+            session.exec(select(Person.id).where(Person.email == f"{name}@example.org")).one()
+            for name in ("jonas", "zoe", "olaf")
+        )
+        assert session.get(Meeting, meeting_id) is not None
+    invitations.invite_people(engine, meeting_id, [jonas, zoe, olaf])
+    send(engine, announcement, port)
+    seen = {}
+    for message in inbox.messages:
+        to = message["To"].addresses[0].addr_spec
+        part = next(p for p in message.walk() if p.get_content_type() == "text/calendar")
+        parsed = icalendar.Calendar.from_ical(part.get_content())
+        event = next(iter(parsed.walk("VEVENT")))
+        attendees = event.get("ATTENDEE", [])
+        attendees = attendees if isinstance(attendees, list) else [attendees]
+        seen[to] = (
+            str(parsed["METHOD"]),
+            sorted(str(a).removeprefix("mailto:") for a in attendees),
+        )
+        for other in ("ayse", "jonas", "zoe", "olaf"):
+            if not to.startswith(other):
+                assert f"{other}@example.org" not in message.as_string()
+    assert seen == {
+        "ayse@example.org": ("PUBLISH", []),
+        "jonas@example.org": ("REQUEST", ["jonas@example.org"]),
+        "zoe@example.org": ("REQUEST", ["zoe@example.org"]),
+    }
+
+
+def test_eml_and_addresses_from_hostile_names_inject_nothing(
+    engine: Engine, tmp_path: Path
+) -> None:
+    """Every hostile string as a recipient's name and the subject: addresses.txt parses back
+    to exactly one address per recipient, each .eml to exactly one To and no Bcc/Cc, and a
+    network without mail settings still writes the files (no From: a draft)."""
+    from email.utils import getaddresses
+
+    from tests.hostile import HOSTILE
+
+    ids = []
+    for i, text in enumerate(HOSTILE):
+        ids.append(
+            people.create_person(
+                engine,
+                PersonInput(text[:120].replace("\r", " ").replace("\n", " "), f"N{i}",
+                            f"p{i}@example.org", consent_on="2026-01-10",
+                            consent_purpose="Rundbrief"),
+            )
+        )  # fmt: skip
+    with transaction(engine) as session:
+        group = RecipientGroup(name="Alle")
+        session.add(group)
+        session.flush()
+        for pid in ids:
+            session.add(RecipientGroupMember(group_id=group.id, person_id=pid))
+        group_id = group.id or 0
+    number = sending.create_announcement(engine, "Rundbrief", "Hallo\n", group_id=group_id)
+    folder = tmp_path / "out"
+    folder.mkdir()
+    report = sending.write_eml(
+        engine, number, folder, sending.load_settings(engine).sender,
+        attachments=sending.standard_attachments(engine, NOW), now=NOW,
+    )  # fmt: skip
+    assert report.written == len(HOSTILE)
+    line = (folder / "addresses.txt").read_text(encoding="utf-8")
+    assert "\r" not in line and line.count("\n") == 1
+    parsed = getaddresses([line])
+    assert sorted(addr for _name, addr in parsed) == sorted(
+        f"p{i}@example.org" for i in range(len(HOSTILE))
+    )
+    for path in folder.glob("*.eml"):
+        message = email.message_from_bytes(path.read_bytes(), policy=email.policy.default)
+        assert len(message["To"].addresses) == 1
+        assert message["Bcc"] is None and message["Cc"] is None and message["From"] is None

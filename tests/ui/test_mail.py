@@ -47,7 +47,9 @@ async def test_compose_preview_send_and_log(sample_context: Context) -> None:
             group_table = screen.query_one("#groups", DataTable)
             group_table.focus()
             schools = next(
-                key.value for key in group_table.rows if str(group_table.get_row(key)[0]) == "Schulen"
+                key.value
+                for key in group_table.rows
+                if str(group_table.get_row(key)[0]) == "Schulen"
             )
             group_table.move_cursor(row=group_table.get_row_index(schools))
             await pilot.press("enter")  # change the group: the form shows it as stored
