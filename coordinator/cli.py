@@ -21,67 +21,77 @@ if TYPE_CHECKING:
 
     from coordinator.exchange import ImportPlan
 
-SUBCOMMANDS = (
-    "sample", "migrate-db", "whoami", "changes", "people", "orgs", "followups", "agenda", "minutes", "tasks", "decisions",
-    *CALENDAR_COMMANDS, *MAIL_COMMANDS,
-)  # fmt: skip
 
-
-def _database_options(parser: argparse.ArgumentParser) -> None:
+def _database_options(parser: argparse.ArgumentParser, *, top: bool = False) -> None:
+    """--db and --lang: on the top parser (before the sub-command) and on every sub-command
+    (after it), so that both ``coordinator --lang de agenda 1`` and ``coordinator agenda 1
+    --lang de`` work; a sub-command's own default never overwrites what came before it."""
+    default = None if top else argparse.SUPPRESS
     parser.add_argument(
         "--db",
         metavar="URL",
+        default=default,
         help=_(
             "database: a SQLite file path or a SQLAlchemy URL such as postgresql://host/db "
             "(default: $COORDINATOR_DB, else coordinator.db in your data folder)"
         ),
     )
     parser.add_argument(
-        "--lang", choices=("de", "en"), help=_("language of the interface (default: from LANG)")
+        "--lang",
+        choices=("de", "en"),
+        default=default,
+        help=_("language of the interface (default: from LANG)"),
     )
 
 
+def _sub_commands(parser: argparse.ArgumentParser) -> list[tuple[str, str]]:
+    """(name, help) of every sub-command, as the parser knows them."""
+    for action in parser._actions:  # argparse keeps the sub-parsers action only here
+        if isinstance(action, argparse._SubParsersAction):
+            return [(choice.dest, choice.help or "") for choice in action._choices_actions]
+    return []
+
+
 def main_parser() -> argparse.ArgumentParser:
+    commands = "\n".join(
+        f"  {name:<15} {help_text}" for name, help_text in _sub_commands(scripted_parser())
+    )
     parser = argparse.ArgumentParser(
         prog="coordinator",
+        usage="%(prog)s [--db URL] [--lang {de,en}] [DB]\n"
+        "       %(prog)s [--db URL] [--lang {de,en}] SUB-COMMAND ...",
         description=_(
             "Coordinate a network of migrant organisations and their partners: "
-            "register, meetings, date polls, minutes, tasks and calendars."
+            "register, meetings, date polls, minutes, tasks and calendars. Without a "
+            "sub-command it opens the app on DB."
         ),
-        epilog=_(
-            "sub-commands:\n"
-            "  people export|import|gdpr-export|erase   contact people (CSV, vCard, JSON)\n"
-            "  orgs export|import                       organisations (CSV, JSON)\n"
-            "  followups [--weeks N]                    partners not contacted for a while\n"
-            "  agenda MEETING_ID [--format md|txt|html] the agenda of a meeting\n"
-            "  minutes MEETING_ID [--format md|txt|html] the minutes of a meeting\n"
-            "  tasks [--owner NAME] [--due ...] [--status ...] [--format md|txt|html|csv]  a to-do list\n"
-            "  decisions [--search WORDS]               the decision register\n"
-            "  sample --out PATH                        write the fictional sample network to a new database file\n"
-            "  migrate-db --from DB --to DB             copy a whole network (SQLite <-> PostgreSQL), verified\n"
-            "  whoami [--set NAME]                      the name your changes are recorded under\n"
-            "  changes [--record KIND:ID] [--limit N]   who changed what (the audit trail)\n"
-            "\nRun 'coordinator SUB-COMMAND --help' for the options of one."
-        ),
+        epilog=_("sub-commands:")
+        + "\n"
+        + commands
+        + "\n\n"
+        + _("Run 'coordinator SUB-COMMAND --help' for the options of one."),
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument(
         "database", nargs="?", metavar="DB", help=_("database file or URL to open (like --db)")
     )
-    _database_options(parser)
+    _database_options(parser, top=True)
     return parser
 
 
 def scripted_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="coordinator")
-    commands = parser.add_subparsers(dest="command", required=True)
+    _database_options(parser, top=True)
+    commands = parser.add_subparsers(dest="command", required=True, metavar="SUB-COMMAND")
 
     sample = commands.add_parser(
         "sample", help=_("Write the fictional sample network to a new database file.")
     )
     sample.add_argument("--out", required=True, metavar="PATH", help=_("the new database file"))
     sample.add_argument("--force", action="store_true", help=_("replace PATH if it exists"))
-    sample.add_argument("--lang", choices=("de", "en"), help=argparse.SUPPRESS)
+    sample.add_argument(
+        "--lang", choices=("de", "en"), default=argparse.SUPPRESS, help=argparse.SUPPRESS
+    )
 
     migrate = commands.add_parser(
         "migrate-db",
@@ -96,13 +106,17 @@ def scripted_parser() -> argparse.ArgumentParser:
         "--to", dest="target", required=True, metavar="DB",
         help=_("a new SQLite file or an empty PostgreSQL database"),
     )  # fmt: skip
-    migrate.add_argument("--lang", choices=("de", "en"), help=argparse.SUPPRESS)
+    migrate.add_argument(
+        "--lang", choices=("de", "en"), default=argparse.SUPPRESS, help=argparse.SUPPRESS
+    )
 
     whoami = commands.add_parser(
         "whoami", help=_("Show or set the name your changes are recorded under.")
     )
     whoami.add_argument("--set", metavar="NAME", help=_("remember NAME for this user account"))
-    whoami.add_argument("--lang", choices=("de", "en"), help=argparse.SUPPRESS)
+    whoami.add_argument(
+        "--lang", choices=("de", "en"), default=argparse.SUPPRESS, help=argparse.SUPPRESS
+    )
     audit = commands.add_parser("changes", help=_("Who changed what, newest first."))
     audit.add_argument(
         "--record", metavar="KIND:ID", help=_("only one record, such as task:12 or person:5")
@@ -214,6 +228,46 @@ def scripted_parser() -> argparse.ArgumentParser:
     cli_calendar.add_parsers(commands, _database_options)
     cli_mail.add_parsers(commands, _database_options)
     return parser
+
+
+GLOBAL_WITH_VALUE = ("--db", "--lang")
+
+
+def _first_word(argv: Sequence[str]) -> str | None:
+    """The first argument that is neither an option nor a global option's value: the
+    sub-command, or the database the app opens."""
+    skip = False
+    for arg in argv:
+        if skip:
+            skip = False
+        elif arg in GLOBAL_WITH_VALUE:
+            skip = True
+        elif arg == "--":
+            continue
+        elif not arg.startswith("-"):
+            return arg
+    return None
+
+
+def _looks_like_database(word: str) -> bool:
+    """A database is a URL, a path with a folder or a suffix, or a file that exists: a bare
+    word that is none of these is a mistyped sub-command, not a new database to create."""
+    return "://" in word or "/" in word or "." in word or os.sep in word or Path(word).exists()
+
+
+def _unknown_sub_command(word: str) -> str:
+    import difflib
+
+    message = _("unknown sub-command “{word}”").format(word=word)
+    names = [name for name, _help in _sub_commands(scripted_parser())]
+    close = difflib.get_close_matches(word, names, n=1, cutoff=0.6)
+    if close:
+        message += "; " + _("did you mean “{command}”?").format(command=close[0])
+    else:
+        message += "; " + _(
+            "see coordinator --help (a database file needs a name such as network.db)"
+        )
+    return message
 
 
 def _language_from(argv: Sequence[str]) -> str | None:
@@ -449,8 +503,18 @@ def run_changes(args: argparse.Namespace, engine: Engine) -> int:
 
     if args.limit < 1:
         raise UsageError(_("--limit must be at least 1"))
-    if args.record and (":" not in args.record or not args.record.split(":", 1)[1]):
-        raise UsageError(_("--record takes KIND:ID, such as task:12"))
+    if args.record:
+        import re
+
+        from coordinator.changes import TABLE_LABELS
+
+        kind, _sep, key = args.record.partition(":")
+        if kind not in TABLE_LABELS or not re.fullmatch(r"\d+([:,-]\d+)*", key):
+            raise UsageError(
+                _("--record takes KIND:ID, such as task:12 (kinds: {kinds})").format(
+                    kinds=", ".join(sorted(TABLE_LABELS))
+                )
+            )
     for entry in recent(engine, subject=args.record, actor=args.by, limit=args.limit):
         print(
             f"{format_datetime(entry.at)}  {entry.actor:<20}  {entry.what} {entry.action}: "
@@ -492,6 +556,10 @@ def run_sample(args: argparse.Namespace) -> int:
     return 0
 
 
+def has_terminal() -> bool:
+    return sys.stdin.isatty() and sys.stdout.isatty()
+
+
 def run_tui(args: argparse.Namespace) -> int:
     from storage.errors import DatabaseOpenError
     from storage.target import is_ready_sqlite_file, resolve_target
@@ -506,6 +574,10 @@ def run_tui(args: argparse.Namespace) -> int:
             engine = open_database(target)
     except DatabaseOpenError as exc:
         raise UsageError(_(exc.template).format(**exc.params)) from None
+    if not has_terminal():  # Textual would spin on a pipe
+        raise UsageError(
+            _("the app needs a terminal; for scripted work use a sub-command (coordinator --help)")
+        )
 
     from coordinator import dashboard
     from coordinator.context import Context
@@ -531,8 +603,12 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     identity.apply(identity.current())
     try:
-        if argv and argv[0] in SUBCOMMANDS:
-            return run_scripted(scripted_parser().parse_args(argv))
+        word = _first_word(argv)
+        parser = scripted_parser()
+        if word in {name for name, _help in _sub_commands(parser)}:
+            return run_scripted(parser.parse_args(argv))
+        if word is not None and not _looks_like_database(word):
+            raise UsageError(_unknown_sub_command(word))
         return run_tui(main_parser().parse_args(argv))
     except UsageError as exc:
         print(f"coordinator: {_('error')}: {exc}", file=sys.stderr)

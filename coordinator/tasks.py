@@ -315,27 +315,44 @@ def history(engine: Engine, task_id: int) -> list[tuple[datetime, str, str, str]
 
 def owner_filter(engine: Engine, name: str) -> dict[str, int]:
     """The filter for an owner given by name (a person or an organisation, as in the register;
-    case and accents do not matter) or by a person's ID."""
+    case and accents do not matter, and a part of the name that fits one owner is enough) or
+    by a person's ID."""
     from storage.search import fold
 
     name = name.strip()
     if name.isdigit():
         return {"owner_person_id": int(name)}
     wanted = fold(name)
+    words = wanted.split()
     with reading(engine) as session:
-        orgs = [
-            oid
+        owners = [
+            ("owner_organisation_id", oid, n)
             for oid, n in session.exec(select(Organisation.id, Organisation.name))
-            if fold(n) == wanted
+        ] + [
+            ("owner_person_id", pid, f"{g} {f}".strip())
+            for pid, g, f in session.exec(
+                select(Person.id, Person.given_name, Person.family_name).where(
+                    col(Person.erased_at).is_(None)
+                )
+            )
         ]
-        people = [
-            pid
-            for pid, g, f in session.exec(select(Person.id, Person.given_name, Person.family_name))
-            if fold(f"{g} {f}".strip()) == wanted
-        ]
-    if len(orgs) + len(people) != 1:
-        raise ValidationError({"owner": _("No single match for “{name}”.").format(name=name)})
-    return {"owner_organisation_id": orgs[0]} if orgs else {"owner_person_id": people[0]}
+    exact = [o for o in owners if fold(o[2]) == wanted]
+    found = exact or [o for o in owners if words and all(w in fold(o[2]) for w in words)]
+    if len(found) == 1:
+        key, number, _label = found[0]
+        return {key: number or 0}
+    if not found:
+        raise ValidationError(
+            {"owner": _("No organisation or person called “{name}”.").format(name=name)}
+        )
+    names = ", ".join(sorted(o[2] for o in found)[:5]) + (" …" if len(found) > 5 else "")
+    raise ValidationError(
+        {
+            "owner": _("“{name}” fits {n} owners ({names}): write more of the name.").format(
+                name=name, n=len(found), names=names
+            )
+        }
+    )
 
 
 def notes_of(engine: Engine, task_id: int) -> str:
