@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from sqlalchemy import Engine
 
 from coordinator.agenda import AgendaLine, agenda
+from coordinator.documents import md_inline, plain_line
 from coordinator.i18n import N_, translator
 from coordinator.recurrence import zone
 from storage.models import Meeting, Person
@@ -102,17 +103,19 @@ def render(engine: Engine, meeting_id: int, fmt: str, language: str | None = Non
     empty = tr("No agenda items yet.")
     if fmt == "md":
         out = (
-            [f"# {heading}", ""]
-            + [f"- **{k}:** {v}" for k, v in facts]
+            [f"# {md_inline(heading)}", ""]
+            + [f"- **{k}:** {md_inline(v)}" for k, v in facts]
             + ["", f"## {tr('Agenda items')}", ""]
         )
-        out += [f"{n} **{title}** ({clock}; {extra})" for n, clock, title, extra in items] or [
-            empty
-        ]
+        out += [
+            f"{n} **{md_inline(title)}** ({clock}; {md_inline(extra)})"
+            for n, clock, title, extra in items
+        ] or [empty]
         for n, note in notes:
-            out += ["", f"> {n} {note}"]
+            out += ["", f"> {n} {md_inline(note)}"]
         return "\n".join(out) + "\n"
     if fmt == "txt":
+        heading = plain_line(heading)
         out = (
             [heading, "=" * len(heading), ""]
             + [f"{k}: {v}" for k, v in facts]

@@ -4,6 +4,7 @@ HTML from one description: a title, facts, and sections of paragraphs or tables.
 from __future__ import annotations
 
 import html
+import re
 from dataclasses import dataclass, field
 
 FORMATS = ("md", "txt", "html")
@@ -26,17 +27,39 @@ class Document:
     sections: list[Section] = field(default_factory=list)
 
 
+_MD_SPECIAL = re.compile(r"([\\`*_\[\]<>#|~!]|&(?=#?\w+;))")
+_LINE_BREAKS = re.compile(r"\r\n|\r|\n|\u2028|\u2029|\x85")
+_LINE_START = re.compile(r"^(\s*)([-+=>]|\d+[.)])")
+
+
+def md_inline(text: str) -> str:
+    """Text as Markdown shows it literally, on one line: raw HTML, emphasis, links, headings
+    and table pipes are escaped, and a line break cannot end a heading or a table row."""
+    return _MD_SPECIAL.sub(r"\\\1", _LINE_BREAKS.sub(" ", text))
+
+
+def md_paragraph(text: str) -> str:
+    """A paragraph whose line breaks stay (as hard breaks), every line literal."""
+    lines = [_LINE_START.sub(r"\1\\\2", md_inline(line)) for line in _LINE_BREAKS.split(text)]
+    return "  \n".join(lines)
+
+
+def plain_line(text: str) -> str:
+    """A title for plain text: one line (a line break would cut it from its underline)."""
+    return _LINE_BREAKS.sub(" ", text)
+
+
 def _md_cell(text: str) -> str:
-    return text.replace("|", "\\|").replace("\n", " ")
+    return md_inline(text)
 
 
 def to_markdown(doc: Document) -> str:
-    out = [f"# {doc.title}", ""]
-    out += [f"- **{k}:** {v}" for k, v in doc.facts]
+    out = [f"# {md_inline(doc.title)}", ""]
+    out += [f"- **{md_inline(k)}:** {md_inline(v)}" for k, v in doc.facts]
     for section in doc.sections:
-        out += ["", f"## {section.heading}", ""]
+        out += ["", f"## {md_inline(section.heading)}", ""]
         out += (
-            [p for paragraph in section.paragraphs for p in (paragraph, "")][:-1]
+            [p for paragraph in section.paragraphs for p in (md_paragraph(paragraph), "")][:-1]
             if section.paragraphs
             else []
         )
@@ -53,7 +76,8 @@ def to_markdown(doc: Document) -> str:
 
 
 def to_text(doc: Document) -> str:
-    out = [doc.title, "=" * len(doc.title), ""]
+    title = plain_line(doc.title)
+    out = [title, "=" * len(title), ""]
     out += [f"{k}: {v}" for k, v in doc.facts]
     for section in doc.sections:
         out += ["", section.heading, "-" * len(section.heading)]

@@ -16,7 +16,7 @@ from sqlmodel import col, select
 
 from coordinator import organisations, people
 from coordinator.i18n import N_, _, translator
-from coordinator.spreadsheet import read_rows, write_rows
+from coordinator.spreadsheet import BROKEN, read_rows, write_rows
 from coordinator.validation import ValidationError
 from storage.enums import OrgKind, Topic
 from storage.models import Affiliation, Organisation, OrganisationTopic, Person, PersonLanguage
@@ -68,6 +68,14 @@ class RowProblem:
     errors: dict[str, str]
 
 
+def broken_row(line: int) -> RowProblem:
+    return RowProblem(
+        line,
+        "",
+        {"row": _('A quote (") that is never closed, or a stray one: the row cannot be read.')},
+    )
+
+
 @dataclass
 class ImportPlan:
     """What an import would do; nothing is written until ``apply_import``."""
@@ -108,6 +116,9 @@ def plan_people_import(engine: Engine, data: bytes) -> ImportPlan:
     seen_emails: set[str] = set()
     new_orgs: dict[str, str] = {}
     for line, row in rows:
+        if BROKEN in row:
+            plan.problems.append(broken_row(line))
+            continue
         summary = f"{row.get('given_name', '')} {row.get('family_name', '')}".strip()
         names = [n.strip() for n in row.get("organisations", "").split(MULTI) if n.strip()]
         roles = [r.strip() for r in row.get("roles", "").split(MULTI)]
@@ -162,6 +173,9 @@ def plan_organisations_import(engine: Engine, data: bytes) -> ImportPlan:
     with reading(engine) as session:
         known = {fold(n) for n in session.exec(select(Organisation.name)).all()}
     for line, row in rows:
+        if BROKEN in row:
+            plan.problems.append(broken_row(line))
+            continue
         defaults = organisations.OrganisationInput()
         data_in = organisations.OrganisationInput(
             **{

@@ -24,21 +24,65 @@ def decode(data: bytes) -> tuple[str, str]:
         return data.decode("cp1252", errors="replace"), "windows-1252"
 
 
+BROKEN = ""  # the key of a row that could not be read: its value says why
+
+
+class _Lines:
+    """The file's lines from ``start`` on, counting how many a record took."""
+
+    def __init__(self, lines: list[str], start: int) -> None:
+        self.lines, self.next = lines, start
+
+    def __iter__(self) -> _Lines:
+        return self
+
+    def __next__(self) -> str:
+        if self.next >= len(self.lines):
+            raise StopIteration
+        self.next += 1
+        return self.lines[self.next - 1]
+
+
+def _records(
+    lines: list[str], delimiter: str, start: int
+) -> Iterable[tuple[int, list[str] | None]]:
+    """(first line number, cells) of each record; cells None for a record that cannot be
+    read (a quote never closed, a stray quote). A broken record spoils its own line only: an
+    unterminated quote does not swallow the rest of the file into one cell."""
+    index = start
+    while index < len(lines):
+        source = _Lines(lines, index)
+        try:
+            record = next(csv.reader(source, delimiter=delimiter, strict=True))
+        except StopIteration:
+            return
+        except csv.Error:
+            yield index + 1, None
+            index += 1
+            continue
+        yield index + 1, record
+        index = source.next
+
+
 def read_rows(
     data: bytes, aliases: dict[str, str]
 ) -> tuple[list[tuple[int, dict[str, str]]], str, str, list[str]]:
     """Rows as (line number, {field: text}), the delimiter, the encoding and the headers that
-    were not understood. ``aliases`` maps folded header names to field names."""
+    were not understood. ``aliases`` maps folded header names to field names. A row that
+    cannot be read comes as (line, {BROKEN: why})."""
     text, encoding = decode(data)
     if not text.strip():
         raise SpreadsheetError("the file is empty")
-    first_line = text.splitlines()[0]
+    lines = list(io.StringIO(text, newline=""))
+    first_line = lines[0]
     delimiter = ";" if first_line.count(";") >= first_line.count(",") else ","
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    records = iter(_records(lines, delimiter, 0))
     try:
-        header = next(reader)
-    except (StopIteration, csv.Error) as exc:
-        raise SpreadsheetError(str(exc)) from None
+        _line, header = next(records)
+    except StopIteration:
+        raise SpreadsheetError("the file is empty") from None
+    if header is None:
+        raise SpreadsheetError("line 1: the header line has a quote that is never closed")
     fields = [
         aliases.get(fold(name.strip()).replace("-", " ").replace("_", " ")) for name in header
     ]
@@ -47,19 +91,23 @@ def read_rows(
     ]
     if not any(fields):
         raise SpreadsheetError("no known column in the header line")
-    rows = []
-    try:
-        for record in reader:
-            if not any(cell.strip() for cell in record):
-                continue
-            row = {
-                field: unneutralise(cell.strip())
-                for field, cell in zip(fields, record, strict=False)
-                if field
-            }
-            rows.append((reader.line_num, row))
-    except csv.Error as exc:
-        raise SpreadsheetError(f"line {reader.line_num}: {exc}") from None
+    rows: list[tuple[int, dict[str, str]]] = []
+    for line, record in records:
+        if record is None:
+            rows.append((line, {BROKEN: "quote"}))
+            continue
+        if not any(cell.strip() for cell in record):
+            continue
+        rows.append(
+            (
+                line,
+                {
+                    field: unneutralise(cell.strip())
+                    for field, cell in zip(fields, record, strict=False)
+                    if field
+                },
+            )
+        )
     return rows, delimiter, encoding, unknown
 
 

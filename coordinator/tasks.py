@@ -73,7 +73,7 @@ def _conditions(flt: TaskFilter, today: date) -> list[Any]:
     elif flt.due == "none":
         conditions.append(col(Task.due_on).is_(None))
     for word in flt.text.split():
-        conditions.append(col(Task.title).ilike(like_pattern(word), escape="\\"))
+        conditions.append(col(Task.search_text).like(like_pattern(word), escape="\\"))
     return conditions
 
 

@@ -17,6 +17,8 @@ Schema history:
  5. calendar imports and their changes (undo), the network's UID.
  6. the send log, announcement translations and files.
  7. ``audit_log``: who changed what and when (several coordinators on one network).
+ 8. ``search_text`` on tasks: the title folded like the register's, so a search for "für"
+    finds "Flyer für das Sommerfest" in any database.
 """
 
 from __future__ import annotations
@@ -259,6 +261,17 @@ def _v7_audit_log(conn: Connection) -> None:
     table.create(conn)
 
 
+def _v8_task_search(conn: Connection) -> None:
+    from storage.search import fold
+
+    conn.execute(text("ALTER TABLE task ADD COLUMN search_text TEXT NOT NULL DEFAULT ''"))
+    rows = conn.execute(text("SELECT id, title FROM task")).all()
+    update = text("UPDATE task SET search_text = :folded WHERE id = :id")
+    for start in range(0, len(rows), 5000):
+        batch = [{"id": i, "folded": fold(t or "")} for i, t in rows[start : start + 5000]]
+        conn.execute(update, batch)
+
+
 MIGRATIONS: dict[int, Callable[[Connection], None]] = {
     2: _v2_last_contact,
     3: _v3_search_text,
@@ -266,6 +279,7 @@ MIGRATIONS: dict[int, Callable[[Connection], None]] = {
     5: _v5_calendar_imports,
     6: _v6_deliveries,
     7: _v7_audit_log,
+    8: _v8_task_search,
 }
 
 

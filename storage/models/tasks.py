@@ -2,7 +2,7 @@
 
 from datetime import date, datetime
 
-from sqlalchemy import Index
+from sqlalchemy import Index, event
 from sqlmodel import Field, SQLModel
 
 from storage.enums import Priority, TaskStatus
@@ -28,6 +28,9 @@ class Task(SQLModel, table=True):
 
     id: int | None = Field(default=None, primary_key=True)
     title: str = Field(max_length=300)
+    # The title folded as the register's search is (storage/search.py), kept by the ORM events
+    # below on every insert and update (schema version 8).
+    search_text: str = ""
     notes: str = ""
     status: TaskStatus = enum_field(TaskStatus, TaskStatus.OPEN)
     priority: Priority = enum_field(Priority, Priority.NORMAL)
@@ -59,3 +62,11 @@ class TaskEvent(SQLModel, table=True):
     field: str = Field(max_length=40)
     old_value: str = ""
     new_value: str = ""
+
+
+@event.listens_for(Task, "before_insert")
+@event.listens_for(Task, "before_update")
+def _fold_title(_mapper: object, _connection: object, task: Task) -> None:
+    from storage.search import fold
+
+    task.search_text = fold(task.title or "")

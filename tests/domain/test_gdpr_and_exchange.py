@@ -236,3 +236,23 @@ def test_invitation_answers_survive_erasure_for_counts(sample_engine: Engine) ->
         ).one()
         assert kept.rsvp == rsvp and isinstance(kept.rsvp, Rsvp)
     _ = datetime.now(UTC)
+
+
+def test_an_unterminated_quote_is_one_bad_row_not_a_swallowed_file(engine: Engine) -> None:
+    """Today 'A;B' with a quote never closed became one person whose name held the rest of
+    the file; now its line is reported and the rows after it are read as usual. A quoted cell
+    that really spans lines (notes) still reads."""
+    data = (
+        b"Vorname;Nachname;E-Mail;Notiz\n"
+        b"Anna;Arslan;anna@example.org;\n"
+        b'"A;B;b@example.org;\n'
+        b"Carla;Chen;carla@example.org;\n"
+        b'Dana;Dogan;dana@example.org;"zwei\nZeilen"\n'
+        b'Emre;E"rdem;emre@example.org;\n'
+    )
+    plan = exchange.plan_people_import(engine, data)
+    problems = {p.line: set(p.errors) for p in plan.problems}
+    assert problems == {3: {"row"}}
+    names = sorted(row.clean.family_name for _line, row in plan.rows)  # type: ignore[attr-defined]
+    assert names == ["Arslan", "Chen", "Dogan", 'E"rdem']
+    assert plan.valid == 4

@@ -109,3 +109,21 @@ def test_notes_are_recorded_in_the_history(engine: Engine, setup: dict[str, int]
     tasks.set_notes(engine, setup["late"], "Druckerei Müller fragen")
     assert tasks.notes_of(engine, setup["late"]) == "Druckerei Müller fragen"
     assert tasks.history(engine, setup["late"])[-1][1:] == ("notes", "", "Druckerei Müller fragen")
+
+
+def test_search_ignores_case_and_accents_like_the_register(sample_engine: Engine) -> None:
+    """'für' found none of the 263 tasks with 'für' in the title: the title was not folded."""
+    everything = tuple(TaskStatus)
+    counts = {
+        word: tasks.count_tasks(sample_engine, TaskFilter(text=word, states=everything))
+        for word in ("für", "FÜR", "fur", "Für Rundbrief")
+    }
+    assert counts["für"] == counts["FÜR"] == counts["fur"] > 200
+    assert 0 < counts["Für Rundbrief"] < counts["für"]
+    assert tasks.count_tasks(sample_engine, TaskFilter(text="100%_", states=everything)) == 0
+
+
+def test_a_new_task_is_found_by_its_folded_title(engine: Engine) -> None:
+    tasks.create_task(engine, "Übersetzung für Çelik-Yıldırım")
+    found = tasks.count_tasks(engine, TaskFilter(text="celik-yildirim ubersetzung"))
+    assert found == 1
