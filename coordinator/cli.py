@@ -292,15 +292,15 @@ def _open(args: argparse.Namespace) -> Engine:
 
 def _emit(text: str, output: str | None) -> None:
     """Write to standard output, or to a new private file (written whole, then renamed)."""
-    from coordinator.files import write_private
+    from coordinator.files import WriteError, write_private
 
     if not output:
         sys.stdout.write(text)
         return
     try:
         path = write_private(Path(output), text)
-    except FileNotFoundError as exc:
-        raise UsageError(_("folder {folder} does not exist").format(folder=exc.args[0])) from None
+    except WriteError as exc:
+        raise UsageError(str(exc)) from None
     print(_("Written to {path}").format(path=path), file=sys.stderr)
 
 

@@ -151,10 +151,15 @@ def _send(args: argparse.Namespace, engine: Engine) -> int:
     settings = sending.load_settings(engine)
     attachments = sending.standard_attachments(engine, now)
     if args.eml:
-        report = sending.write_eml(
-            engine, args.announcement, Path(args.eml), settings.sender,
-            attachments=attachments, now=now,
-        )  # fmt: skip
+        from coordinator.files import WriteError
+
+        try:
+            report = sending.write_eml(
+                engine, args.announcement, Path(args.eml), settings.sender,
+                attachments=attachments, now=now,
+            )  # fmt: skip
+        except WriteError as exc:
+            raise UsageError(str(exc)) from None
         print(_("{n} .eml files written to {path}").format(n=report.written, path=args.eml))
         return 0
     report = sending.send(

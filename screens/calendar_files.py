@@ -17,7 +17,7 @@ from textual.worker import get_current_worker
 
 from coordinator import ics_export, ics_import, ics_read
 from coordinator.context import Context
-from coordinator.files import write_private
+from coordinator.files import WriteError, write_private
 from coordinator.i18n import _
 from coordinator.ics_text import IcsError
 from coordinator.recurrence import zone
@@ -146,8 +146,10 @@ class CalendarExportDialog(Dialog):
             except _Stopped:
                 return
             except OSError as exc:
-                message = _("cannot write {path}: {reason}").format(
-                    path=path, reason=exc.strerror or exc
+                message = (
+                    _("cannot write {path}: {reason}").format(path=path, reason=exc.strerror or exc)
+                    if not isinstance(exc, WriteError)
+                    else str(exc)
                 )
                 self.app.call_from_thread(self.query_one("#path-error", Label).update, message)
                 self.app.call_from_thread(
@@ -404,7 +406,11 @@ class MeetingCalendarDialog(Dialog):
             return
         except OSError as exc:
             self.query_one("#path-error", Label).update(
-                _("cannot write {path}: {reason}").format(path=path, reason=exc.strerror or exc)
+                str(exc)
+                if isinstance(exc, WriteError)
+                else _("cannot write {path}: {reason}").format(
+                    path=path, reason=exc.strerror or exc
+                )
             )
             return
         self.notify(_("Written to {path}").format(path=", ".join(written)))

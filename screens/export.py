@@ -14,7 +14,7 @@ from textual.widgets import Input
 
 from coordinator import exchange, vcard
 from coordinator.context import Context
-from coordinator.files import write_private
+from coordinator.files import WriteError, write_private
 from coordinator.i18n import _
 from screens.dialogs import Dialog
 from screens.text import Label
@@ -81,8 +81,10 @@ class ExportDialog(Dialog):
         try:
             written = write_private(path, render(self.context.engine))
         except OSError as exc:
-            message = _("cannot write {path}: {reason}").format(
-                path=path, reason=exc.strerror or exc
+            message = (
+                _("cannot write {path}: {reason}").format(path=path, reason=exc.strerror or exc)
+                if not isinstance(exc, WriteError)
+                else str(exc)
             )
             self.app.call_from_thread(self.query_one("#path-error", Label).update, message)
             self.app.call_from_thread(setattr, self.query_one("#export", Button), "disabled", False)

@@ -14,6 +14,7 @@ from textual.widgets import Input, TextArea
 from textual.worker import get_current_worker
 
 from coordinator import groups, sending
+from coordinator.files import WriteError
 from coordinator.i18n import _
 from coordinator.labels import format_datetime, label
 from coordinator.validation import ValidationError
@@ -396,6 +397,9 @@ class MailScreen(SectionScreen):
                 )  # fmt: skip
             except ValidationError as exc:
                 self.notify("; ".join(exc.errors.values()), severity="error")
+                return
+            except WriteError as exc:
+                self.notify(str(exc), severity="error")
                 return
             self.notify(_("{n} .eml files written to {path}").format(n=report.written, path=folder))
             self.reload()

@@ -19,7 +19,7 @@ from coordinator import agenda, date_poll, invitations, meetings
 from coordinator.agenda_export import FORMATS, render
 from coordinator.concurrency import version_of
 from coordinator.context import Context
-from coordinator.files import write_formats
+from coordinator.files import WriteError, write_formats
 from coordinator.i18n import _, ngettext
 from coordinator.labels import format_date, format_datetime, label
 from coordinator.meeting_view import MeetingView, meeting_view
@@ -420,10 +420,14 @@ class MeetingScreen(DismissAfterWork, Screen[bool]):
 
     def action_write_agenda(self, folder: Path | None = None) -> None:
         """Write the agenda as Markdown, text and printable HTML next to where the app runs."""
-        written = write_formats(
-            folder or Path.cwd(), f"agenda-{self.meeting_id}",
-            lambda fmt: render(self.context.engine, self.meeting_id, fmt), FORMATS,
-        )  # fmt: skip
+        try:
+            written = write_formats(
+                folder or Path.cwd(), f"agenda-{self.meeting_id}",
+                lambda fmt: render(self.context.engine, self.meeting_id, fmt), FORMATS,
+            )  # fmt: skip
+        except WriteError as exc:
+            self.notify(str(exc), severity="error", timeout=10)
+            return
         self.notify(
             _("Written: {files}").format(files=", ".join(str(p) for p in written)), timeout=10
         )

@@ -17,7 +17,7 @@ from textual.widgets import Footer, Header, Input
 from coordinator import minutes as domain
 from coordinator.context import Context
 from coordinator.documents import FORMATS
-from coordinator.files import write_formats
+from coordinator.files import WriteError, write_formats
 from coordinator.i18n import _
 from coordinator.labels import format_date, label
 from coordinator.minutes_export import render_minutes
@@ -345,10 +345,14 @@ class MinutesScreen(Screen[bool]):
         )
 
     def action_write(self, folder: Path | None = None) -> None:
-        written = write_formats(
-            folder or Path.cwd(), f"minutes-{self.meeting_id}",
-            lambda fmt: render_minutes(self.context.engine, self.meeting_id, fmt), FORMATS,
-        )  # fmt: skip
+        try:
+            written = write_formats(
+                folder or Path.cwd(), f"minutes-{self.meeting_id}",
+                lambda fmt: render_minutes(self.context.engine, self.meeting_id, fmt), FORMATS,
+            )  # fmt: skip
+        except WriteError as exc:
+            self.notify(str(exc), severity="error", timeout=10)
+            return
         self.notify(
             _("Written: {files}").format(files=", ".join(str(p) for p in written)), timeout=10
         )

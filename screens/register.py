@@ -22,7 +22,7 @@ from coordinator import register as domain
 from coordinator.concurrency import version_of
 from coordinator.context import Context
 from coordinator.dashboard import DEFAULT_FOLLOWUP_WEEKS
-from coordinator.files import write_private
+from coordinator.files import WriteError, write_private
 from coordinator.i18n import N_, _, ngettext
 from coordinator.labels import format_date, label
 from screens.base import SectionScreen
@@ -258,12 +258,16 @@ def gdpr_export(
 ) -> list[Path]:
     """Write everything held about a person as JSON and text, readable by the owner only."""
     folder = folder or Path.cwd()
-    written = [
-        write_private(
-            folder / f"person-{person_id}-data.{suffix}", render(context.engine, person_id)
-        )
-        for suffix, render in (("json", gdpr.export_json), ("txt", gdpr.export_text))
-    ]
+    try:
+        written = [
+            write_private(
+                folder / f"person-{person_id}-data.{suffix}", render(context.engine, person_id)
+            )
+            for suffix, render in (("json", gdpr.export_json), ("txt", gdpr.export_text))
+        ]
+    except WriteError as exc:
+        screen.notify(str(exc), severity="error", timeout=10)
+        return []
     screen.notify(
         _("Written: {files}").format(files=", ".join(str(p) for p in written)), timeout=10
     )

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import stat
 import subprocess
 import sys
 from pathlib import Path
@@ -95,3 +96,15 @@ def test_bad_input_gets_one_line_and_changes_nothing(
     assert len(lines) == 1 or lines[0].startswith("usage:"), result.stderr
     assert "Traceback" not in result.stderr and words in result.stderr
     assert digest(sample_copy) == before
+
+
+@pytest.mark.parametrize("target", ["/dev/null", "/dev/full", "{tmp}"])
+def test_output_to_a_device_or_folder_is_refused(
+    sample_copy: Path, tmp_path: Path, target: str
+) -> None:
+    target = target.replace("{tmp}", str(tmp_path))
+    result = run("agenda", "1", "-o", target, "--db", str(sample_copy))
+    assert result.returncode == 2 and result.stderr.count("\n") == 1, result.stderr
+    assert "Traceback" not in result.stderr
+    if target.startswith("/dev/"):
+        assert stat.S_ISCHR(os.stat(target).st_mode)
