@@ -162,6 +162,11 @@ def scripted_parser() -> argparse.ArgumentParser:
             erase = actions.add_parser("erase", help=_("erase one person on request (GDPR)"))
             erase.add_argument("id", type=int, metavar="ID")
             erase.add_argument("--yes", action="store_true", help=_("erase without asking"))
+            erase.add_argument(
+                "--delete-backups",
+                action="store_true",
+                help=_("also delete the backups upgrades wrote (they still hold the person)"),
+            )
             _database_options(erase)
 
     for name, help_text in (
@@ -433,6 +438,12 @@ def _dispatch(args: argparse.Namespace, engine: Engine) -> int:
                 return 1
             gdpr.erase_person(engine, args.id)
             print(_("Person {id} erased.").format(id=args.id))
+            if args.delete_backups:
+                for backup in gdpr.copies_left(engine):
+                    backup.unlink()
+                    print(_("Deleted {path}").format(path=backup))
+            for note in gdpr.erasure_notes(engine):
+                print(note)
             return 0
     except LookupError:
         raise UsageError(_("no person with ID {id}").format(id=args.id)) from None

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Engine, delete, update
@@ -272,3 +273,35 @@ def erase_person(engine: Engine, person_id: int) -> None:
         # (this erasure's own entry included).
         session.flush()
         audit.forget_values(session, f"person:{person_id}")
+    from storage.engine import flush_journal
+
+    flush_journal(engine)
+
+
+def copies_left(engine: Engine) -> list[Path]:
+    """The backups an upgrade wrote beside a SQLite network (``NAME.vN-STAMP.bak``): they
+    were made before the erasure and still hold the person."""
+    database = engine.url.database
+    if engine.dialect.name != "sqlite" or not database or database == ":memory:":
+        return []
+    path = Path(database)
+    return sorted(path.parent.glob(f"{path.name}.v*.bak"))
+
+
+def erasure_notes(engine: Engine) -> list[str]:
+    """What the coordinator must still do after an erasure: the backups that hold the person
+    (``people erase --delete-backups`` removes them) and the files exported earlier."""
+    notes = []
+    backups = copies_left(engine)
+    if backups:
+        notes.append(
+            _("These backups from upgrades still hold the person: {files}. Delete them "
+              "(coordinator people erase ID --delete-backups) or keep them locked away.").format(
+                files=", ".join(str(p) for p in backups)
+            )
+        )  # fmt: skip
+    notes.append(
+        _("Files exported earlier (CSV, vCard, JSON, calendars, minutes, .eml) may still name "
+          "the person: delete them by hand.")
+    )  # fmt: skip
+    return notes

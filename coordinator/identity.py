@@ -54,9 +54,9 @@ def save(name: str) -> Identity:
     check.check()
     path = config_path()
     path.parent.mkdir(parents=True, exist_ok=True)
-    temporary = path.with_suffix(".tmp")
-    temporary.write_text(json.dumps({"name": name}, ensure_ascii=False), encoding="utf-8")
-    temporary.replace(path)
+    from coordinator.files import write_private
+
+    write_private(path, json.dumps({"name": name}, ensure_ascii=False))  # 0600: a person's name
     return Identity(name, "file")
 
 

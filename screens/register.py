@@ -280,7 +280,8 @@ def erase_person(
     def confirmed(answer: Any) -> None:
         if answer:
             gdpr.erase_person(context.engine, person_id)
-            screen.notify(_("Person {id} erased.").format(id=person_id))
+            notes = " ".join(gdpr.erasure_notes(context.engine))
+            screen.notify(_("Person {id} erased.").format(id=person_id) + " " + notes, timeout=30)
             done()
 
     screen.app.push_screen(
