@@ -14,8 +14,10 @@ from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.notifications import SeverityLevel
 from textual.screen import ModalScreen, Screen
+from textual.worker import Worker, WorkerState
 
 from coordinator import identity
+from coordinator.concurrency import busy_message
 from coordinator.context import Context
 from coordinator.dashboard import Dashboard
 from coordinator.freshness import ChangePoller
@@ -188,6 +190,12 @@ class CoordinatorApp(App[None]):
     def _handle_exception(self, error: Exception) -> None:
         self._crash = self._crash or error
         super()._handle_exception(error)
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        from storage.errors import is_busy
+
+        if event.state == WorkerState.ERROR and event.worker.error and is_busy(event.worker.error):
+            self.notify(busy_message(), severity="warning", timeout=8)
 
     def action_section(self, name: str) -> None:
         if name in SECTIONS and self.current_mode != name:

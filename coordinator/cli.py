@@ -630,6 +630,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 141
     except Exception as exc:  # a bug: say where, never the error's text (personal data)
+        from coordinator.concurrency import busy_message
+        from storage.errors import is_busy
+
+        if is_busy(exc):
+            print(f"coordinator: {_('error')}: {busy_message()}", file=sys.stderr)
+            return 3
         from coordinator.crash import report
 
         print(report(exc), file=sys.stderr)

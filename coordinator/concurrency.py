@@ -128,3 +128,11 @@ def version_of(engine: Engine, model: type[Any], record_id: int) -> int:
         if row is None:
             raise LookupError(record_id)
         return int(row.version)
+
+
+def busy_message() -> str:
+    """What a coordinator reads when another writer held the database past the wait."""
+    return _(
+        "Another coordinator or a long import is writing to the network: nothing was "
+        "changed. Try again in a moment (what you typed is still there)."
+    )

@@ -10,12 +10,13 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 
-from coordinator.concurrency import EditConflict
+from coordinator.concurrency import EditConflict, busy_message
 from coordinator.i18n import _
 from coordinator.validation import ValidationError
 from screens.dialogs import Dialog
 from screens.text import Label, Static
 from screens.widgets import Button
+from storage.errors import is_busy
 
 RELOAD, OVERWRITE = "reload", "overwrite"
 
@@ -83,5 +84,10 @@ def save_checked(
     except LookupError:
         screen.notify(_("This record was deleted by somebody else."), severity="error")
         reload()
+        return
+    except Exception as exc:  # another writer held the lock past the wait: nothing changed
+        if not is_busy(exc):
+            raise
+        screen.notify(busy_message(), severity="warning", timeout=8)
         return
     done()

@@ -152,5 +152,12 @@ def optimize(engine: Engine) -> None:
     may scan a large index in order instead of using a selective one."""
     if engine.dialect.name != "sqlite":
         return  # PostgreSQL's autovacuum keeps its statistics
-    with engine.connect() as conn:
-        conn.exec_driver_sql("PRAGMA optimize")
+    # Best effort, never a failure: another coordinator writing now (the file locked), a
+    # read-only file or folder, or a full disk only postpone it to the next session.
+    try:
+        with engine.connect() as conn:
+            conn.exec_driver_sql("PRAGMA busy_timeout=200")
+            conn.exec_driver_sql("PRAGMA optimize")
+            conn.exec_driver_sql(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+    except Exception:  # sqlite3.OperationalError behind SQLAlchemy's wrapper, or a lost file
+        return

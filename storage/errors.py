@@ -14,3 +14,15 @@ class DatabaseOpenError(Exception):
         self.template = template
         self.params = params
         super().__init__(template.format(**params))
+
+
+def is_busy(error: BaseException) -> bool:
+    """The database was locked by another writer past the wait (SQLite's busy timeout, or
+    PostgreSQL's lock or serialization conflict): the step did nothing and can be tried
+    again."""
+    text = str(getattr(error, "orig", None) or error).lower()
+    return any(
+        words in text
+        for words in ("database is locked", "database table is locked", "could not serialize",
+                      "deadlock detected", "lock timeout", "canceling statement due to lock")
+    )  # fmt: skip

@@ -116,3 +116,24 @@ def test_a_plain_postgresql_url_uses_the_installed_driver() -> None:
         assert resolve_target(url, env={}).url == "postgresql+psycopg://anna@db.example.org/netz"
     assert resolve_target("postgresql+psycopg://a@b/c", env={}).url == "postgresql+psycopg://a@b/c"
     assert resolve_target(None, env={"COORDINATOR_DB": "postgresql://a@b/c"}).is_sqlite is False
+
+
+def test_optimize_at_exit_never_fails_a_command(tmp_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """PRAGMA optimize failed under concurrent writers ('database is locked') and turned
+    finished commands into tracebacks with exit status 1: it is maintenance, best effort."""
+    import sqlite3
+
+    from sqlalchemy.exc import OperationalError
+
+    from storage.engine import optimize
+
+    engine = open_database(resolve_target(str(tmp_path / "n.db")))
+
+    def locked(*_a, **_k):  # type: ignore[no-untyped-def]
+        raise OperationalError(
+            "PRAGMA optimize", {}, sqlite3.OperationalError("database is locked")
+        )
+
+    monkeypatch.setattr(engine, "connect", locked)
+    optimize(engine)  # no exception
+    engine.dispose()

@@ -1,0 +1,73 @@
+"""Locks never surface as tracebacks: while another process holds the write lock, a quick
+change on the task board and a CLI write each say in one line that somebody else is writing,
+change nothing, and the app goes on."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from coordinator.app import CoordinatorApp
+from coordinator.context import Context
+from screens.tasks import TasksScreen
+from storage import engine as storage_engine
+from storage.engine import open_database, resolve_target
+from tests.conftest import FROZEN_NOW, ON_POSTGRES, SAMPLE_DB
+from tests.ui.helpers import notices, open_section, settle
+
+pytestmark = pytest.mark.skipif(ON_POSTGRES, reason="SQLite's file lock")
+
+
+async def test_a_quick_change_while_another_writer_holds_the_lock(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / "sample.db"
+    shutil.copy(SAMPLE_DB, path)
+    monkeypatch.setattr(storage_engine, "BUSY_TIMEOUT_MS", 300)
+    engine = open_database(resolve_target(str(path)))
+    context = Context(engine=engine, label=str(path), clock=lambda: FROZEN_NOW)
+    before = sqlite3.connect(path).execute("SELECT id, status FROM task ORDER BY id").fetchall()
+    app = CoordinatorApp(context, watch_changes=False)
+    async with app.run_test(size=(120, 40), notifications=True) as pilot:
+        await open_section(pilot, "t", TasksScreen)
+        holder = sqlite3.connect(path, isolation_level=None)
+        holder.execute("BEGIN IMMEDIATE")  # a long import in another process
+        await pilot.press("2")
+        await settle(pilot)
+        await pilot.pause(0.5)
+        await settle(pilot)
+        assert app.is_running
+        assert "writing to the network" in notices(app)
+        holder.execute("ROLLBACK")
+        holder.close()
+    after = sqlite3.connect(path).execute("SELECT id, status FROM task ORDER BY id").fetchall()
+    assert after == before
+    engine.dispose()
+
+
+def test_a_cli_write_while_another_writer_holds_the_lock(tmp_path: Path) -> None:
+    path = tmp_path / "sample.db"
+    shutil.copy(SAMPLE_DB, path)
+    holder = sqlite3.connect(path, isolation_level=None)
+    holder.execute("BEGIN IMMEDIATE")
+    try:
+        result = subprocess.run(
+            [sys.executable, "-m", "coordinator.cli", "people", "erase", "1", "--yes",
+             "--db", str(path)],
+            capture_output=True, text=True, check=False, timeout=120,
+            env={**os.environ, "LANG": "C.UTF-8", "LANGUAGE": ""},
+        )  # fmt: skip
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+    assert result.returncode == 3, result.stderr
+    assert result.stderr.count("\n") == 1 and "writing to the network" in result.stderr
+    assert "Traceback" not in result.stderr
+    name = sqlite3.connect(path).execute("SELECT given_name FROM person WHERE id = 1").fetchone()
+    assert name[0] != ""
