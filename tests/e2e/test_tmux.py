@@ -118,3 +118,42 @@ def test_a_change_by_another_coordinator_shows_up_on_the_open_screen(tmp_path: P
         other.wait(timeout=60)
     assert other.returncode == 0
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+@pytest.mark.parametrize(("size", "lang"), [("80x24", "de"), ("120x40", "en")])
+def test_hostile_network_shows_literally_in_every_section(
+    tmp_path: Path, size: str, lang: str
+) -> None:
+    """The real command on a network whose every field holds a hostile string: dashboard,
+    register, meetings, tasks and mail show the markup as text and nothing crashes
+    (tui-drive fails on any traceback or MarkupError on the screen). A meeting and its
+    minutes are opened in tests/ui/test_hostile.py."""
+    from storage.engine import open_database, resolve_target
+    from tests.hostile import HOSTILE_NOW, fill_hostile
+
+    db = tmp_path / "hostile.db"
+    engine = open_database(resolve_target(str(db)))
+    fill_hostile(engine, HOSTILE_NOW)
+    engine.dispose()
+    command = f"LANG=C.UTF-8 {shlex.quote(str(COMMAND))} --lang {lang} {shlex.quote(str(db))}"
+    result = drive(
+        command,
+        "wait:[bold red]Rotkäppchen[/]" if size == "120x40" else "wait:Anna Kaputt [/]",
+        "keys:n",
+        "keys:p",
+        "wait:Anna Kaputt [/] H0",
+        "keys:o",
+        "wait:[bold red]Rotkäppchen[/]",
+        "keys:m",
+        "keys:p",
+        "wait:Haushalt [@click=app.quit]",
+        "keys:t",
+        "keys:l",
+        "wait:Anna Kaputt [/]",
+        "keys:s",
+        "wait:Rotkäppchen",
+        "keys:q",
+        "exited",
+        size=size,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
