@@ -285,14 +285,24 @@ def _language_from(argv: Sequence[str]) -> str | None:
 
 
 def _open(args: argparse.Namespace) -> Engine:
-    from storage.engine import open_database
+    from coordinator import concurrency
+    from storage.engine import Waiting, open_database, waiting_visibly
     from storage.errors import DatabaseOpenError
     from storage.target import resolve_target
 
     try:
-        return open_database(resolve_target(getattr(args, "database", None) or args.db))
+        engine = open_database(resolve_target(getattr(args, "database", None) or args.db))
     except DatabaseOpenError as exc:
         raise UsageError(_(exc.template).format(**exc.params)) from None
+    return waiting_visibly(
+        engine, Waiting(notice=_say_waiting, patience_ms=concurrency.wait_seconds() * 1000)
+    )
+
+
+def _say_waiting() -> None:
+    from coordinator.concurrency import waiting_message
+
+    print(waiting_message(), file=sys.stderr, flush=True)
 
 
 def _emit(text: str, output: str | None) -> None:
@@ -630,11 +640,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 141
     except Exception as exc:  # a bug: say where, never the error's text (personal data)
-        from coordinator.concurrency import busy_message
+        from coordinator.concurrency import busy_command_message
         from storage.errors import is_busy
 
         if is_busy(exc):
-            print(f"coordinator: {_('error')}: {busy_message()}", file=sys.stderr)
+            print(f"coordinator: {_('error')}: {busy_command_message()}", file=sys.stderr)
             return 3
         from coordinator.crash import report
 

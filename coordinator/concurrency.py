@@ -11,6 +11,7 @@ record's current version ("overwrite").
 from __future__ import annotations
 
 import json
+import os
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, TypeVar
@@ -128,6 +129,32 @@ def version_of(engine: Engine, model: type[Any], record_id: int) -> int:
         if row is None:
             raise LookupError(record_id)
         return int(row.version)
+
+
+WAIT_VARIABLE = "COORDINATOR_WAIT_SECONDS"
+DEFAULT_WAIT_SECONDS = 60
+
+
+def wait_seconds() -> int:
+    """How long a command waits for another writer before it gives up: $COORDINATOR_WAIT_SECONDS
+    (a whole number of seconds), else a minute."""
+    value = os.environ.get(WAIT_VARIABLE, "").strip()
+    return int(value) if value.isdigit() else DEFAULT_WAIT_SECONDS
+
+
+def waiting_message() -> str:
+    """Said once by a command that waits for another writer's lock."""
+    return _(
+        "Another coordinator or an import is writing to the network; waiting (up to {s} s) …"
+    ).format(s=wait_seconds())
+
+
+def busy_command_message() -> str:
+    """What a command says when another writer held the database past its wait."""
+    return _(
+        "Another coordinator or a long import kept the network busy for {s} s: nothing was "
+        "changed. Run the command again in a moment."
+    ).format(s=wait_seconds())
 
 
 def busy_message() -> str:

@@ -215,10 +215,13 @@ def apply_import(engine: Engine, plan: ImportPlan, *, today: date) -> int:
                     organisations.OrganisationInput(name=name, kind=OrgKind.OTHER.value)
                 )
                 ids[fold(name)] = organisations.add_organisation(session, clean_org, today=today)
+        names = {i: n for i, n in session.exec(select(Organisation.id, Organisation.name)).all()}
+        cleans = []
         for _line, row in plan.rows:
             assert isinstance(row, PersonRow)
             affiliations = tuple((ids[fold(name)], role) for name, role in row.organisations)
-            people.add_person(session, _with_affiliations(row.clean, affiliations))
+            cleans.append(_with_affiliations(row.clean, affiliations))
+        people.add_people(session, cleans, names)
         return plan.valid
 
 

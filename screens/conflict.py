@@ -55,6 +55,27 @@ class ConflictDialog(Dialog):
         self.dismiss(None)
 
 
+def refuse_busy(screen: Screen[object], error: Exception) -> None:
+    """Another writer held the database past the wait: say so in one line, change nothing,
+    keep what the user typed. Any other error is not ours to hide: it is raised again."""
+    if not is_busy(error):
+        raise error
+    screen.notify(busy_message(), severity="warning", timeout=8)
+
+
+def attempt(screen: Screen[object], action: Callable[[], object]) -> bool:
+    """Run a write; a refused value or a busy database is one notice. True when it ran."""
+    try:
+        action()
+    except ValidationError as exc:
+        screen.notify("; ".join(exc.errors.values()), severity="error")
+        return False
+    except Exception as exc:  # (only the busy database is handled)
+        refuse_busy(screen, exc)
+        return False
+    return True
+
+
 def save_checked(
     screen: Screen[object],
     save: Callable[[int], object],
@@ -86,8 +107,6 @@ def save_checked(
         reload()
         return
     except Exception as exc:  # another writer held the lock past the wait: nothing changed
-        if not is_busy(exc):
-            raise
-        screen.notify(busy_message(), severity="warning", timeout=8)
+        refuse_busy(screen, exc)
         return
     done()

@@ -16,14 +16,14 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import Input
 
-from coordinator.concurrency import EditConflict
+from coordinator.concurrency import EditConflict, busy_message
 from coordinator.groups import GroupInput
 from coordinator.i18n import _
 from coordinator.labels import label
 from coordinator.organisations import OrganisationInput
 from coordinator.people import PersonInput
 from coordinator.validation import ValidationError
-from screens.conflict import OVERWRITE, ConflictDialog
+from screens.conflict import OVERWRITE, ConflictDialog, refuse_busy
 from screens.dialogs import Dialog
 from screens.text import Label
 from screens.widgets import Button, Select, SelectionList
@@ -110,6 +110,10 @@ class Form(Dialog):
             focus = self.query(f"#field-{first}")
             if focus:
                 focus.first().focus()
+            return
+        except Exception as exc:  # (another writer held the lock: input kept)
+            refuse_busy(self, exc)
+            self.query_one("#form-error", Label).update(busy_message())
             return
         self.dismiss(True)
 

@@ -19,6 +19,7 @@ from coordinator.i18n import _
 from coordinator.labels import format_datetime, label
 from coordinator.validation import ValidationError
 from screens.base import SectionScreen
+from screens.conflict import refuse_busy
 from screens.dialogs import ConfirmDialog, Dialog
 from screens.forms import GroupForm
 from screens.minutes import TextDialog
@@ -105,6 +106,9 @@ class AnnouncementDialog(_FormDialog):
         except ValidationError as exc:
             self.show_errors(exc)
             return
+        except Exception as exc:  # (another writer held the lock: input kept)
+            refuse_busy(self, exc)
+            return
         self.dismiss(number)
 
 
@@ -136,6 +140,9 @@ class TranslationDialog(_FormDialog):
             )
         except ValidationError as exc:
             self.show_errors(exc)
+            return
+        except Exception as exc:  # (another writer held the lock: input kept)
+            refuse_busy(self, exc)
             return
         self.dismiss(True)
 

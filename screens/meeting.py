@@ -24,8 +24,8 @@ from coordinator.i18n import _, ngettext
 from coordinator.labels import format_date, format_datetime, label
 from coordinator.meeting_view import MeetingView, meeting_view
 from coordinator.recurrence import zone
-from coordinator.validation import ValidationError
 from screens.after_work import DismissAfterWork
+from screens.conflict import attempt
 from screens.dialogs import ConfirmDialog
 from screens.forms import RELOAD
 from screens.meeting_dialogs import AgendaItemDialog, InviteDialog, MeetingForm, PollDialog
@@ -228,12 +228,8 @@ class MeetingScreen(DismissAfterWork, Screen[bool]):
         self.reload()
 
     def _guard(self, action: Any) -> None:
-        try:
-            action()
-        except ValidationError as exc:
-            self.notify("; ".join(exc.errors.values()), severity="error")
-            return
-        self._after()
+        if attempt(self, action):
+            self._after()
 
     def action_close(self) -> None:
         self.dismiss(self.changed)
@@ -302,8 +298,12 @@ class MeetingScreen(DismissAfterWork, Screen[bool]):
         if not offered:
             self.notify(_("No open tasks from earlier meetings of this series."))
             return
-        added = agenda.add_followups(self.context.engine, self.meeting_id)
-        self.notify(_("{n} open tasks added to the agenda.").format(n=added))
+        added: list[int] = []
+        if not attempt(
+            self, lambda: added.append(agenda.add_followups(self.context.engine, self.meeting_id))
+        ):
+            return
+        self.notify(_("{n} open tasks added to the agenda.").format(n=added[0]))
         self._after()
 
     def action_invite(self) -> None:
@@ -314,11 +314,15 @@ class MeetingScreen(DismissAfterWork, Screen[bool]):
                 return
             kind, name = result
             target = self.view.series_id if self.view and self.view.series_id else self.meeting_id
-            try:
-                added = invitations.invite_by_name(self.context.engine, target, kind, name)
-            except ValidationError as exc:
-                self.notify("; ".join(exc.errors.values()), severity="error")
+            invited: list[int] = []
+            if not attempt(
+                self,
+                lambda: invited.append(
+                    invitations.invite_by_name(self.context.engine, target, kind, name)
+                ),
+            ):
                 return
+            added = invited[0]
             self.notify(
                 ngettext("{n} person invited.", "{n} people invited.", added).format(n=added)
             )
@@ -438,13 +442,15 @@ class MeetingScreen(DismissAfterWork, Screen[bool]):
             return
 
         def confirmed(answer: Any) -> None:
-            if answer:
+            def cancel() -> None:
                 if view.series_id:
                     meetings.cancel_occurrence(self.context.engine, view.series_id, view.starts_at)
                 else:
                     meetings.set_status(
                         self.context.engine, self.meeting_id, MeetingStatus.CANCELLED
                     )
+
+            if answer and attempt(self, cancel):
                 self.notify(_("Meeting cancelled; the invitees are marked to be notified."))
                 self._after()
 

@@ -24,7 +24,7 @@ from coordinator.minutes_export import render_minutes
 from coordinator.minutes_view import MinutesView, minutes_view
 from coordinator.tasks import owner_filter
 from coordinator.validation import Checker, ValidationError
-from screens.conflict import save_checked
+from screens.conflict import attempt, save_checked
 from screens.dialogs import Dialog
 from screens.text import Label, Static, one_line, styled
 from screens.translate import translate_bindings
@@ -206,10 +206,7 @@ class MinutesScreen(Screen[bool]):
         )  # fmt: skip
 
     def _guard(self, action: Any) -> bool:
-        try:
-            action()
-        except ValidationError as exc:
-            self.notify("; ".join(exc.errors.values()), severity="error")
+        if not attempt(self, action):
             return False
         self.reload()
         return True

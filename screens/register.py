@@ -26,7 +26,7 @@ from coordinator.files import WriteError, write_private
 from coordinator.i18n import N_, _, ngettext
 from coordinator.labels import format_date, label
 from screens.base import SectionScreen
-from screens.conflict import save_checked
+from screens.conflict import attempt, refuse_busy, save_checked
 from screens.dialogs import ConfirmDialog, ContactDialog, PhaseDialog
 from screens.forms import RELOAD, OrganisationForm, PersonForm
 from screens.paged_table import Cell, PagedTable
@@ -154,8 +154,9 @@ def delete_organisation(
     )
 
     def confirmed(answer: Any) -> None:
-        if answer:
-            organisations.delete_organisation(context.engine, org_id)
+        if answer and attempt(
+            screen, lambda: organisations.delete_organisation(context.engine, org_id)
+        ):
             screen.notify(_("{name} deleted.").format(name=impact.name))
             done()
 
@@ -241,6 +242,9 @@ def delete_person(
                 _("No person with ID {id}; nothing deleted.").format(id=answer), severity="error"
             )
             return
+        except Exception as exc:  # (another writer held the lock)
+            refuse_busy(screen, exc)
+            return
         screen.notify(_("{name} deleted.").format(name=impact.name))
         done()
 
@@ -278,8 +282,7 @@ def erase_person(
     screen: Screen[Any], context: Context, person_id: int, done: Callable[[], None]
 ) -> None:
     def confirmed(answer: Any) -> None:
-        if answer:
-            gdpr.erase_person(context.engine, person_id)
+        if answer and attempt(screen, lambda: gdpr.erase_person(context.engine, person_id)):
             notes = " ".join(gdpr.erasure_notes(context.engine))
             screen.notify(_("Person {id} erased.").format(id=person_id) + " " + notes, timeout=30)
             done()

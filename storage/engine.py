@@ -8,6 +8,9 @@ upgraded in place after a backup copy (see storage.migrations).
 
 from __future__ import annotations
 
+import sqlite3
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -16,7 +19,7 @@ from sqlalchemy.exc import ArgumentError, NoSuchModuleError
 from sqlalchemy.pool import StaticPool
 
 from storage import migrations
-from storage.errors import DatabaseOpenError
+from storage.errors import DatabaseOpenError, is_busy
 from storage.target import (
     BUSY_TIMEOUT_MS,
     Target,
@@ -43,13 +46,47 @@ def _on_sqlite_connect(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
+@dataclass(frozen=True)
+class Waiting:
+    """How a writer waits for another writer's lock on SQLite (one writer at a time): quietly
+    for ``quiet_ms``, then it calls ``notice()`` once (say that it waits) and waits up to
+    ``patience_ms`` more before the write is refused as busy. PostgreSQL writers lock rows,
+    not the database, and need none of it."""
+
+    notice: Callable[[], None]
+    patience_ms: int = 60_000
+    quiet_ms: int = 500
+
+
+def waiting_visibly(engine: Engine, waiting: Waiting) -> Engine:
+    """The engine whose writers wait as ``waiting`` says."""
+    return engine.execution_options(coordinator_wait=waiting)
+
+
 def _on_sqlite_begin(conn: Any) -> None:
     # Writers take the lock at BEGIN so two writers wait for each other instead of failing
     # with "database is locked" when a read lock cannot be upgraded.
-    if conn.get_execution_options().get("coordinator_write"):
-        conn.exec_driver_sql("BEGIN IMMEDIATE")
-    else:
+    options = conn.get_execution_options()
+    if not options.get("coordinator_write"):
         conn.exec_driver_sql("BEGIN")
+        return
+    waiting: Waiting | None = options.get("coordinator_wait")
+    if waiting is None:
+        conn.exec_driver_sql("BEGIN IMMEDIATE")
+        return
+    raw = conn.connection.driver_connection
+    raw.execute(f"PRAGMA busy_timeout={waiting.quiet_ms}")
+    try:
+        try:
+            raw.execute("BEGIN IMMEDIATE")
+        except sqlite3.OperationalError as exc:
+            if not is_busy(exc):
+                raise
+            waiting.notice()
+            raw.execute(f"PRAGMA busy_timeout={waiting.patience_ms}")
+            raw.execute("BEGIN IMMEDIATE")
+    finally:
+        raw.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
 
 
 def make_engine(target: Target) -> Engine:

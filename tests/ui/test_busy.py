@@ -51,23 +51,49 @@ async def test_a_quick_change_while_another_writer_holds_the_lock(
     engine.dispose()
 
 
-def test_a_cli_write_while_another_writer_holds_the_lock(tmp_path: Path) -> None:
+def _erase_first_person(path: Path, wait: int) -> subprocess.Popen[str]:
+    return subprocess.Popen(
+        [sys.executable, "-m", "coordinator.cli", "people", "erase", "1", "--yes",
+         "--db", str(path)],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        env={**os.environ, "LANG": "C.UTF-8", "LANGUAGE": "", "COORDINATOR_WAIT_SECONDS": str(wait)},
+    )  # fmt: skip
+
+
+def _first_name(path: Path) -> str:
+    return sqlite3.connect(path).execute("SELECT given_name FROM person WHERE id = 1").fetchone()[0]
+
+
+def test_a_cli_write_says_it_waits_then_gives_up_in_one_line(tmp_path: Path) -> None:
+    path = tmp_path / "sample.db"
+    shutil.copy(SAMPLE_DB, path)
+    holder = sqlite3.connect(path, isolation_level=None)
+    holder.execute("BEGIN IMMEDIATE")  # a long import in another process
+    try:
+        _out, err = _erase_first_person(path, wait=1).communicate(timeout=120)
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+    waiting, refused = err.splitlines()
+    assert "writing to the network; waiting (up to 1 s)" in waiting
+    assert refused.startswith("coordinator: error:") and "nothing was changed" in refused
+    assert "Traceback" not in err
+    assert _first_name(path) != ""
+
+
+def test_a_cli_write_waits_visibly_and_succeeds_when_the_lock_is_freed(tmp_path: Path) -> None:
     path = tmp_path / "sample.db"
     shutil.copy(SAMPLE_DB, path)
     holder = sqlite3.connect(path, isolation_level=None)
     holder.execute("BEGIN IMMEDIATE")
+    command = _erase_first_person(path, wait=60)
     try:
-        result = subprocess.run(
-            [sys.executable, "-m", "coordinator.cli", "people", "erase", "1", "--yes",
-             "--db", str(path)],
-            capture_output=True, text=True, check=False, timeout=120,
-            env={**os.environ, "LANG": "C.UTF-8", "LANGUAGE": ""},
-        )  # fmt: skip
+        line = command.stderr.readline() if command.stderr else ""  # said before it gives up
     finally:
         holder.execute("ROLLBACK")
         holder.close()
-    assert result.returncode == 3, result.stderr
-    assert result.stderr.count("\n") == 1 and "writing to the network" in result.stderr
-    assert "Traceback" not in result.stderr
-    name = sqlite3.connect(path).execute("SELECT given_name FROM person WHERE id = 1").fetchone()
-    assert name[0] != ""
+    out, err = command.communicate(timeout=120)
+    assert "waiting (up to 60 s)" in line, line + err
+    assert command.returncode == 0 and "erased" in out, err
+    assert "Traceback" not in err
+    assert _first_name(path) == ""
