@@ -39,11 +39,10 @@ def run_migrate(args: argparse.Namespace) -> int:
         if target.path is not None:
             if not target.path.parent.is_dir():
                 raise DatabaseOpenError("folder {folder} does not exist", folder=target.path.parent)
-            if target.path.exists():
-                check_sqlite_file(target.path)
-            else:
-                create_private_file(target.path)
+            # A file left empty by a migrate-db that was killed is taken as new.
+            if not target.path.exists() and create_private_file(target.path):
                 created = target.path
+            check_sqlite_file(target.path)
         target_engine = make_engine(target)
     except DatabaseOpenError as exc:
         raise UsageError(_problem(exc)) from None

@@ -21,6 +21,7 @@ from sqlalchemy.pool import StaticPool
 from storage import migrations
 from storage.errors import DatabaseOpenError, is_busy
 from storage.target import (
+    BLANK,
     BUSY_TIMEOUT_MS,
     Target,
     check_sqlite_file,
@@ -119,21 +120,24 @@ def open_database(target: Target) -> Engine:
     path = target.path
     if not path.parent.is_dir():
         raise DatabaseOpenError("folder {folder} does not exist", folder=path.parent)
-    if path.exists():
-        check_sqlite_file(path)
-        keep_private(path)
-        engine = make_engine(target)
-        migrations.upgrade(engine, backup_of=path)
-        return engine
-
-    create_private_file(path)
+    # A new file is made empty and exclusively (a second process making it at the same
+    # moment opens the one that won); the schema is then made in one transaction, so a
+    # kill at any point leaves either no file, an empty one or a whole database, and an
+    # empty one is filled on the next open.
+    created = not path.exists() and create_private_file(path)
+    version = check_sqlite_file(path)
+    keep_private(path)
     engine = make_engine(target)
     try:
-        migrations.create_schema(engine)
+        if version == BLANK:
+            migrations.create_schema(engine)
+        else:
+            migrations.upgrade(engine, backup_of=path)
     except Exception:
         engine.dispose()
-        for suffix in ("", "-wal", "-shm"):
-            Path(f"{path}{suffix}").unlink(missing_ok=True)
+        if created and check_sqlite_file(path) == BLANK:
+            for suffix in ("", "-wal", "-shm"):
+                Path(f"{path}{suffix}").unlink(missing_ok=True)
         raise
     return engine
 

@@ -23,9 +23,12 @@ Schema history:
 
 from __future__ import annotations
 
+import itertools
+import os
 import sqlite3
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -33,6 +36,8 @@ from sqlalchemy import Connection, Engine, inspect, text
 from sqlmodel import SQLModel
 
 from storage.version import CURRENT_VERSION
+
+SCHEMA_LOCK = 0x636F6F7264  # PostgreSQL advisory lock key: "coord"
 
 
 def _v2_last_contact(conn: Connection) -> None:
@@ -314,9 +319,56 @@ def create_tables(conn: Connection) -> None:
             constraint._create_rule = rule  # type: ignore[attr-defined]
 
 
+def _hold_schema_lock(conn: Connection) -> None:
+    """Only one process creates or upgrades the schema at a time: on SQLite the write
+    transaction (BEGIN IMMEDIATE) is that lock already; on PostgreSQL an advisory lock held
+    to the end of the transaction is."""
+    if conn.dialect.name == "postgresql":
+        conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": SCHEMA_LOCK})
+
+
+def _version_in(conn: Connection) -> int | None:
+    """The schema version seen inside ``conn``'s transaction; None when there are no tables
+    at all (a new database)."""
+    names = set(inspect(conn).get_table_names())
+    if not names:
+        return None
+    if "coordinator_meta" not in names:
+        return 0
+    value = conn.execute(
+        text("SELECT value FROM coordinator_meta WHERE key = 'schema_version'")
+    ).scalar()
+    return int(value or 0)
+
+
+@contextmanager
+def _writing(engine: Engine, *, upgrading: bool) -> Iterator[Connection]:
+    """A write transaction for the schema; a lock held past the wait becomes one line."""
+    from storage.errors import DatabaseOpenError, is_busy
+
+    writer = engine.execution_options(coordinator_write=True)
+    try:
+        with writer.begin() as conn:
+            _hold_schema_lock(conn)
+            yield conn
+    except Exception as exc:
+        if not is_busy(exc):
+            raise
+        if upgrading:
+            raise DatabaseOpenError(
+                "another coordinator is upgrading this network right now: try again in a moment"
+            ) from None
+        raise DatabaseOpenError(
+            "another coordinator is creating this network right now: try again in a moment"
+        ) from None
+
+
 def create_schema(engine: Engine) -> None:
-    """Create every table of the current version in an empty database, in one transaction."""
-    with engine.begin() as conn:
+    """Create every table of the current version in an empty database, in one transaction.
+    A second process that finds the database made meanwhile leaves it as it is."""
+    with _writing(engine, upgrading=False) as conn:
+        if _version_in(conn) is not None:
+            return  # made by another process while this one waited for the lock
         create_tables(conn)
         _set_version(conn, CURRENT_VERSION)
         conn.execute(
@@ -337,34 +389,64 @@ def schema_version(engine: Engine) -> int:
 
 
 def backup_sqlite(path: Path, version: int) -> Path:
-    """Copy a SQLite database (consistently, through SQLite's backup API) next to itself."""
+    """Copy a SQLite database (consistently, through SQLite's backup API) next to itself,
+    under a name no other backup has. The copy is written under a temporary name and only
+    then given its own, so a killed upgrade leaves no half backup that looks whole."""
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S")
-    target = path.with_name(f"{path.name}.v{version}-{stamp}.bak")
+    partial = path.with_name(f".{path.name}.backup-{os.getpid()}.partial")
+    partial.unlink(missing_ok=True)
     source = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
     try:
-        target.touch(mode=0o600, exist_ok=False)
-        dest = sqlite3.connect(target)
+        partial.touch(mode=0o600, exist_ok=False)
+        dest = sqlite3.connect(partial)
         try:
             source.backup(dest)
         finally:
             dest.close()
+    except BaseException:
+        partial.unlink(missing_ok=True)
+        raise
     finally:
         source.close()
-    target.chmod(0o600)
-    return target
+    partial.chmod(0o600)
+    for number in itertools.count(1):
+        suffix = "" if number == 1 else f"-{number}"
+        target = path.with_name(f"{path.name}.v{version}-{stamp}{suffix}.bak")
+        try:
+            os.link(partial, target)  # never over another backup
+        except FileExistsError:
+            continue
+        partial.unlink()
+        return target
+    raise AssertionError("unreachable")
 
 
 def upgrade(engine: Engine, *, backup_of: Path | None) -> Path | None:
     """Bring an older database to the current version in one transaction.
 
+    Two processes opening an old database at once: the first takes the schema lock, writes
+    the backup and upgrades; the second waits for it and then finds nothing to do. A killed
+    upgrade changes nothing (the transaction is rolled back when the file is next opened).
     Returns the backup file written first (SQLite), or None when nothing was to be done.
     """
-    version = schema_version(engine)
-    if version >= CURRENT_VERSION:
+    if schema_version(engine) >= CURRENT_VERSION:
         return None
-    backup = backup_sqlite(backup_of, version) if backup_of is not None else None
-    writer = engine.execution_options(coordinator_write=True)
-    with writer.begin() as conn:
+    with _writing(engine, upgrading=True) as conn:
+        version = _version_in(conn) or 0
+        if version >= CURRENT_VERSION:
+            return None  # upgraded by another process while this one waited
+        backup = None
+        if backup_of is not None:
+            try:
+                backup = backup_sqlite(backup_of, version)
+            except (OSError, sqlite3.Error) as exc:
+                from storage.errors import DatabaseOpenError
+
+                raise DatabaseOpenError(
+                    "{path} needs an upgrade, but its backup could not be written: {reason}",
+                    path=backup_of,
+                    reason=getattr(exc, "strerror", None) or str(exc),
+                ) from None
         for step in range(version + 1, CURRENT_VERSION + 1):
             MIGRATIONS[step](conn)
         _set_version(conn, CURRENT_VERSION)

@@ -7,6 +7,7 @@ database toolkit to load.
 
 from __future__ import annotations
 
+import errno
 import os
 import sqlite3
 from dataclasses import dataclass
@@ -72,9 +73,30 @@ def resolve_target(arg: str | None, env: dict[str, str] | None = None) -> Target
     return Target(f"sqlite:///{path}", path)
 
 
+BLANK = 0  # the "version" of a file that holds no table yet: the schema is made in it
+
+
+def check_writable(path: Path) -> None:
+    """coordinator writes to the network file and, beside it, SQLite's write-ahead log: a
+    read-only file, folder or file system is refused before SQLite meets it (it would fail
+    later, on the first write or already on opening, with a misleading message)."""
+    if not os.access(path, os.W_OK):
+        raise DatabaseOpenError(
+            "{path} is read-only: coordinator needs to write to it (ask its owner, or work on a copy)",
+            path=path,
+        )
+    if not os.access(path.parent, os.W_OK | os.X_OK):
+        raise DatabaseOpenError(
+            "the folder {folder} is read-only: coordinator keeps the database's write-ahead "
+            "log beside it (move the file to a folder you can write to)",
+            folder=path.parent,
+        )
+
+
 def check_sqlite_file(path: Path) -> int:
-    """The schema version of an existing coordinator database file; anything else is refused
-    with a one-line message, and the file is not altered (it is opened read-only)."""
+    """The schema version of an existing coordinator database file (BLANK for an empty file
+    or an SQLite file without tables); anything else is refused with a one-line message, and
+    the file is not altered (it is opened read-only)."""
     if not path.is_file():
         raise DatabaseOpenError("{path} is not a file", path=path)
     try:
@@ -84,13 +106,18 @@ def check_sqlite_file(path: Path) -> int:
         raise DatabaseOpenError(
             "cannot read {path}: {reason}", path=path, reason=exc.strerror
         ) from None
+    if header == b"":
+        check_writable(path)
+        return BLANK  # made and left empty (a creation or migrate-db that was killed)
     if header != SQLITE_HEADER:
         raise DatabaseOpenError(
             "{path} is not a coordinator database (not an SQLite file)", path=path
         )
+    check_writable(path)
     try:
         conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
         try:
+            objects = conn.execute("SELECT COUNT(*) FROM sqlite_master").fetchone()[0]
             tables = {
                 r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")
             }
@@ -105,6 +132,8 @@ def check_sqlite_file(path: Path) -> int:
         raise DatabaseOpenError(
             "{path} is not a coordinator database (the file is damaged)", path=path
         ) from None
+    if not objects:
+        return BLANK  # an SQLite file without a single table: nothing to lose in it
     if "coordinator_meta" not in tables:
         raise DatabaseOpenError(
             "{path} is not a coordinator database (it belongs to another program)", path=path
@@ -134,15 +163,26 @@ def keep_private(path: Path) -> None:
         pass  # not our file: opening read-write fails later with its own message
 
 
-def create_private_file(path: Path) -> None:
+def create_private_file(path: Path) -> bool:
+    """Make a new, empty file readable by its owner only. False when another process made
+    it first (it is then opened like any existing file)."""
     try:
         fd = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
+    except FileExistsError:
+        return False
     except OSError as exc:
+        if exc.errno in (errno.EACCES, errno.EROFS, errno.EPERM):
+            raise DatabaseOpenError(
+                "the folder {folder} is read-only: cannot create {path} there",
+                folder=path.parent,
+                path=path.name,
+            ) from None
         raise DatabaseOpenError(
             "cannot create {path}: {reason}", path=path, reason=exc.strerror
         ) from None
     os.close(fd)
     os.chmod(path, 0o600)
+    return True
 
 
 def is_ready_sqlite_file(target: Target) -> bool:

@@ -6,13 +6,17 @@ from __future__ import annotations
 
 import hashlib
 import os
+import shutil
+import sqlite3
 import stat
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
+from tests.conftest import SAMPLE_DB
 from tests.test_cli import run
 
 
@@ -108,3 +112,70 @@ def test_output_to_a_device_or_folder_is_refused(
     assert "Traceback" not in result.stderr
     if target.startswith("/dev/"):
         assert stat.S_ISCHR(os.stat(target).st_mode)
+
+
+@pytest.fixture
+def read_only_folder(tmp_path: Path) -> Iterator[Path]:
+    """A folder holding a copy of the sample that nobody may change: a read-only file in a
+    read-only folder for a normal user; for root (whom modes do not stop) a small file
+    system mounted read-only, where the machine allows it."""
+    folder = tmp_path / "read-only"
+    folder.mkdir()
+    if os.geteuid() != 0:
+        shutil.copy(SAMPLE_DB, folder / "sample.db")
+        (folder / "sample.db").chmod(0o444)
+        folder.chmod(0o555)
+        yield folder
+        folder.chmod(0o755)
+        return
+    mounted = subprocess.run(
+        ["mount", "-t", "tmpfs", "-o", "size=8m", "tmpfs", str(folder)],
+        capture_output=True, check=False,
+    )  # fmt: skip
+    if mounted.returncode != 0:
+        pytest.skip("root, and no read-only file system can be mounted here")
+    try:
+        shutil.copy(SAMPLE_DB, folder / "sample.db")
+        subprocess.run(["mount", "-o", "remount,ro", str(folder)], check=True)
+        yield folder
+    finally:
+        subprocess.run(["umount", str(folder)], check=False)
+
+
+def test_a_read_only_database_or_folder_gets_one_line(read_only_folder: Path) -> None:
+    existing, new = read_only_folder / "sample.db", read_only_folder / "new.db"
+    before = digest(existing)
+    for path, words in ((existing, "is read-only"), (new, "is read-only: cannot create")):
+        for args in (["tasks"], ["people", "erase", "1", "--yes"]):
+            result = run(*args, "--db", str(path))
+            assert result.returncode == 2, result.stdout + result.stderr
+            assert result.stderr.count("\n") == 1 and words in result.stderr, result.stderr
+    assert digest(existing) == before and not new.exists()
+
+
+OTHER_FILES = [
+    ("notes.txt", b"Protokoll vom 3. Mai\n", "not an SQLite file"),
+    ("other.db", None, "belongs to another program"),
+    ("folder.db", "folder", "is not a file"),
+    ("missing/network.db", "missing", "does not exist"),
+]
+
+
+@pytest.mark.parametrize(("name", "content", "words"), OTHER_FILES, ids=[o[0] for o in OTHER_FILES])
+def test_something_that_is_not_a_network_is_refused_and_left_alone(
+    tmp_path: Path, name: str, content: bytes | str | None, words: str
+) -> None:
+    path = tmp_path / name
+    if content == "folder":
+        path.mkdir()
+    elif content is None:
+        with sqlite3.connect(path) as conn:
+            conn.execute("CREATE TABLE recipes (title TEXT)")
+    elif isinstance(content, bytes):
+        path.write_bytes(content)
+    before = digest(path) if path.is_file() else None
+    result = run("tasks", "--db", str(path))
+    assert result.returncode == 2 and result.stderr.count("\n") == 1, result.stderr
+    assert words in result.stderr and "Traceback" not in result.stderr
+    assert (digest(path) if path.is_file() else None) == before
+    assert not Path(f"{path}-wal").exists()

@@ -59,8 +59,8 @@ def test_missing_folder_is_refused_and_nothing_created(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize(
     "content",
-    [b"name;email\nAnna;anna@example.org\n", b"SQLite format 3\x00" + b"\xff" * 4000, b""],
-    ids=["csv", "corrupt-sqlite", "empty"],
+    [b"name;email\nAnna;anna@example.org\n", b"SQLite format 3\x00" + b"\xff" * 4000],
+    ids=["csv", "corrupt-sqlite"],
 )
 def test_a_file_that_is_not_a_network_is_refused_unchanged(tmp_path: Path, content: bytes) -> None:
     path = tmp_path / "other.db"
@@ -70,6 +70,22 @@ def test_a_file_that_is_not_a_network_is_refused_unchanged(tmp_path: Path, conte
         open_database(resolve_target(str(path)))
     assert digest(path) == before
     assert sorted(p.name for p in tmp_path.iterdir()) == ["other.db"]
+
+
+@pytest.mark.parametrize("kind", ["empty file", "sqlite without tables"])
+def test_a_file_that_holds_nothing_yet_becomes_the_network(tmp_path: Path, kind: str) -> None:
+    """What a creation or migrate-db killed early leaves behind: nothing to lose in it."""
+    path = tmp_path / "network.db"
+    path.touch()
+    if kind != "empty file":
+        sqlite3.connect(path).execute("PRAGMA user_version = 0").connection.close()
+        with sqlite3.connect(path) as conn:
+            conn.execute("CREATE TABLE t (x)")
+            conn.execute("DROP TABLE t")  # a header and an empty schema
+    engine = open_database(resolve_target(str(path)))
+    with engine.connect() as conn:
+        assert conn.execute(text("SELECT COUNT(*) FROM person")).scalar() == 0
+    engine.dispose()
 
 
 def test_another_programs_sqlite_database_is_refused_unchanged(tmp_path: Path) -> None:
