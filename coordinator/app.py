@@ -17,7 +17,7 @@ from textual.screen import ModalScreen, Screen
 from textual.worker import Worker, WorkerState
 
 from coordinator import identity
-from coordinator.concurrency import busy_message
+from coordinator.concurrency import blocked_message
 from coordinator.context import Context
 from coordinator.dashboard import Dashboard
 from coordinator.freshness import ChangePoller
@@ -192,10 +192,10 @@ class CoordinatorApp(App[None]):
         super()._handle_exception(error)
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
-        from storage.errors import is_busy
-
-        if event.state == WorkerState.ERROR and event.worker.error and is_busy(event.worker.error):
-            self.notify(busy_message(), severity="warning", timeout=8)
+        if event.state == WorkerState.ERROR and event.worker.error:
+            message = blocked_message(event.worker.error)
+            if message:
+                self.notify(message, severity="warning", timeout=8)
 
     def action_section(self, name: str) -> None:
         if name in SECTIONS and self.current_mode != name:

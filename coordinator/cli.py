@@ -640,12 +640,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 141
     except Exception as exc:  # a bug: say where, never the error's text (personal data)
-        from coordinator.concurrency import busy_command_message
-        from storage.errors import is_busy
+        from coordinator.concurrency import busy_command_message, disk_full_message
+        from storage.errors import is_busy, is_disk_full
 
         if is_busy(exc):
             print(f"coordinator: {_('error')}: {busy_command_message()}", file=sys.stderr)
             return 3
+        if is_disk_full(exc):
+            print(f"coordinator: {_('error')}: {disk_full_message()}", file=sys.stderr)
+            return 4
         from coordinator.crash import report
 
         print(report(exc), file=sys.stderr)

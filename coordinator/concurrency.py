@@ -157,6 +157,26 @@ def busy_command_message() -> str:
     ).format(s=wait_seconds())
 
 
+def disk_full_message() -> str:
+    """What a coordinator reads when the database could not grow."""
+    return _(
+        "The disk holding the network is full: nothing was changed. Free some space, then "
+        "try again."
+    )
+
+
+def blocked_message(error: BaseException) -> str | None:
+    """The one line for a write the database could not take now (another writer held it, or
+    the disk is full), or None for any other error."""
+    from storage.errors import is_busy, is_disk_full
+
+    if is_busy(error):
+        return busy_message()
+    if is_disk_full(error):
+        return disk_full_message()
+    return None
+
+
 def busy_message() -> str:
     """What a coordinator reads when another writer held the database past the wait."""
     return _(

@@ -10,13 +10,12 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 
-from coordinator.concurrency import EditConflict, busy_message
+from coordinator.concurrency import EditConflict, blocked_message
 from coordinator.i18n import _
 from coordinator.validation import ValidationError
 from screens.dialogs import Dialog
 from screens.text import Label, Static
 from screens.widgets import Button
-from storage.errors import is_busy
 
 RELOAD, OVERWRITE = "reload", "overwrite"
 
@@ -56,11 +55,13 @@ class ConflictDialog(Dialog):
 
 
 def refuse_busy(screen: Screen[object], error: Exception) -> None:
-    """Another writer held the database past the wait: say so in one line, change nothing,
-    keep what the user typed. Any other error is not ours to hide: it is raised again."""
-    if not is_busy(error):
+    """Another writer held the database past the wait, or the disk is full: say so in one
+    line, change nothing, keep what the user typed. Any other error is not ours to hide: it
+    is raised again."""
+    message = blocked_message(error)
+    if message is None:
         raise error
-    screen.notify(busy_message(), severity="warning", timeout=8)
+    screen.notify(message, severity="warning", timeout=8)
 
 
 def attempt(screen: Screen[object], action: Callable[[], object]) -> bool:

@@ -16,7 +16,7 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import Input
 
-from coordinator.concurrency import EditConflict, busy_message
+from coordinator.concurrency import EditConflict, blocked_message
 from coordinator.groups import GroupInput
 from coordinator.i18n import _
 from coordinator.labels import label
@@ -113,7 +113,7 @@ class Form(Dialog):
             return
         except Exception as exc:  # (another writer held the lock: input kept)
             refuse_busy(self, exc)
-            self.query_one("#form-error", Label).update(busy_message())
+            self.query_one("#form-error", Label).update(blocked_message(exc) or "")
             return
         self.dismiss(True)
 

@@ -26,3 +26,14 @@ def is_busy(error: BaseException) -> bool:
         for words in ("database is locked", "database table is locked", "could not serialize",
                       "deadlock detected", "lock timeout", "canceling statement due to lock")
     )  # fmt: skip
+
+
+def is_disk_full(error: BaseException) -> bool:
+    """The database could not grow: the disk (or the user's quota) is full. The transaction
+    was rolled back; nothing changed."""
+    text = str(getattr(error, "orig", None) or error).lower()
+    return any(
+        words in text
+        for words in ("database or disk is full", "no space left on device",
+                      "could not extend file", "disk quota exceeded")
+    )  # fmt: skip

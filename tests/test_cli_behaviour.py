@@ -179,3 +179,41 @@ def test_something_that_is_not_a_network_is_refused_and_left_alone(
     assert words in result.stderr and "Traceback" not in result.stderr
     assert (digest(path) if path.is_file() else None) == before
     assert not Path(f"{path}-wal").exists()
+
+
+@pytest.fixture
+def nearly_full_folder(tmp_path: Path) -> Iterator[Path]:
+    """A copy of the sample on a small file system with 200 KB left (root only: a tmpfs)."""
+    folder = tmp_path / "small"
+    folder.mkdir()
+    size = SAMPLE_DB.stat().st_size // 1024 + 200
+    mounted = subprocess.run(
+        ["mount", "-t", "tmpfs", "-o", f"size={size}k", "tmpfs", str(folder)],
+        capture_output=True, check=False,
+    )  # fmt: skip
+    if mounted.returncode != 0:
+        pytest.skip("no small file system can be mounted here (root only)")
+    try:
+        shutil.copy(SAMPLE_DB, folder / "sample.db")
+        yield folder
+    finally:
+        subprocess.run(["umount", str(folder)], check=False)
+
+
+def test_a_full_disk_gets_one_line_and_changes_nothing(
+    nearly_full_folder: Path, tmp_path: Path
+) -> None:
+    path = nearly_full_folder / "sample.db"
+    rows = tmp_path / "people.csv"
+    rows.write_text(
+        "Given name;Family name;E-mail;Notes\n"
+        + "".join(f"Vorname{i};Familie{i};full{i}@example.org;{'x' * 200}\n" for i in range(3000)),
+        encoding="utf-8",
+    )
+    with sqlite3.connect(path) as conn:
+        before = conn.execute("SELECT COUNT(*) FROM person").fetchone()
+    result = run("people", "import", str(rows), "--yes", "--db", str(path))
+    assert result.returncode == 4, result.stderr
+    assert result.stderr.count("\n") == 1 and "disk holding the network is full" in result.stderr
+    with sqlite3.connect(path) as conn:
+        assert conn.execute("SELECT COUNT(*) FROM person").fetchone() == before
