@@ -127,7 +127,7 @@ def test_hostile_network_shows_literally_in_every_section(
     """The real command on a network whose every field holds a hostile string: dashboard,
     register, meetings, tasks and mail show the markup as text and nothing crashes
     (tui-drive fails on any traceback or MarkupError on the screen). A meeting and its
-    minutes are opened in tests/ui/test_hostile.py."""
+    minutes: the next test."""
     from storage.engine import open_database, resolve_target
     from tests.hostile import HOSTILE_NOW, fill_hostile
 
@@ -152,6 +152,68 @@ def test_hostile_network_shows_literally_in_every_section(
         "wait:Anna Kaputt [/]",
         "keys:s",
         "wait:Rotkäppchen",
+        "keys:q",
+        "exited",
+        size=size,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+PAUSE = "sleep:0.4"  # after Escape: a key sent at once would be read as Alt+key
+
+
+@pytest.mark.parametrize(
+    ("size", "lang", "cancel", "edit", "decision"),
+    [
+        ("80x24", "de", "Klick[/] am 24.11.2026 absagen?", "Klick[/] bearbeiten", "Beschluss oder"),
+        ("120x40", "en", "Cancel Haushalt [@click=app.quit]Klick[/] on", "Edit Haushalt [@click",
+         "Decision or agreement"),
+    ],
+)  # fmt: skip
+def test_hostile_meeting_and_minutes_in_the_real_command(
+    tmp_path: Path, size: str, lang: str, cancel: str, edit: str, decision: str
+) -> None:
+    """The meeting titled with an action, opened by keys from the past meetings: its
+    dialogs and its minutes show the title literally and nothing runs or crashes."""
+    from storage.engine import open_database, resolve_target
+    from tests.hostile import HOSTILE_NOW, fill_hostile
+
+    db = tmp_path / "hostile.db"
+    engine = open_database(resolve_target(str(db)))
+    fill_hostile(engine, HOSTILE_NOW)
+    engine.dispose()
+    title = "Haushalt [@click=app.quit]Klick[/]"
+    command = f"LANG=C.UTF-8 {shlex.quote(str(COMMAND))} --lang {lang} {shlex.quote(str(db))}"
+    result = drive(
+        command,
+        "wait:Anna Kaputt [/]",
+        "keys:m",
+        "keys:p",
+        "wait:Haushalt [@click=app.quit]",
+        "keys:" + ",".join(["Down"] * 14),  # the 15th past meeting (tests/hostile.py's order)
+        "keys:Enter",
+        f"wait:{title}  (",
+        "keys:x",
+        f"wait:{cancel}",
+        "keys:Escape",
+        f"gone:{cancel}",
+        PAUSE,
+        "keys:e",
+        f"wait:{edit}",
+        "keys:Escape",
+        f"gone:{edit}",
+        PAUSE,
+        "keys:r",
+        f"wait:{title} · ",  # the minutes' heading: title · status
+        "keys:d",
+        f"wait:{decision}",
+        "keys:Escape",
+        f"gone:{decision}",
+        PAUSE,
+        "keys:Escape",
+        PAUSE,
+        "keys:Escape",
+        PAUSE,
         "keys:q",
         "exited",
         size=size,

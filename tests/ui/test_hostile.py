@@ -5,6 +5,7 @@ no markup runs an action (a title ``[@click=app.quit]`` clicked does not quit)."
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from sqlalchemy import Engine
@@ -137,3 +138,63 @@ async def test_dialogs_and_notifications_are_literal(hostile: Context) -> None:
         literal_on_screen(text, [f"{MARKUP[1]} 1", f"{MARKUP[2]} 2"], "group list")
         text = await press(pilot, "down", "down", "enter")
         literal_on_screen(text, [f"{MARKUP[1]} 1"], "chosen group")
+
+
+async def open_meeting(pilot: Pilot[None], title: str) -> str:
+    app = pilot.app
+    await press(pilot, "m", "u")
+    table = app.screen.query_one("#upcoming-table")
+    for row in range(table.row_count):  # type: ignore[attr-defined]
+        if title in str(table.get_row_at(row)[1]):  # type: ignore[attr-defined]
+            table.move_cursor(row=row)  # type: ignore[attr-defined]
+            break
+    else:
+        raise AssertionError(screen_text(app))
+    text = await press(pilot, "enter")
+    assert isinstance(app.screen, MeetingScreen), text
+    return text
+
+
+async def each_dialog(pilot: Pilot[None], keys: str, home: type) -> dict[str, str]:
+    """Open the dialog behind each key, read it, close it with Escape: the text of each."""
+    seen = {}
+    for key in keys:
+        text = await press(pilot, key)
+        if not isinstance(pilot.app.screen, home):
+            seen[key] = text
+            await press(pilot, "escape")
+        assert isinstance(pilot.app.screen, home), (key, screen_text(pilot.app))
+    return seen
+
+
+async def test_every_dialog_of_a_meeting_and_its_minutes_is_literal(
+    hostile: Context, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)  # w writes the agenda and minutes files here
+    app = CoordinatorApp(hostile, watch_changes=False)
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await open_meeting(pilot, CLICK)
+        seen = await each_dialog(pilot, "eaipxswH", MeetingScreen)
+        assert set(seen) >= set("eaipxs"), sorted(seen)
+        literal_on_screen(seen["e"], [CLICK], "meeting form")
+        literal_on_screen(seen["x"], [CLICK], "cancel confirmation")
+        await press(pilot, "r")
+        assert isinstance(app.screen, MinutesScreen)
+        seen = await each_dialog(pilot, "gkdtw", MinutesScreen)
+        assert set(seen) >= set("gkdt"), sorted(seen)
+        assert app.is_running
+    written = sorted(p.suffix for p in tmp_path.iterdir())
+    assert written.count(".md") == 2 and written.count(".html") == 2, written
+
+
+async def test_every_dialog_of_the_task_list_is_literal(hostile: Context) -> None:
+    app = CoordinatorApp(hostile, watch_changes=False)
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await press(pilot, "t", "l")
+        title = str(app.screen.query_one("#task-table").get_row_at(0)[0])  # type: ignore[attr-defined]
+        seen = await each_dialog(pilot, "aroH", type(app.screen))
+        assert set(seen) == set("aroH"), sorted(seen)
+        literal_on_screen(seen["o"], [title[:20]], "task notes")
+        literal_on_screen(seen["H"], [title[:20]], "the task's changes")
+        await press(pilot, "h")  # the history is a notification
+        assert app.is_running and "History" in screen_text(app)
