@@ -198,3 +198,31 @@ async def test_every_dialog_of_the_task_list_is_literal(hostile: Context) -> Non
         literal_on_screen(seen["H"], [title[:20]], "the task's changes")
         await press(pilot, "h")  # the history is a notification
         assert app.is_running and "History" in screen_text(app)
+
+
+async def test_every_dialog_of_the_register_mail_meetings_and_changes_is_literal(
+    hostile: Context, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    app = CoordinatorApp(hostile, watch_changes=False)
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await press(pilot, "n", "o")
+        register = type(app.screen)
+        organisation = str(app.screen.query_one("#organisation-table").get_row_at(0)[0])  # type: ignore[attr-defined]
+        seen = await each_dialog(pilot, "aelgixH", register)
+        assert set(seen) >= set("aelgixH"), sorted(seen)
+        literal_on_screen(seen["e"], [organisation[:20]], "organisation form")
+        await press(pilot, "p")
+        seen = await each_dialog(pilot, "aelixH", register)
+        assert set(seen) >= set("aelixH"), sorted(seen)
+        await press(pilot, "d", "s")
+        mail = type(app.screen)
+        seen = await each_dialog(pilot, "aglsw", mail)
+        assert set(seen) >= set("agl"), sorted(seen)
+        await press(pilot, "m")
+        seen = await each_dialog(pilot, "axiH", type(app.screen))
+        assert set(seen) >= set("axi"), sorted(seen)
+        await press(pilot, "C")
+        seen = await each_dialog(pilot, "i", type(app.screen))
+        assert set(seen) == {"i"}
+        assert app.is_running
