@@ -19,6 +19,8 @@ Schema history:
  7. ``audit_log``: who changed what and when (several coordinators on one network).
  8. ``search_text`` on tasks: the title folded like the register's, so a search for "für"
     finds "Flyer für das Sommerfest" in any database.
+ 9. the task board's index holds that folded title instead of the title, so a search word
+    is checked in the index again, after the id, so that a column comes in index order.
 """
 
 from __future__ import annotations
@@ -277,6 +279,14 @@ def _v8_task_search(conn: Connection) -> None:
         conn.execute(update, batch)
 
 
+def _v9_task_search_index(conn: Connection) -> None:
+    conn.execute(text("DROP INDEX ix_task_status_due"))
+    conn.execute(
+        text("CREATE INDEX ix_task_status_due ON task (status, due_on, id, search_text)")
+    )
+    conn.execute(text("ANALYZE task"))  # the planner's statistics for the new index
+
+
 MIGRATIONS: dict[int, Callable[[Connection], None]] = {
     2: _v2_last_contact,
     3: _v3_search_text,
@@ -285,6 +295,7 @@ MIGRATIONS: dict[int, Callable[[Connection], None]] = {
     6: _v6_deliveries,
     7: _v7_audit_log,
     8: _v8_task_search,
+    9: _v9_task_search_index,
 }
 
 

@@ -78,10 +78,16 @@ def test_current_database_is_not_backed_up_again(tmp_path: Path) -> None:
 
 
 def schema_of(path: Path) -> dict[str, object]:
-    """Tables with their columns and indexes with their columns, as SQLite reports them."""
+    """Tables with their columns and indexes with their columns, as SQLite reports them
+    (not SQLite's own tables, such as the planner's statistics an upgrade refreshes)."""
     conn = sqlite3.connect(path)
     try:
-        tables = [r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")]
+        tables = [
+            r[0]
+            for r in conn.execute(
+                "SELECT name FROM sqlite_master WHERE type='table' AND name NOT LIKE 'sqlite_%'"
+            )
+        ]
         return {
             table: (
                 sorted(
