@@ -281,9 +281,7 @@ def _v8_task_search(conn: Connection) -> None:
 
 def _v9_task_search_index(conn: Connection) -> None:
     conn.execute(text("DROP INDEX ix_task_status_due"))
-    conn.execute(
-        text("CREATE INDEX ix_task_status_due ON task (status, due_on, id, search_text)")
-    )
+    conn.execute(text("CREATE INDEX ix_task_status_due ON task (status, due_on, id, search_text)"))
     conn.execute(text("ANALYZE task"))  # the planner's statistics for the new index
 
 
