@@ -12,6 +12,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from textual.widgets import Input
 
 from coordinator.app import CoordinatorApp
 from coordinator.context import Context
@@ -97,3 +98,44 @@ def test_a_cli_write_waits_visibly_and_succeeds_when_the_lock_is_freed(tmp_path:
     assert command.returncode == 0 and "erased" in out, err
     assert "Traceback" not in err
     assert _first_name(path) == ""
+
+
+async def test_a_form_saved_while_another_writer_holds_the_lock_keeps_the_input(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from screens.forms import Form
+    from screens.register import RegisterScreen
+
+    path = tmp_path / "sample.db"
+    shutil.copy(SAMPLE_DB, path)
+    monkeypatch.setattr(storage_engine, "BUSY_TIMEOUT_MS", 300)
+    engine = open_database(resolve_target(str(path)))
+    context = Context(engine=engine, label=str(path), clock=lambda: FROZEN_NOW)
+    app = CoordinatorApp(context, watch_changes=False)
+    async with app.run_test(size=(120, 40), notifications=True) as pilot:
+        await open_section(pilot, "n", RegisterScreen)
+        await pilot.press("o", "a")
+        await settle(pilot)
+        assert isinstance(app.screen, Form)
+        await pilot.press(*"Verein Wartend e.V.")
+        holder = sqlite3.connect(path, isolation_level=None)
+        holder.execute("BEGIN IMMEDIATE")  # a long import in another process
+        await pilot.press("enter")
+        await settle(pilot)
+        await pilot.pause(0.5)
+        await settle(pilot)
+        holder.execute("ROLLBACK")
+        holder.close()
+        assert app.is_running and isinstance(app.screen, Form)
+        assert "writing to the network" in str(app.screen.query_one("#form-error").render())
+        assert app.screen.query_one("#field-name", Input).value == "Verein Wartend e.V."
+        await pilot.press("enter")  # the lock is free now: saved
+        await settle(pilot)
+        assert not isinstance(app.screen, Form)
+    saved = (
+        sqlite3.connect(path)
+        .execute("SELECT COUNT(*) FROM organisation WHERE name = 'Verein Wartend e.V.'")
+        .fetchone()
+    )
+    assert saved == (1,)
+    engine.dispose()
