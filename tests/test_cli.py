@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from coordinator import cli
 from coordinator.app import CoordinatorApp
+from coordinator.cli import main, parser
 from storage.engine import make_engine, resolve_target
 from storage.migrations import CURRENT_VERSION, schema_version
 
@@ -41,7 +41,7 @@ def test_help_documents_the_command_and_its_sub_commands() -> None:
         for line in result.stdout.split("sub-commands:")[1].splitlines()[1:]
         if line.startswith("  ")
     }
-    assert listed == {name for name, _help in cli._sub_commands(cli.scripted_parser())}
+    assert listed == {name for name, _help in parser.sub_commands(parser.scripted_parser())}
     assert {"export-ics", "import-ics", "send", "mail", "changes", "whoami"} <= listed
     sample_help = run("sample", "--help", env={"LANG": "C", "PATH": "/usr/bin:/bin"})
     assert sample_help.returncode == 0 and "--out PATH" in sample_help.stdout
@@ -56,7 +56,7 @@ def test_help_speaks_german_when_asked() -> None:
 def no_tui(monkeypatch: pytest.MonkeyPatch) -> list[CoordinatorApp]:
     started: list[CoordinatorApp] = []
     monkeypatch.setattr(CoordinatorApp, "run", lambda self, *a, **k: started.append(self))
-    monkeypatch.setattr(cli, "has_terminal", lambda: True)
+    monkeypatch.setattr(main, "has_terminal", lambda: True)
     return started
 
 
@@ -64,7 +64,7 @@ def test_new_file_in_existing_folder_becomes_an_empty_network(
     tmp_path: Path, no_tui: list[CoordinatorApp]
 ) -> None:
     path = tmp_path / "neu.db"
-    assert cli.main([str(path)]) == 0
+    assert main.main([str(path)]) == 0
     assert len(no_tui) == 1
     assert stat.S_IMODE(path.stat().st_mode) == 0o600
     assert schema_version(make_engine(resolve_target(str(path)))) == CURRENT_VERSION
@@ -73,9 +73,9 @@ def test_new_file_in_existing_folder_becomes_an_empty_network(
 def test_db_option_and_environment_choose_the_database(
     tmp_path: Path, no_tui: list[CoordinatorApp], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    assert cli.main(["--db", str(tmp_path / "a.db")]) == 0
+    assert main.main(["--db", str(tmp_path / "a.db")]) == 0
     monkeypatch.setenv("COORDINATOR_DB", str(tmp_path / "b.db"))
-    assert cli.main([]) == 0
+    assert main.main([]) == 0
     assert (tmp_path / "a.db").exists() and (tmp_path / "b.db").exists()
     assert no_tui[1].context.label == str(tmp_path / "b.db")
 
@@ -110,11 +110,11 @@ def test_errors_are_translated(tmp_path: Path) -> None:
 
 def test_sample_sub_command_writes_a_new_sample(tmp_path: Path) -> None:
     out = tmp_path / "demo.db"
-    assert cli.main(["sample", "--out", str(out)]) == 0
+    assert main.main(["sample", "--out", str(out)]) == 0
     assert stat.S_IMODE(out.stat().st_mode) == 0o600
-    assert cli.main(["sample", "--out", str(out)]) == 2  # exists: refuses without --force
-    assert cli.main(["sample", "--out", str(out), "--force"]) == 0
-    assert cli.main(["sample", "--out", str(tmp_path / "no" / "demo.db")]) == 2
+    assert main.main(["sample", "--out", str(out)]) == 2  # exists: refuses without --force
+    assert main.main(["sample", "--out", str(out), "--force"]) == 0
+    assert main.main(["sample", "--out", str(tmp_path / "no" / "demo.db")]) == 2
 
 
 def test_unusable_server_url_gives_one_line_and_status_2() -> None:

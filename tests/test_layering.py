@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-ENTRY_POINTS = {"coordinator/app.py", "coordinator/cli.py"}
+ENTRY_POINTS = {"coordinator/app.py", "coordinator/cli/main.py"}
 
 
 def imported_modules(path: Path) -> set[str]:
@@ -54,7 +54,7 @@ def test_import_linter_contracts_are_kept() -> None:
 def test_importing_the_packages_does_no_work(tmp_path: Path) -> None:
     """No engine, folder or file is created at import time."""
     code = (
-        "import coordinator.cli, coordinator.app, storage.engine, storage.models, "
+        "import coordinator.cli.main, coordinator.app, storage.engine, storage.models, "
         "coordinator.dashboard, coordinator.sample.generator"
     )
     result = subprocess.run(

@@ -98,7 +98,10 @@ def test_a_copy_that_differs_is_rolled_back_whole(
 
 def run(*args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-m", "coordinator.cli", *args], capture_output=True, text=True, cwd=ROOT
+        [sys.executable, "-m", "coordinator.cli", *args],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
     )
 
 

@@ -37,7 +37,7 @@ def replaced(*args, **kwargs):
         return result
     os.kill(os.getpid(), signal.SIGKILL)
 setattr(module, name, replaced)
-from coordinator.cli import main
+from coordinator.cli.main import main
 sys.exit(main(sys.argv[2:]))
 """
 

@@ -6,7 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from coordinator.cli_errors import UsageError
+from coordinator.cli.terminal import UsageError
 from coordinator.i18n import _
 
 

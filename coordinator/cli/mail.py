@@ -8,7 +8,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from coordinator.cli_errors import UsageError, progress_printer
+from coordinator.cli.terminal import UsageError, progress_printer
 from coordinator.i18n import _
 from coordinator.mail import address
 

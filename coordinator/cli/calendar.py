@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from coordinator.cli_errors import UsageError
+from coordinator.cli.terminal import UsageError, ask, emit
 from coordinator.i18n import _
 
 if TYPE_CHECKING:
@@ -88,7 +88,7 @@ def _output(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def run(args: argparse.Namespace, engine: Engine, emit: Callable[[str, str | None], None]) -> int:
+def run(args: argparse.Namespace, engine: Engine) -> int:
     from coordinator import ics_export
     from coordinator.validation import ValidationError
 
@@ -200,7 +200,6 @@ def _when(row: Any) -> str:
 
 def _undo(args: argparse.Namespace, engine: Engine) -> int:
     from coordinator import ics_import
-    from coordinator.cli import _ask
 
     last = ics_import.last_import(engine)
     if last is None:
@@ -209,7 +208,7 @@ def _undo(args: argparse.Namespace, engine: Engine) -> int:
     question = _("Undo the import of {name} ({summary})?").format(
         name=last.file_name, summary=last.summary
     )
-    if not args.yes and not _ask(question):
+    if not args.yes and not ask(question):
         print(_("Nothing undone."))
         return 1
     ics_import.undo_last_import(engine)

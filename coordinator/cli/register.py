@@ -1,0 +1,113 @@
+"""``coordinator people`` and ``coordinator orgs``: import (preview, then all valid rows in
+one transaction), export, a person's data (GDPR) and erasure."""
+
+from __future__ import annotations
+
+import argparse
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from coordinator.cli.terminal import UsageError, ask, emit
+from coordinator.i18n import _
+
+if TYPE_CHECKING:
+    from sqlalchemy import Engine
+
+    from coordinator.exchange import ImportPlan
+
+
+def report_plan(plan: ImportPlan) -> None:
+    print(_("{n} rows can be imported ({delimiter} separated, {encoding}).").format(
+        n=plan.valid, delimiter=plan.delimiter, encoding=plan.encoding))  # fmt: skip
+    for name in plan.new_organisations:
+        print("  " + _("new organisation: {name}").format(name=name))
+    if plan.unknown_columns:
+        print("  " + _("columns not used: {names}").format(names=", ".join(plan.unknown_columns)))
+    for problem in plan.problems:
+        errors = "; ".join(f"{field}: {message}" for field, message in problem.errors.items())
+        print(
+            _("line {line} ({what}): {errors}").format(
+                line=problem.line, what=problem.summary or "–", errors=errors
+            )
+        )
+
+
+def run_import(args: argparse.Namespace, engine: Engine) -> int:
+    from coordinator import exchange
+    from coordinator.spreadsheet import SpreadsheetError
+
+    try:
+        data = Path(args.file).read_bytes()
+    except OSError as exc:
+        raise UsageError(
+            _("cannot read {path}: {reason}").format(path=args.file, reason=exc.strerror)
+        ) from None
+    planner = (
+        exchange.plan_people_import
+        if args.command == "people"
+        else exchange.plan_organisations_import
+    )
+    try:
+        plan = planner(engine, data)
+    except SpreadsheetError as exc:
+        raise UsageError(
+            _("{path} is not a usable CSV file: {reason}").format(path=args.file, reason=exc)
+        ) from None
+    report_plan(plan)
+    if plan.valid == 0:
+        print(_("Nothing imported."))
+        return 1
+    if not args.yes and not ask(_("Import {n} rows?").format(n=plan.valid)):
+        print(_("Nothing imported."))
+        return 1
+    added = exchange.apply_import(engine, plan, today=datetime.now(UTC).date())
+    print(_("{n} rows imported.").format(n=added))
+    return 1 if plan.problems else 0
+
+
+def run_register(args: argparse.Namespace, engine: Engine) -> int:
+    from coordinator import exchange, gdpr, vcard
+
+    if args.action == "import":
+        return run_import(args, engine)
+    if args.action == "export":
+        if args.command == "people":
+            text = {
+                "csv": exchange.people_csv,
+                "json": exchange.people_json,
+                "vcard": lambda e: vcard.vcards(exchange.person_records(e)),
+            }[args.format](engine)
+        else:
+            text = {"csv": exchange.organisations_csv, "json": exchange.organisations_json}[
+                args.format
+            ](engine)
+        emit(text, args.output)
+        return 0
+    try:
+        if args.action == "gdpr-export":
+            text = (
+                gdpr.export_json(engine, args.id)
+                if args.format == "json"
+                else gdpr.export_text(engine, args.id)
+            )
+            emit(text, args.output)
+            return 0
+        if args.action == "erase":
+            if not args.yes and not ask(
+                _("Erase person {id}? This cannot be undone.").format(id=args.id)
+            ):
+                print(_("Nothing erased."))
+                return 1
+            gdpr.erase_person(engine, args.id)
+            print(_("Person {id} erased.").format(id=args.id))
+            if args.delete_backups:
+                for backup in gdpr.copies_left(engine):
+                    backup.unlink()
+                    print(_("Deleted {path}").format(path=backup))
+            for note in gdpr.erasure_notes(engine):
+                print(note)
+            return 0
+    except LookupError:
+        raise UsageError(_("no person with ID {id}").format(id=args.id)) from None
+    raise UsageError(args.action)
