@@ -27,7 +27,8 @@ from pathlib import Path
 
 from bench.generate import LARGE, ensure
 from bench.measure import report, timed
-from coordinator import ics_export, ics_import, ics_read
+from coordinator import ics_export, ics_import
+from coordinator.calendar import parsing
 from storage.engine import open_database, resolve_target
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -87,7 +88,7 @@ def main() -> None:
         print(f"feed: {len(raw) / 1e6:.1f} MB, {events} events, {raw.count(b'ATTENDEE')} attendees")
         report("export 10,000 meetings", samples, target_ms=1000, unit="runs")
 
-        reads = [timed(lambda: ics_read.read_calendar(raw)) for _ in range(args.rounds)]
+        reads = [timed(lambda: parsing.read_calendar(raw)) for _ in range(args.rounds)]
         report("  of which reading the file", reads, target_ms=3000, unit="runs")
         engine.dispose()
         (work / "feed.ics").write_bytes(raw)

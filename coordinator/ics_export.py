@@ -26,9 +26,9 @@ from sqlalchemy import Engine, select
 from sqlmodel import col
 
 from coordinator.bulk import paused_gc
+from coordinator.calendar.contentlines import CRLF, fold, param, prop, text
+from coordinator.calendar.timezones import vtimezone
 from coordinator.i18n import _, translator
-from coordinator.ics_text import CRLF, fold, param, prop, text
-from coordinator.ics_zones import vtimezone
 from coordinator.recurrence import zone
 from coordinator.validation import ValidationError
 from storage.enums import MeetingStatus, Priority, Rsvp, TaskStatus

@@ -23,8 +23,14 @@ from sqlalchemy import Engine, delete, func, insert, select
 from sqlmodel import Session, SQLModel, col
 
 from coordinator.bulk import paused_gc
+from coordinator.calendar.parsing import (
+    Address,
+    CalendarFile,
+    IncomingEvent,
+    iter_events,
+    read_calendar,
+)
 from coordinator.i18n import _, ngettext
-from coordinator.ics_read import Address, CalendarFile, IncomingEvent, iter_events, read_calendar
 from coordinator.recurrence import RecurrenceError, last_occurrence
 from coordinator.validation import ValidationError
 from storage.bulk import BulkWriter

@@ -15,11 +15,12 @@ from textual.containers import Horizontal, Vertical
 from textual.widgets import Input, ProgressBar
 from textual.worker import get_current_worker
 
-from coordinator import ics_export, ics_import, ics_read
+from coordinator import ics_export, ics_import
+from coordinator.calendar import parsing
+from coordinator.calendar.contentlines import IcsError
 from coordinator.context import Context
 from coordinator.files import WriteError, write_private
 from coordinator.i18n import _
-from coordinator.ics_text import IcsError
 from coordinator.recurrence import zone
 from coordinator.validation import ValidationError
 from screens.dialogs import ConfirmDialog, Dialog
@@ -176,7 +177,7 @@ class CalendarImportDialog(Dialog):
     def __init__(self, context: Context) -> None:
         super().__init__()
         self.context = context
-        self.calendar: ics_read.CalendarFile | None = None
+        self.calendar: parsing.CalendarFile | None = None
         self.plan: ics_import.ImportPlan | None = None
         self.changed = False
 
@@ -234,7 +235,7 @@ class CalendarImportDialog(Dialog):
                 self.app.call_from_thread(bar.update, total=total, progress=done)
 
             try:
-                calendar = ics_read.read_calendar(raw, progress=progress)
+                calendar = parsing.read_calendar(raw, progress=progress)
             except IcsError as exc:
                 self.app.call_from_thread(
                     self.query_one("#path-error", Label).update,
@@ -245,7 +246,7 @@ class CalendarImportDialog(Dialog):
             plan = ics_import.preview(self.context.engine, calendar, name)
             self.app.call_from_thread(self.show_plan, calendar, plan)
 
-    def show_plan(self, calendar: ics_read.CalendarFile, plan: ics_import.ImportPlan) -> None:
+    def show_plan(self, calendar: parsing.CalendarFile, plan: ics_import.ImportPlan) -> None:
         self.calendar, self.plan = calendar, plan
         table = self.query_one("#plan", DataTable)
         table.clear()
@@ -272,7 +273,7 @@ class CalendarImportDialog(Dialog):
         self.apply(self.calendar, self.plan)
 
     @work(thread=True, exclusive=True, exit_on_error=False)
-    def apply(self, calendar: ics_read.CalendarFile, plan: ics_import.ImportPlan) -> None:
+    def apply(self, calendar: parsing.CalendarFile, plan: ics_import.ImportPlan) -> None:
         worker = get_current_worker()
         bar = self.query_one("#progress", _Progress)
         with _running(self.app, bar):

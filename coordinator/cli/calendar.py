@@ -154,8 +154,9 @@ def _minutes(value: int | None) -> int | None:
 
 
 def _import(args: argparse.Namespace, engine: Engine) -> int:
-    from coordinator import ics_import, ics_read
-    from coordinator.ics_text import IcsError
+    from coordinator import ics_import
+    from coordinator.calendar import parsing
+    from coordinator.calendar.contentlines import IcsError
 
     try:
         raw = Path(args.file).read_bytes()
@@ -166,7 +167,7 @@ def _import(args: argparse.Namespace, engine: Engine) -> int:
     name = Path(args.file).name
     try:
         if args.dry_run:
-            plan = ics_import.preview(engine, ics_read.read_calendar(raw), name)
+            plan = ics_import.preview(engine, parsing.read_calendar(raw), name)
         else:  # at once: a big feed of new events is written while it is read
             plan = ics_import.import_file(engine, raw, name)
     except IcsError as exc:

@@ -12,11 +12,12 @@ from sqlalchemy import Engine
 from sqlmodel import select
 
 import storage.bulk
-from coordinator import ics_export, ics_import, ics_read, invitations, meetings, people
+from coordinator import ics_export, ics_import, invitations, meetings, people
+from coordinator.calendar import parsing
+from coordinator.calendar.contentlines import IcsError, PlainEvent, iter_parse
 from coordinator.i18n import set_language
 from coordinator.ics_export import FeedOptions
 from coordinator.ics_import import CANCELLED, IGNORED, NEW, OLDER, REPLY, UNCHANGED, UPDATED
-from coordinator.ics_text import IcsError, PlainEvent, iter_parse
 from coordinator.people import PersonInput
 from coordinator.schedule import occurrences
 from coordinator.validation import ValidationError
@@ -34,7 +35,7 @@ BERLIN = ZoneInfo("Europe/Berlin")
 
 def load(engine: Engine, text: str | bytes, name: str = "file.ics") -> ics_import.ImportPlan:
     raw = crlf(text) if isinstance(text, str) else text
-    return ics_import.apply(engine, ics_read.read_calendar(raw), name, now=FROZEN_NOW)
+    return ics_import.apply(engine, parsing.read_calendar(raw), name, now=FROZEN_NOW)
 
 
 def meeting_by_title(engine: Engine, title: str) -> Meeting:
@@ -49,7 +50,7 @@ def meeting_by_title(engine: Engine, title: str) -> Meeting:
 def test_every_client_family_matches_icalendars_reading(engine: Engine, client: str) -> None:
     """Our reader against icalendar's on the same file: same events, times and people."""
     raw = crlf(CLIENTS[client])
-    ours = ics_read.read_calendar(raw).events
+    ours = parsing.read_calendar(raw).events
     theirs = icalendar.Calendar.from_ical(raw).walk("VEVENT")
     assert [e.uid for e in ours] == [str(e["UID"]) for e in theirs]
     for mine, reference in zip(ours, theirs, strict=True):
@@ -126,7 +127,7 @@ def test_apple_thunderbird_nextcloud_specifics(engine: Engine) -> None:
     table = meeting_by_title(engine, "Runder Tisch Integration")  # UTC start and a DURATION
     assert table.ends_at - table.starts_at == (datetime(2027, 1, 1, 1, 30) - datetime(2027, 1, 1))
     assert table.status == MeetingStatus.PLANNED and table.timezone == "Europe/Berlin"
-    plan = ics_import.preview(engine, ics_read.read_calendar(crlf(NEXTCLOUD)), "n.ics")
+    plan = ics_import.preview(engine, parsing.read_calendar(crlf(NEXTCLOUD)), "n.ics")
     assert plan.skipped == {"VTODO": 1}
 
 
@@ -220,15 +221,15 @@ def test_ten_megabytes_of_junk(engine: Engine) -> None:
     before = snapshot(engine)
     junk = bytes(range(256)) * (10 * 1024 * 1024 // 256)
     with pytest.raises(IcsError) as error:
-        ics_read.read_calendar(junk)
+        parsing.read_calendar(junk)
     assert error.value.line == 2 and "UTF-8" in str(error.value)  # the first bad byte's line
     words = ("Lorem ipsum dolor sit amet\n" * (10 * 1024 * 1024 // 27)).encode()
     with pytest.raises(IcsError) as error:
-        ics_read.read_calendar(words)
+        parsing.read_calendar(words)
     assert error.value.line == 1
     assert snapshot(engine) == before
     with pytest.raises(IcsError):
-        ics_read.read_calendar(b"BEGIN:VCALENDAR\r\n" + b"X" * (10 * 1024 * 1024))
+        parsing.read_calendar(b"BEGIN:VCALENDAR\r\n" + b"X" * (10 * 1024 * 1024))
 
 
 @pytest.mark.parametrize("way", ["read, then applied", "tiny batches", "written while read"])
@@ -249,7 +250,7 @@ def test_round_trip_into_an_empty_database(
         assert not applied  # all new: nothing was left to the ordinary way
         monkeypatch.undo()
         assert [(r.uid, r.line) for r in plan.rows] == [
-            (e.uid, e.line) for e in ics_read.read_calendar(first.encode()).events
+            (e.uid, e.line) for e in parsing.read_calendar(first.encode()).events
         ]
     else:
         plan = load(engine, first.encode(), "feed.ics")
@@ -346,14 +347,14 @@ def test_an_import_stopped_halfway_writes_nothing(engine: Engine) -> None:
         .replace("seq-test", f"t{n}").replace("END:VCALENDAR\n", "")
         for n in range(450)
     ) + "END:VCALENDAR\n"  # fmt: skip
-    calendar = ics_read.read_calendar(crlf(many))
+    calendar = parsing.read_calendar(crlf(many))
     with pytest.raises(ics_import.ImportCancelled):
         ics_import.apply(engine, calendar, "many.ics", now=FROZEN_NOW, cancelled=lambda: True)
     assert snapshot(engine) == before
 
 
 def test_preview_must_still_hold_when_applied(engine: Engine) -> None:
-    calendar = ics_read.read_calendar(crlf(_single(1, "Erst")))
+    calendar = parsing.read_calendar(crlf(_single(1, "Erst")))
     plan = ics_import.preview(engine, calendar, "a.ics")
     load(engine, _single(1, "Erst"))  # someone else imported it meanwhile
     with pytest.raises(ValidationError):
@@ -403,7 +404,7 @@ def test_outlooks_customized_time_zone_is_matched_by_its_rules(engine: Engine) -
         .replace("TZOFFSETTO:+0200", "TZOFFSETTO:+0217")
     )
     with pytest.raises(IcsError, match="Unknown time zone"):
-        ics_read.read_calendar(crlf(nowhere))
+        parsing.read_calendar(crlf(nowhere))
 
 
 _FOLDED = (
@@ -430,7 +431,7 @@ BLOCKS = {  # events the fast reader must read exactly as the line-by-line reade
 
 def _outcome(raw: bytes, fast: bool) -> object:
     try:
-        return ics_read.read_calendar(raw, fast=fast).events
+        return parsing.read_calendar(raw, fast=fast).events
     except IcsError as error:
         return (error.line, error.reason)
 
@@ -499,12 +500,12 @@ def test_a_file_not_only_of_new_events_is_imported_the_ordinary_way(
     )
     load(engine, _single(0, "A"))  # the meeting that the reply and the cancellation are about
     raw = crlf(STREAMED[case])
-    expected = ics_import.preview(engine, ics_read.read_calendar(raw), "f.ics")
+    expected = ics_import.preview(engine, parsing.read_calendar(raw), "f.ics")
     plan = ics_import.import_file(engine, raw, "f.ics", now=FROZEN_NOW)
     assert [(r.action, r.uid, r.line) for r in plan.rows] == [
         (r.action, r.uid, r.line) for r in expected.rows
     ]
-    assert ics_import.preview(engine, ics_read.read_calendar(raw), "f.ics").changes == 0
+    assert ics_import.preview(engine, parsing.read_calendar(raw), "f.ics").changes == 0
     with reading(engine) as session:
         guests = session.exec(select(Person).where(Person.email.startswith("gast"))).all()  # type: ignore[attr-defined]
         ada_invited = session.exec(select(Invitation).where(Invitation.person_id == ada)).all()

@@ -10,8 +10,8 @@ import icalendar
 import pytest
 from dateutil.rrule import rrulestr
 
-from coordinator.ics_text import IcsError, fold, param, parse, prop, text, unescape
-from coordinator.ics_zones import onsets, resolve_tzid, vtimezone
+from coordinator.calendar.contentlines import IcsError, fold, param, parse, prop, text, unescape
+from coordinator.calendar.timezones import onsets, resolve_tzid, vtimezone
 
 
 @pytest.mark.parametrize(

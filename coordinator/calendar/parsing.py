@@ -17,8 +17,7 @@ from zoneinfo import ZoneInfo
 from dateutil.rrule import rrule, rrulestr
 
 from coordinator.bulk import paused_gc
-from coordinator.i18n import _
-from coordinator.ics_text import (
+from coordinator.calendar.contentlines import (
     Component,
     IcsError,
     PlainEvent,
@@ -28,7 +27,8 @@ from coordinator.ics_text import (
     param_of,
     unescape,
 )
-from coordinator.ics_zones import resolve_tzid, zone_like
+from coordinator.calendar.timezones import resolve_tzid, zone_like
+from coordinator.i18n import _
 from storage.enums import MeetingStatus, Rsvp
 
 DEFAULT_ZONE = "Europe/Berlin"
@@ -300,7 +300,7 @@ def read_calendar(
     fast: bool = True,
 ) -> CalendarFile:
     """The events of a calendar file, or IcsError naming the first broken line. (``fast``:
-    plain events read as one block each, see ics_text.iter_parse; the tests compare.)"""
+    plain events read as one block each, see contentlines.iter_parse; the tests compare.)"""
     if len(raw) > MAX_BYTES:
         raise IcsError(1, _("The file is larger than 50 MB."))
     with paused_gc():

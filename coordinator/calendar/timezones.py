@@ -14,7 +14,7 @@ from datetime import UTC, datetime, timedelta
 from functools import lru_cache
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from coordinator.ics_text import Component, prop
+from coordinator.calendar.contentlines import Component, prop
 
 _CODES = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
 
