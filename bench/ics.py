@@ -27,8 +27,8 @@ from pathlib import Path
 
 from bench.generate import LARGE, ensure
 from bench.measure import report, timed
-from coordinator import ics_export, ics_import
-from coordinator.calendar import parsing
+from coordinator import ics_import
+from coordinator.calendar import feeds, parsing
 from storage.engine import open_database, resolve_target
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -75,12 +75,12 @@ def main() -> None:
     try:
         shutil.copy(source, work / "large.db")
         engine = open_database(resolve_target(str(work / "large.db")))
-        options = ics_export.FeedOptions(name="Netzwerk", attendees=True)
+        options = feeds.FeedOptions(name="Netzwerk", attendees=True)
         data = ""
 
         def export() -> None:
             nonlocal data
-            data = ics_export.feed(engine, None, options, NOW)
+            data = feeds.feed(engine, None, options, NOW)
 
         samples = [timed(export) for _ in range(args.rounds)]
         raw = data.encode()

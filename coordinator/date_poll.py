@@ -169,7 +169,7 @@ def choose_slot(engine: Engine, poll_id: int, slot_id: int) -> None:
         assert meeting is not None
         if _never_sent(session, meeting):
             # The hold for this slot becomes the meeting in the invitees' calendars: the
-            # invitation carries its UID with a higher SEQUENCE (see coordinator/ics_export.py).
+            # invitation carries its UID with a higher SEQUENCE (see coordinator/calendar/itip.py).
             meeting.uid = slot.uid
         meeting.starts_at, meeting.ends_at = slot.starts_at, slot.ends_at
         meeting.status = MeetingStatus.CONFIRMED

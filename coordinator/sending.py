@@ -497,7 +497,8 @@ def standard_attachments(engine: Engine, now: datetime) -> AttachmentSource:
 def _meeting_parts(
     engine: Engine, announcement: Announcement, recipient: Recipient, now: datetime
 ) -> list[Attachment]:
-    from coordinator import agenda_export, ics_export, minutes_export
+    from coordinator import agenda_export, minutes_export
+    from coordinator.calendar import itip
     from coordinator.mail import calendar_attachment
     from coordinator.tasks import TaskFilter
     from storage.enums import MeetingStatus
@@ -522,11 +523,11 @@ def _meeting_parts(
         )  # fmt: skip
         return [_text_file("minutes.txt", minutes), _text_file("todo.txt", todo)]
     if meeting.status == MeetingStatus.CANCELLED:
-        cancel = ics_export.cancellation(engine, meeting_id, now, for_email=recipient.email)
+        cancel = itip.cancellation(engine, meeting_id, now, for_email=recipient.email)
         return [calendar_attachment(cancel, "CANCEL", "cancel.ics")]
-    invite = ics_export.invitation(engine, meeting_id, language, now, for_email=recipient.email)
+    invite = itip.invitation(engine, meeting_id, language, now, for_email=recipient.email)
     agenda = agenda_export.render(engine, meeting_id, "txt", language)
-    method = ics_export.method_of(invite)
+    method = itip.method_of(invite)
     return [calendar_attachment(invite, method), _text_file("agenda.txt", agenda)]
 
 

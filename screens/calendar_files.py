@@ -15,8 +15,8 @@ from textual.containers import Horizontal, Vertical
 from textual.widgets import Input, ProgressBar
 from textual.worker import get_current_worker
 
-from coordinator import ics_export, ics_import
-from coordinator.calendar import parsing
+from coordinator import ics_import
+from coordinator.calendar import events, feeds, itip, parsing
 from coordinator.calendar.contentlines import IcsError
 from coordinator.context import Context
 from coordinator.files import WriteError, write_private
@@ -106,7 +106,7 @@ class CalendarExportDialog(Dialog):
             self.query_one("#reminder-error", Label).update(_("Reminder: minutes from 1 to 10080."))
             return
         try:
-            flt = ics_export.filter_from_text(
+            flt = feeds.filter_from_text(
                 self.context.engine,
                 series=self._value("series"),
                 organisation=self._value("organisation"),
@@ -117,7 +117,7 @@ class CalendarExportDialog(Dialog):
             for name, message in exc.errors.items():
                 self.query_one(f"#{name}-error", Label).update(message)
             return
-        options = ics_export.FeedOptions(
+        options = feeds.FeedOptions(
             name=_("Network meetings"),
             attendees=self.query_one("#attendees", Checkbox).value,
             reminder_minutes=int(reminder) if reminder else None,
@@ -127,9 +127,7 @@ class CalendarExportDialog(Dialog):
         self.write(flt, options, Path(self._value("path")).expanduser())
 
     @work(thread=True, exclusive=True, exit_on_error=False)
-    def write(
-        self, flt: ics_export.CalendarFilter, options: ics_export.FeedOptions, path: Path
-    ) -> None:
+    def write(self, flt: events.CalendarFilter, options: feeds.FeedOptions, path: Path) -> None:
         worker = get_current_worker()
         bar = self.query_one("#progress", _Progress)
         with _running(self.app, bar):
@@ -140,9 +138,7 @@ class CalendarExportDialog(Dialog):
                 self.app.call_from_thread(bar.update, total=total, progress=done)
 
             try:
-                text = ics_export.feed(
-                    self.context.engine, flt, options, self.context.now(), progress
-                )
+                text = feeds.feed(self.context.engine, flt, options, self.context.now(), progress)
                 written = write_private(path, text)
             except _Stopped:
                 return
@@ -360,10 +356,10 @@ class MeetingCalendarDialog(Dialog):
 
     def compose(self) -> ComposeResult:
         names = {
-            ics_export.INVITATION: _("Invitation or update (REQUEST)"),
-            ics_export.CANCELLATION: _("Cancellation (CANCEL)"),
-            ics_export.POLL_HOLDS: _("Candidate dates as tentative holds"),
-            ics_export.POLL_RELEASE: _("Cancel the unused holds"),
+            itip.INVITATION: _("Invitation or update (REQUEST)"),
+            itip.CANCELLATION: _("Cancellation (CANCEL)"),
+            itip.POLL_HOLDS: _("Candidate dates as tentative holds"),
+            itip.POLL_RELEASE: _("Cancel the unused holds"),
         }
         with Vertical(classes="dialog"):
             yield Label(_("Calendar file for the invitees"), classes="dialog-title")
@@ -386,8 +382,8 @@ class MeetingCalendarDialog(Dialog):
         path = Path(self.query_one("#path", Input).value).expanduser()
         engine, now = self.context.engine, self.context.now()
         languages = (
-            ics_export.invitation_languages(engine, self.meeting_id)
-            if kind in (ics_export.INVITATION, ics_export.POLL_HOLDS)
+            itip.invitation_languages(engine, self.meeting_id)
+            if kind in (itip.INVITATION, itip.POLL_HOLDS)
             else ["de"]
         )
         written = []
@@ -398,9 +394,7 @@ class MeetingCalendarDialog(Dialog):
                     if len(languages) > 1
                     else path
                 )
-                text = ics_export.meeting_file(
-                    engine, self.meeting_id, kind, language, now, self.poll_id
-                )
+                text = itip.meeting_file(engine, self.meeting_id, kind, language, now, self.poll_id)
                 written.append(str(write_private(target, text)))
         except ValidationError as exc:
             self.query_one("#path-error", Label).update("; ".join(exc.errors.values()))

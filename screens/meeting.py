@@ -394,7 +394,7 @@ class MeetingScreen(DismissAfterWork, Screen[bool]):
         )
 
     def action_calendar_file(self) -> None:
-        from coordinator.ics_export import meeting_files
+        from coordinator.calendar.itip import meeting_files
         from screens.calendar_files import MeetingCalendarDialog
 
         view = self.view

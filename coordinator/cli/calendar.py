@@ -89,26 +89,26 @@ def _output(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace, engine: Engine) -> int:
-    from coordinator import ics_export
+    from coordinator.calendar import feeds, itip
     from coordinator.validation import ValidationError
 
     now = datetime.now(UTC)
     try:
         if args.command == "export-ics":
-            flt = ics_export.filter_from_text(
+            flt = feeds.filter_from_text(
                 engine,
                 series=args.series,
                 organisation=args.organisation,
                 start=args.start,
                 end=args.end,
             )
-            options = ics_export.FeedOptions(
+            options = feeds.FeedOptions(
                 name=args.name or _("Network meetings"),
                 attendees=args.attendees,
                 reminder_minutes=_minutes(args.reminder),
                 tasks=args.tasks,
             )
-            emit(ics_export.feed(engine, flt, options, now), args.output)
+            emit(feeds.feed(engine, flt, options, now), args.output)
             return 0
         if args.command == "import-ics":
             return _import(args, engine)
@@ -118,10 +118,10 @@ def run(args: argparse.Namespace, engine: Engine) -> int:
             languages = (
                 [args.invite_lang]
                 if args.invite_lang
-                else ics_export.invitation_languages(engine, args.meeting)
+                else itip.invitation_languages(engine, args.meeting)
             )
             for language in languages:
-                text = ics_export.invitation(
+                text = itip.invitation(
                     engine, args.meeting, language, now, reminder_minutes=_minutes(args.reminder)
                 )
                 output = args.output
@@ -131,13 +131,13 @@ def run(args: argparse.Namespace, engine: Engine) -> int:
                 emit(text, output)
             return 0
         if args.command == "cancel-ics":
-            emit(ics_export.cancellation(engine, args.meeting, now), args.output)
+            emit(itip.cancellation(engine, args.meeting, now), args.output)
             return 0
         if args.command == "poll-ics":
             if args.release:
-                emit(ics_export.poll_release(engine, args.poll, now), args.output)
+                emit(itip.poll_release(engine, args.poll, now), args.output)
             else:
-                emit(ics_export.poll_holds(engine, args.poll, args.invite_lang, now), args.output)
+                emit(itip.poll_holds(engine, args.poll, args.invite_lang, now), args.output)
             return 0
     except ValidationError as exc:
         raise UsageError("; ".join(exc.errors.values())) from None

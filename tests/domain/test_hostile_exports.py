@@ -14,7 +14,8 @@ import icalendar
 import pytest
 from sqlalchemy import Engine
 
-from coordinator import agenda_export, exchange, ics_export, minutes_export, vcard
+from coordinator import agenda_export, exchange, minutes_export, vcard
+from coordinator.calendar import feeds, itip
 from coordinator.spreadsheet import FORMULA_STARTS
 from tests.hostile import HOSTILE, HOSTILE_NOW, fill_hostile
 
@@ -41,7 +42,7 @@ class Elements(HTMLParser):
 def test_calendar_feed_holds_exactly_the_meetings_and_invitees(
     engine: Engine, hostile: dict[str, list[int]]
 ) -> None:
-    text = ics_export.feed(engine, None, ics_export.FeedOptions(attendees=True), HOSTILE_NOW)
+    text = feeds.feed(engine, None, feeds.FeedOptions(attendees=True), HOSTILE_NOW)
     calendar = icalendar.Calendar.from_ical(text)
     events = list(calendar.walk("VEVENT"))
     assert len(events) == len(HOSTILE)
@@ -59,9 +60,7 @@ def test_calendar_feed_holds_exactly_the_meetings_and_invitees(
 
 def test_invitations_name_only_the_invitee(engine: Engine, hostile: dict[str, list[int]]) -> None:
     for number in hostile["meeting"]:
-        calendar = icalendar.Calendar.from_ical(
-            ics_export.invitation(engine, number, "de", HOSTILE_NOW)
-        )
+        calendar = icalendar.Calendar.from_ical(itip.invitation(engine, number, "de", HOSTILE_NOW))
         (event,) = calendar.walk("VEVENT")
         assert str(calendar["METHOD"]) == "REQUEST"
         assert not isinstance(event.get("ATTENDEE"), list)

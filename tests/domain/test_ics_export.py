@@ -11,8 +11,10 @@ import pytest
 import recurring_ical_events
 from sqlalchemy import Engine
 
-from coordinator import date_poll, ics_export, invitations, meetings, people
-from coordinator.ics_export import CalendarFilter, FeedOptions
+from coordinator import date_poll, invitations, meetings, people
+from coordinator.calendar import feeds, itip
+from coordinator.calendar.events import CalendarFilter
+from coordinator.calendar.feeds import FeedOptions
 from coordinator.meetings import MeetingInput
 from coordinator.people import PersonInput
 from coordinator.validation import ValidationError
@@ -64,7 +66,7 @@ def network(engine: Engine) -> dict[str, int]:
 
 
 def feed(engine: Engine, **options: object) -> str:
-    return ics_export.feed(engine, None, FeedOptions(name="Netzwerk Süd", **options), FROZEN_NOW)  # type: ignore[arg-type]
+    return feeds.feed(engine, None, FeedOptions(name="Netzwerk Süd", **options), FROZEN_NOW)  # type: ignore[arg-type]
 
 
 def test_feed_is_valid_and_carries_its_calendar_properties(engine: Engine, network) -> None:
@@ -175,28 +177,24 @@ def test_filters_by_series_organisation_and_dates(engine: Engine, network) -> No
     )
 
     def titles(flt: CalendarFilter) -> list[str]:
-        calendar = icalendar.Calendar.from_ical(
-            ics_export.feed(engine, flt, FeedOptions(), FROZEN_NOW)
-        )
+        calendar = icalendar.Calendar.from_ical(feeds.feed(engine, flt, FeedOptions(), FROZEN_NOW))
         return sorted(str(e["SUMMARY"]) for e in calendar.walk("VEVENT"))
 
     assert titles(CalendarFilter(series_id=network["single"])) == ["Fest"]
     assert titles(CalendarFilter(start=date(2026, 6, 1))) == ["Fest"]  # the series ended in April
     assert titles(CalendarFilter(end=date(2026, 3, 31))) == ["Netzwerktreffen; Plenum, offen"]
     assert len(titles(CalendarFilter(organisation_id=org))) == 2
-    typed = ics_export.filter_from_text(
-        engine, organisation="kulturverein mosaik", start="01.06.2026"
-    )
+    typed = feeds.filter_from_text(engine, organisation="kulturverein mosaik", start="01.06.2026")
     assert typed == CalendarFilter(organisation_id=org, start=date(2026, 6, 1))
     with pytest.raises(ValidationError) as error:
-        ics_export.filter_from_text(engine, series="x", start="2026-13-01")
+        feeds.filter_from_text(engine, series="x", start="2026-13-01")
     assert set(error.value.errors) == {"series", "start"}
 
 
 def test_invitation_update_and_cancellation(engine: Engine, network) -> None:
     single = network["single"]
     meetings.set_status(engine, single, MeetingStatus.CONFIRMED)
-    first = check_format(ics_export.invitation(engine, single, "de", FROZEN_NOW))
+    first = check_format(itip.invitation(engine, single, "de", FROZEN_NOW))
     assert first["METHOD"] == "REQUEST"
     assert "X-WR-CALNAME" not in first and "NAME" not in first
     event = first.walk("VEVENT")[0]
@@ -204,21 +202,21 @@ def test_invitation_update_and_cancellation(engine: Engine, network) -> None:
     assert len(event["ATTENDEE"]) == 3
     assert event["SUMMARY"].params["LANGUAGE"] == "de"
     assert "Tagesordnung" in str(event["DESCRIPTION"])  # in the invitees' language
-    english = icalendar.Calendar.from_ical(ics_export.invitation(engine, single, "en", FROZEN_NOW))
+    english = icalendar.Calendar.from_ical(itip.invitation(engine, single, "en", FROZEN_NOW))
     assert "Agenda items" in str(english.walk("VEVENT")[0]["DESCRIPTION"])
-    assert ics_export.invitation_languages(engine, single) == ["de", "en"]
+    assert itip.invitation_languages(engine, single) == ["de", "en"]
 
     data = meetings.input_of(engine, single)
     data.day = "2026-06-27"
     assert meetings.update_meeting(engine, single, data) is True
-    update = icalendar.Calendar.from_ical(ics_export.invitation(engine, single, "de", FROZEN_NOW))
+    update = icalendar.Calendar.from_ical(itip.invitation(engine, single, "de", FROZEN_NOW))
     moved = update.walk("VEVENT")[0]
     assert str(moved["UID"]) == str(event["UID"]) and moved["SEQUENCE"] > event["SEQUENCE"]
 
     with pytest.raises(ValidationError):  # only a cancelled meeting has a cancellation
-        ics_export.cancellation(engine, single, FROZEN_NOW)
+        itip.cancellation(engine, single, FROZEN_NOW)
     meetings.set_status(engine, single, MeetingStatus.CANCELLED)
-    cancel = check_format(ics_export.cancellation(engine, single, FROZEN_NOW))
+    cancel = check_format(itip.cancellation(engine, single, FROZEN_NOW))
     gone = cancel.walk("VEVENT")[0]
     assert cancel["METHOD"] == "CANCEL" and gone["STATUS"] == "CANCELLED"
     assert str(gone["UID"]) == str(event["UID"]) and gone["SEQUENCE"] > moved["SEQUENCE"]
@@ -227,7 +225,7 @@ def test_invitation_update_and_cancellation(engine: Engine, network) -> None:
 def test_cancelling_one_occurrence_names_it_by_recurrence_id(engine: Engine, network) -> None:
     series = network["series"]
     row = meetings.cancel_occurrence(engine, series, datetime(2026, 4, 7, 18, tzinfo=BERLIN))
-    cancel = check_format(ics_export.cancellation(engine, row, FROZEN_NOW))
+    cancel = check_format(itip.cancellation(engine, row, FROZEN_NOW))
     event = cancel.walk("VEVENT")[0]
     master_uid = icalendar.Calendar.from_ical(feed(engine)).walk("VEVENT")[0]["UID"]
     assert str(event["UID"]) == str(master_uid)
@@ -239,7 +237,7 @@ def test_cancelling_one_occurrence_names_it_by_recurrence_id(engine: Engine, net
 def test_invitation_needs_an_organiser_with_an_address(engine: Engine, network) -> None:
     lonely = meetings.create_meeting(engine, MeetingInput(title="Ohne", day="2026-05-05"))
     with pytest.raises(ValidationError):
-        ics_export.invitation(engine, lonely, "de", FROZEN_NOW)
+        itip.invitation(engine, lonely, "de", FROZEN_NOW)
 
 
 def test_poll_holds_become_the_meeting_and_the_rest_are_cancelled(engine: Engine, network) -> None:
@@ -254,25 +252,25 @@ def test_poll_holds_become_the_meeting_and_the_rest_are_cancelled(engine: Engine
         for d in (4, 5, 6)
     ]
     poll = date_poll.create_poll(engine, meeting, slots)
-    holds = check_format(ics_export.poll_holds(engine, poll, "de", FROZEN_NOW))
+    holds = check_format(itip.poll_holds(engine, poll, "de", FROZEN_NOW))
     events = holds.walk("VEVENT")
     assert holds["METHOD"] == "REQUEST"
     assert [e["STATUS"] for e in events] == ["TENTATIVE"] * 3
     uids = [str(e["UID"]) for e in events]
     assert len(set(uids)) == 3
     with pytest.raises(ValidationError):
-        ics_export.poll_release(engine, poll, FROZEN_NOW)
+        itip.poll_release(engine, poll, FROZEN_NOW)
 
     matrix = date_poll.matrix(engine, poll)
     chosen = matrix.slots[1][0]
     date_poll.choose_slot(engine, poll, chosen)
     invitation = icalendar.Calendar.from_ical(
-        ics_export.invitation(engine, meeting, "de", FROZEN_NOW)
+        itip.invitation(engine, meeting, "de", FROZEN_NOW)
     ).walk("VEVENT")[0]
     assert str(invitation["UID"]) == uids[1]  # the hold turns into the meeting ...
     assert invitation["SEQUENCE"] > events[1]["SEQUENCE"]
     assert invitation["STATUS"] == "CONFIRMED"
-    release = check_format(ics_export.poll_release(engine, poll, FROZEN_NOW))
+    release = check_format(itip.poll_release(engine, poll, FROZEN_NOW))
     cancelled = release.walk("VEVENT")
     assert release["METHOD"] == "CANCEL"
     assert sorted(str(e["UID"]) for e in cancelled) == sorted([uids[0], uids[2]])  # ... the rest go

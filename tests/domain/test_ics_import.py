@@ -12,11 +12,11 @@ from sqlalchemy import Engine
 from sqlmodel import select
 
 import storage.bulk
-from coordinator import ics_export, ics_import, invitations, meetings, people
-from coordinator.calendar import parsing
+from coordinator import ics_import, invitations, meetings, people
+from coordinator.calendar import feeds, parsing
 from coordinator.calendar.contentlines import IcsError, PlainEvent, iter_parse
+from coordinator.calendar.feeds import FeedOptions
 from coordinator.i18n import set_language
-from coordinator.ics_export import FeedOptions
 from coordinator.ics_import import CANCELLED, IGNORED, NEW, OLDER, REPLY, UNCHANGED, UPDATED
 from coordinator.people import PersonInput
 from coordinator.schedule import occurrences
@@ -109,7 +109,7 @@ def test_outlook_windows_zone_names_and_quoted_names(engine: Engine) -> None:
     for person in added:  # found by the register's search like anyone typed in by hand
         parts = (person.given_name, person.family_name, person.email, person.notes)
         assert person.search_text == search_key(parts) and "yilmaz" in search_key(names)
-    text = ics_export.feed(engine, None, FeedOptions(attendees=True), FROZEN_NOW)
+    text = feeds.feed(engine, None, FeedOptions(attendees=True), FROZEN_NOW)
     assert 'CN="Yılmaz, Emre"' in text.replace("\r\n ", "")
 
 
@@ -241,7 +241,7 @@ def test_round_trip_into_an_empty_database(
         monkeypatch.setattr(ics_import, "_BATCH", 7)
         monkeypatch.setattr(storage.bulk, "_MAX_VARIABLES", 60)
     options = FeedOptions(name="Netzwerk", attendees=True, reminder_minutes=15)
-    first = ics_export.feed(sample_engine, None, options, FROZEN_NOW)
+    first = feeds.feed(sample_engine, None, options, FROZEN_NOW)
     if way == "written while read":
         monkeypatch.setattr(ics_import, "_STREAM_FROM", 0)
         applied = []
@@ -255,7 +255,7 @@ def test_round_trip_into_an_empty_database(
     else:
         plan = load(engine, first.encode(), "feed.ics")
     assert plan.count(NEW) == first.count("BEGIN:VEVENT")
-    second = ics_export.feed(engine, None, options, FROZEN_NOW)
+    second = feeds.feed(engine, None, options, FROZEN_NOW)
 
     def events(text: str) -> list[tuple]:
         calendar = icalendar.Calendar.from_ical(text)
@@ -294,7 +294,7 @@ def _list(value: object) -> list:
 def test_undo_restores_exactly_the_state_before(sample_engine: Engine) -> None:
     before = snapshot(sample_engine)
     series = meeting_by_title(sample_engine, "Netzwerktreffen")
-    feed = ics_export.feed(sample_engine, None, FeedOptions(attendees=True), FROZEN_NOW)
+    feed = feeds.feed(sample_engine, None, FeedOptions(attendees=True), FROZEN_NOW)
     changed = (
         feed.replace("SUMMARY:Netzwerktreffen\r\n", "SUMMARY:Netzwerktreffen (neu)\r\n", 1)
         .replace(f"UID:{series.uid}\r\nDTSTAMP:20261122T090000Z\r\nSEQUENCE:{series.sequence}",
@@ -444,7 +444,7 @@ def test_plain_events_read_as_blocks_match_line_by_line(case: str) -> None:
 
 def test_block_reading_of_a_big_feed_and_its_line_numbers(sample_engine: Engine) -> None:
     options = FeedOptions(name="Netzwerk", attendees=True, reminder_minutes=None)
-    raw = ics_export.feed(sample_engine, None, options, FROZEN_NOW).encode()
+    raw = feeds.feed(sample_engine, None, options, FROZEN_NOW).encode()
     assert raw.count(b"\r\n ") > 10  # folded attendee lines
     children = [child for _calendar, child in iter_parse(raw.decode())]
     assert sum(isinstance(child, PlainEvent) for child in children) == raw.count(b"BEGIN:VEVENT")

@@ -11,7 +11,8 @@ import pytest
 from sqlalchemy import Engine
 from sqlmodel import Session, select
 
-from coordinator import agenda, date_poll, ics_export, invitations, meetings, people
+from coordinator import agenda, date_poll, invitations, meetings, people
+from coordinator.calendar import itip
 from coordinator.conflicts import busy
 from coordinator.context import Context
 from coordinator.meetings import MeetingInput
@@ -325,7 +326,7 @@ def test_the_organiser_is_named_in_the_form(engine: Engine, folks: list[int]) ->
     meetings.update_meeting(engine, number, shown)  # saved as shown: the same person
     with Session(engine) as session:
         assert session.get(Meeting, number).organiser_id == ben  # type: ignore[union-attr]
-    assert "ORGANIZER;CN=Ben Bauer:mailto:ben@example.org" in ics_export.invitation(
+    assert "ORGANIZER;CN=Ben Bauer:mailto:ben@example.org" in itip.invitation(
         engine, number, "de", datetime(2026, 12, 1, tzinfo=UTC)
     )
 
@@ -338,7 +339,7 @@ def test_the_organiser_is_named_in_the_form(engine: Engine, folks: list[int]) ->
     with Session(engine) as session:
         assert session.get(Meeting, number).organiser_id is None  # type: ignore[union-attr]
     with pytest.raises(ValidationError) as refused:  # no organiser: no invitation
-        ics_export.invitation(engine, number, "de", datetime(2026, 12, 1, tzinfo=UTC))
+        itip.invitation(engine, number, "de", datetime(2026, 12, 1, tzinfo=UTC))
     assert "organiser" in refused.value.errors
 
 
