@@ -27,8 +27,7 @@ from pathlib import Path
 
 from bench.generate import LARGE, ensure
 from bench.measure import report, timed
-from coordinator import ics_import
-from coordinator.calendar import feeds, parsing
+from coordinator.calendar import feeds, import_plan, importing, parsing
 from storage.engine import open_database, resolve_target
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -37,12 +36,12 @@ NOW = datetime(2026, 11, 22, 9, tzinfo=UTC)
 
 def child(database: Path, feed: Path) -> None:
     """One import in a process of its own, as `coordinator import-ics FILE` runs it (read and
-    written at once, ics_import.import_file): prints the
+    written at once, importing.import_file): prints the
     milliseconds from reading the file to the committed import (start-up not counted) and
     the process's peak memory in MB."""
     engine = open_database(resolve_target(str(database)))
     started = time.perf_counter()
-    ics_import.import_file(engine, feed.read_bytes(), feed.name, now=NOW)
+    importing.import_file(engine, feed.read_bytes(), feed.name, now=NOW)
     elapsed = (time.perf_counter() - started) * 1000
     peak = _high_water_mb()
     print(f"{elapsed:.1f} {peak:.0f}")
@@ -118,8 +117,8 @@ def main() -> None:
                     target = open_database(resolve_target(str(path)))
 
                     def load(target=target) -> None:  # type: ignore[no-untyped-def]
-                        plan = ics_import.import_file(target, raw, "feed.ics", now=NOW)
-                        assert plan.count(ics_import.NEW) == events
+                        plan = importing.import_file(target, raw, "feed.ics", now=NOW)
+                        assert plan.count(import_plan.NEW) == events
 
                     samples.append(timed(load))
                     target.dispose()

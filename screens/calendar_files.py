@@ -15,8 +15,7 @@ from textual.containers import Horizontal, Vertical
 from textual.widgets import Input, ProgressBar
 from textual.worker import get_current_worker
 
-from coordinator import ics_import
-from coordinator.calendar import events, feeds, itip, parsing
+from coordinator.calendar import events, feeds, import_plan, import_undo, importing, itip, parsing
 from coordinator.calendar.contentlines import IcsError
 from coordinator.context import Context
 from coordinator.files import WriteError, write_private
@@ -174,7 +173,7 @@ class CalendarImportDialog(Dialog):
         super().__init__()
         self.context = context
         self.calendar: parsing.CalendarFile | None = None
-        self.plan: ics_import.ImportPlan | None = None
+        self.plan: import_plan.ImportPlan | None = None
         self.changed = False
 
     def compose(self) -> ComposeResult:
@@ -197,7 +196,7 @@ class CalendarImportDialog(Dialog):
         self._show_last()
 
     def _show_last(self) -> None:
-        last = ics_import.last_import(self.context.engine)
+        last = import_undo.last_import(self.context.engine)
         self.query_one("#undo", Button).disabled = last is None
         self.query_one("#last-import", Static).update(
             _("Last import: {name} ({summary})").format(name=last.file_name, summary=last.summary)
@@ -239,10 +238,10 @@ class CalendarImportDialog(Dialog):
                 )
                 self.app.call_from_thread(self.query_one("#summary", Static).update, "")
                 return
-            plan = ics_import.preview(self.context.engine, calendar, name)
+            plan = import_plan.preview(self.context.engine, calendar, name)
             self.app.call_from_thread(self.show_plan, calendar, plan)
 
-    def show_plan(self, calendar: parsing.CalendarFile, plan: ics_import.ImportPlan) -> None:
+    def show_plan(self, calendar: parsing.CalendarFile, plan: import_plan.ImportPlan) -> None:
         self.calendar, self.plan = calendar, plan
         table = self.query_one("#plan", DataTable)
         table.clear()
@@ -252,7 +251,7 @@ class CalendarImportDialog(Dialog):
                 if row.starts_at
                 else ""
             )
-            table.add_row(ics_import.action_label(row.action), when, row.title, row.detail)
+            table.add_row(import_plan.action_label(row.action), when, row.title, row.detail)
         summary = plan.summary()
         if plan.skipped:
             summary += " · " + _("not imported: {what}").format(
@@ -269,7 +268,7 @@ class CalendarImportDialog(Dialog):
         self.apply(self.calendar, self.plan)
 
     @work(thread=True, exclusive=True, exit_on_error=False)
-    def apply(self, calendar: parsing.CalendarFile, plan: ics_import.ImportPlan) -> None:
+    def apply(self, calendar: parsing.CalendarFile, plan: import_plan.ImportPlan) -> None:
         worker = get_current_worker()
         bar = self.query_one("#progress", _Progress)
         with _running(self.app, bar):
@@ -278,7 +277,7 @@ class CalendarImportDialog(Dialog):
                 self.app.call_from_thread(bar.update, total=total, progress=done)
 
             try:
-                ics_import.apply(
+                importing.apply(
                     self.context.engine,
                     calendar,
                     plan.file_name,
@@ -287,7 +286,7 @@ class CalendarImportDialog(Dialog):
                     cancelled=lambda: worker.is_cancelled,
                     progress=progress,
                 )
-            except ics_import.ImportCancelled:
+            except import_plan.ImportCancelled:
                 return
             except ValidationError as exc:
                 message = "; ".join(exc.errors.values())
@@ -301,7 +300,7 @@ class CalendarImportDialog(Dialog):
 
     @on(Button.Pressed, "#undo")
     def _undo(self) -> None:
-        last = ics_import.last_import(self.context.engine)
+        last = import_undo.last_import(self.context.engine)
         if last is None:
             return
 
@@ -309,7 +308,7 @@ class CalendarImportDialog(Dialog):
             if not answer:
                 return
             try:
-                ics_import.undo_last_import(self.context.engine)
+                import_undo.undo_last_import(self.context.engine)
             except ValidationError as exc:
                 self.query_one("#path-error", Label).update("; ".join(exc.errors.values()))
                 return

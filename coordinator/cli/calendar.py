@@ -154,8 +154,7 @@ def _minutes(value: int | None) -> int | None:
 
 
 def _import(args: argparse.Namespace, engine: Engine) -> int:
-    from coordinator import ics_import
-    from coordinator.calendar import parsing
+    from coordinator.calendar import import_plan, importing, parsing
     from coordinator.calendar.contentlines import IcsError
 
     try:
@@ -167,16 +166,16 @@ def _import(args: argparse.Namespace, engine: Engine) -> int:
     name = Path(args.file).name
     try:
         if args.dry_run:
-            plan = ics_import.preview(engine, parsing.read_calendar(raw), name)
+            plan = import_plan.preview(engine, parsing.read_calendar(raw), name)
         else:  # at once: a big feed of new events is written while it is read
-            plan = ics_import.import_file(engine, raw, name)
+            plan = importing.import_file(engine, raw, name)
     except IcsError as exc:
         raise UsageError(
             _("{path} is not a usable calendar file: {reason}").format(path=args.file, reason=exc)
         ) from None
     for row in plan.rows:
         print(
-            f"{ics_import.action_label(row.action):<26} {_when(row)}  {row.title}  {row.detail}".rstrip()
+            f"{import_plan.action_label(row.action):<26} {_when(row)}  {row.title}  {row.detail}".rstrip()
         )
     for component, count in sorted(plan.skipped.items()):
         print(
@@ -200,9 +199,9 @@ def _when(row: Any) -> str:
 
 
 def _undo(args: argparse.Namespace, engine: Engine) -> int:
-    from coordinator import ics_import
+    from coordinator.calendar import import_undo
 
-    last = ics_import.last_import(engine)
+    last = import_undo.last_import(engine)
     if last is None:
         print(_("There is no import to undo."))
         return 1
@@ -212,6 +211,6 @@ def _undo(args: argparse.Namespace, engine: Engine) -> int:
     if not args.yes and not ask(question):
         print(_("Nothing undone."))
         return 1
-    ics_import.undo_last_import(engine)
+    import_undo.undo_last_import(engine)
     print(_("The import of {name} is undone.").format(name=last.file_name))
     return 0

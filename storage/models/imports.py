@@ -14,7 +14,7 @@ class CalendarImport(SQLModel, table=True):
 
     id: int | None = Field(default=None, primary_key=True)
     file_name: str = Field(default="", max_length=500)
-    summary: str = ""  # what it did: its counts per action as JSON (ics_import.describe_counts)
+    summary: str = ""  # what it did: its counts per action as JSON (import_plan.describe_counts)
     imported_at: datetime = created_field()
     undone_at: datetime | None = utc_field(None, nullable=True)
 

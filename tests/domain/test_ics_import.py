@@ -12,12 +12,20 @@ from sqlalchemy import Engine
 from sqlmodel import select
 
 import storage.bulk
-from coordinator import ics_import, invitations, meetings, people
-from coordinator.calendar import feeds, parsing
+from coordinator import invitations, meetings, people
+from coordinator.calendar import feeds, import_plan, import_undo, import_writer, importing, parsing
 from coordinator.calendar.contentlines import IcsError, PlainEvent, iter_parse
 from coordinator.calendar.feeds import FeedOptions
+from coordinator.calendar.import_plan import (
+    CANCELLED,
+    IGNORED,
+    NEW,
+    OLDER,
+    REPLY,
+    UNCHANGED,
+    UPDATED,
+)
 from coordinator.i18n import set_language
-from coordinator.ics_import import CANCELLED, IGNORED, NEW, OLDER, REPLY, UNCHANGED, UPDATED
 from coordinator.people import PersonInput
 from coordinator.schedule import occurrences
 from coordinator.validation import ValidationError
@@ -33,9 +41,9 @@ from tests.snapshots import snapshot
 BERLIN = ZoneInfo("Europe/Berlin")
 
 
-def load(engine: Engine, text: str | bytes, name: str = "file.ics") -> ics_import.ImportPlan:
+def load(engine: Engine, text: str | bytes, name: str = "file.ics") -> import_plan.ImportPlan:
     raw = crlf(text) if isinstance(text, str) else text
-    return ics_import.apply(engine, parsing.read_calendar(raw), name, now=FROZEN_NOW)
+    return importing.apply(engine, parsing.read_calendar(raw), name, now=FROZEN_NOW)
 
 
 def meeting_by_title(engine: Engine, title: str) -> Meeting:
@@ -127,7 +135,7 @@ def test_apple_thunderbird_nextcloud_specifics(engine: Engine) -> None:
     table = meeting_by_title(engine, "Runder Tisch Integration")  # UTC start and a DURATION
     assert table.ends_at - table.starts_at == (datetime(2027, 1, 1, 1, 30) - datetime(2027, 1, 1))
     assert table.status == MeetingStatus.PLANNED and table.timezone == "Europe/Berlin"
-    plan = ics_import.preview(engine, parsing.read_calendar(crlf(NEXTCLOUD)), "n.ics")
+    plan = import_plan.preview(engine, parsing.read_calendar(crlf(NEXTCLOUD)), "n.ics")
     assert plan.skipped == {"VTODO": 1}
 
 
@@ -237,16 +245,16 @@ def test_round_trip_into_an_empty_database(
     sample_engine: Engine, engine: Engine, way: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     if way != "read, then applied":  # many batches and statements, each after the one before
-        monkeypatch.setattr(ics_import, "_MASTERS", 3)
-        monkeypatch.setattr(ics_import, "_BATCH", 7)
+        monkeypatch.setattr(import_writer, "MASTERS", 3)
+        monkeypatch.setattr(import_writer, "BATCH", 7)
         monkeypatch.setattr(storage.bulk, "_MAX_VARIABLES", 60)
     options = FeedOptions(name="Netzwerk", attendees=True, reminder_minutes=15)
     first = feeds.feed(sample_engine, None, options, FROZEN_NOW)
     if way == "written while read":
-        monkeypatch.setattr(ics_import, "_STREAM_FROM", 0)
+        monkeypatch.setattr(importing, "_STREAM_FROM", 0)
         applied = []
-        monkeypatch.setattr(ics_import, "apply", lambda *a, **k: applied.append(a))
-        plan = ics_import.import_file(engine, first.encode(), "feed.ics", now=FROZEN_NOW)
+        monkeypatch.setattr(importing, "apply", lambda *a, **k: applied.append(a))
+        plan = importing.import_file(engine, first.encode(), "feed.ics", now=FROZEN_NOW)
         assert not applied  # all new: nothing was left to the ordinary way
         monkeypatch.undo()
         assert [(r.uid, r.line) for r in plan.rows] == [
@@ -304,20 +312,20 @@ def test_undo_restores_exactly_the_state_before(sample_engine: Engine) -> None:
     plan = load(sample_engine, changed.encode(), "partner.ics")
     assert plan.count(UPDATED) == 1 and plan.count(NEW) == 1
     assert meeting_by_title(sample_engine, "Netzwerktreffen (neu)").sequence == series.sequence + 1
-    last = ics_import.last_import(sample_engine)
+    last = import_undo.last_import(sample_engine)
     assert last is not None and last.file_name == "partner.ics"
     assert last.summary.startswith("1 new, 1 updated, 0 cancelled, 0 replies, ")
     set_language("de")  # the summary is said in the language of the moment, not the import's
     try:
-        shown = ics_import.last_import(sample_engine)
+        shown = import_undo.last_import(sample_engine)
         assert shown is not None and shown.summary.startswith("1 neu, 1 geändert, ")
     finally:
         set_language("en")
-    ics_import.undo_last_import(sample_engine)
+    import_undo.undo_last_import(sample_engine)
     assert _only_journal_differs(before, snapshot(sample_engine))
-    assert ics_import.last_import(sample_engine) is None
+    assert import_undo.last_import(sample_engine) is None
     with pytest.raises(ValidationError):
-        ics_import.undo_last_import(sample_engine)
+        import_undo.undo_last_import(sample_engine)
 
 
 def _only_journal_differs(before: list[tuple], after: list[tuple]) -> bool:
@@ -335,7 +343,7 @@ def test_undo_is_refused_when_the_imported_meeting_changed_since(
     meetings.update_meeting(engine, cafe.id or 0, data)
     before = snapshot(engine)
     with pytest.raises(ValidationError) as error:
-        ics_import.undo_last_import(engine)
+        import_undo.undo_last_import(engine)
     assert "Frühlingsfest im Park" in str(error.value)
     assert snapshot(engine) == before
 
@@ -348,17 +356,17 @@ def test_an_import_stopped_halfway_writes_nothing(engine: Engine) -> None:
         for n in range(450)
     ) + "END:VCALENDAR\n"  # fmt: skip
     calendar = parsing.read_calendar(crlf(many))
-    with pytest.raises(ics_import.ImportCancelled):
-        ics_import.apply(engine, calendar, "many.ics", now=FROZEN_NOW, cancelled=lambda: True)
+    with pytest.raises(import_plan.ImportCancelled):
+        importing.apply(engine, calendar, "many.ics", now=FROZEN_NOW, cancelled=lambda: True)
     assert snapshot(engine) == before
 
 
 def test_preview_must_still_hold_when_applied(engine: Engine) -> None:
     calendar = parsing.read_calendar(crlf(_single(1, "Erst")))
-    plan = ics_import.preview(engine, calendar, "a.ics")
+    plan = import_plan.preview(engine, calendar, "a.ics")
     load(engine, _single(1, "Erst"))  # someone else imported it meanwhile
     with pytest.raises(ValidationError):
-        ics_import.apply(engine, calendar, "a.ics", expected=plan, now=FROZEN_NOW)
+        importing.apply(engine, calendar, "a.ics", expected=plan, now=FROZEN_NOW)
 
 
 def test_floating_times_and_dates_in_rules(engine: Engine) -> None:
@@ -493,19 +501,19 @@ STREAMED = {  # files that start as new events and then are not: imported the or
 def test_a_file_not_only_of_new_events_is_imported_the_ordinary_way(
     engine: Engine, case: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(ics_import, "_STREAM_FROM", 0)
-    monkeypatch.setattr(ics_import, "_MASTERS", 4)  # some batches are written before it turns
+    monkeypatch.setattr(importing, "_STREAM_FROM", 0)
+    monkeypatch.setattr(import_writer, "MASTERS", 4)  # some batches are written before it turns
     ada = people.create_person(
         engine, PersonInput(given_name="Ada", family_name="Arslan", email="ada@example.org")
     )
     load(engine, _single(0, "A"))  # the meeting that the reply and the cancellation are about
     raw = crlf(STREAMED[case])
-    expected = ics_import.preview(engine, parsing.read_calendar(raw), "f.ics")
-    plan = ics_import.import_file(engine, raw, "f.ics", now=FROZEN_NOW)
+    expected = import_plan.preview(engine, parsing.read_calendar(raw), "f.ics")
+    plan = importing.import_file(engine, raw, "f.ics", now=FROZEN_NOW)
     assert [(r.action, r.uid, r.line) for r in plan.rows] == [
         (r.action, r.uid, r.line) for r in expected.rows
     ]
-    assert ics_import.preview(engine, parsing.read_calendar(raw), "f.ics").changes == 0
+    assert import_plan.preview(engine, parsing.read_calendar(raw), "f.ics").changes == 0
     with reading(engine) as session:
         guests = session.exec(select(Person).where(Person.email.startswith("gast"))).all()  # type: ignore[attr-defined]
         ada_invited = session.exec(select(Invitation).where(Invitation.person_id == ada)).all()
@@ -515,19 +523,19 @@ def test_a_file_not_only_of_new_events_is_imported_the_ordinary_way(
 def test_a_broken_or_stopped_file_written_while_read_leaves_nothing(
     engine: Engine, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(ics_import, "_STREAM_FROM", 0)
-    monkeypatch.setattr(ics_import, "_MASTERS", 4)
+    monkeypatch.setattr(importing, "_STREAM_FROM", 0)
+    monkeypatch.setattr(import_writer, "MASTERS", 4)
     before = snapshot(engine)
     late = crlf(_big(40)).replace(  # a bad date in the 34th event: 8 batches written before
         b"UID:big-33@example.org\r\nDTSTAMP:20261120T100000Z\r\nDTSTART;TZID=Europe/Berlin:20270301T180000",
         b"UID:big-33@example.org\r\nDTSTAMP:20261120T100000Z\r\nDTSTART;TZID=Europe/Berlin:2027030X",
     )  # fmt: skip
     with pytest.raises(IcsError) as error:
-        ics_import.import_file(engine, late, "late.ics", now=FROZEN_NOW)
+        importing.import_file(engine, late, "late.ics", now=FROZEN_NOW)
     assert error.value.line == late[: late.index(b"2027030X")].count(b"\n") + 1
     assert snapshot(engine) == before  # batches written before the broken line: rolled back
-    with pytest.raises(ics_import.ImportCancelled):
-        ics_import.import_file(
+    with pytest.raises(import_plan.ImportCancelled):
+        importing.import_file(
             engine, crlf(_big(450)), "many.ics", now=FROZEN_NOW, cancelled=lambda: True
         )
     assert snapshot(engine) == before
