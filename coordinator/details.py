@@ -25,7 +25,7 @@ from storage.models import (
 from storage.uow import reading
 
 if TYPE_CHECKING:
-    from coordinator.sending import LogLine as SentLine
+    from coordinator.mail.delivery import LogLine as SentLine
 
 RECENT = 20
 
@@ -215,7 +215,7 @@ def person_detail(engine: Engine, person_id: int) -> PersonDetail:
             tasks=_tasks(list(tasks)),
             contacts=[],
         )
-    from coordinator.sending import send_log
+    from coordinator.mail.delivery import send_log
 
     messages = send_log(engine, person_id=person_id)[-RECENT:]
     detail = replace(detail, messages=messages)

@@ -17,9 +17,9 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import Input
 
 from coordinator.concurrency import EditConflict, blocked_message
-from coordinator.groups import GroupInput
 from coordinator.i18n import _
 from coordinator.labels import label
+from coordinator.mail.groups import GroupInput
 from coordinator.organisations import OrganisationInput
 from coordinator.people import PersonInput
 from coordinator.validation import ValidationError

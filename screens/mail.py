@@ -13,10 +13,10 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import Input, TextArea
 from textual.worker import get_current_worker
 
-from coordinator import groups, sending
 from coordinator.files import WriteError
 from coordinator.i18n import _
 from coordinator.labels import format_datetime, label
+from coordinator.mail import announcements, delivery, groups, smtp
 from coordinator.validation import ValidationError
 from screens.base import SectionScreen
 from screens.conflict import refuse_busy
@@ -94,7 +94,7 @@ class AnnouncementDialog(_FormDialog):
             error.update(_("No such file: {path}").format(path=missing[0]))
             return
         try:
-            number = sending.create_announcement(
+            number = announcements.create_announcement(
                 self.context.engine,
                 self.query_one("#subject", Input).value,
                 self.query_one("#body", TextArea).text,
@@ -131,7 +131,7 @@ class TranslationDialog(_FormDialog):
     @on(Button.Pressed, "#save")
     def _save(self) -> None:
         try:
-            sending.translate(
+            announcements.translate(
                 self.context.engine,
                 self.announcement_id,
                 self.query_one("#language", Input).value,
@@ -188,7 +188,7 @@ class MailScreen(SectionScreen):
     def reload(self) -> None:
         table = self.query_one("#announcements", DataTable)
         table.clear()
-        for row in sending.announcements(self.context.engine):
+        for row in announcements.announcements(self.context.engine):
             counts = row.counts
             table.add_row(
                 str(row.id), row.subject, row.group, label(row.status),
@@ -232,16 +232,16 @@ class MailScreen(SectionScreen):
         engine = self.context.engine
         lines = []
         try:
-            languages = sending.languages(engine, number)
+            languages = announcements.languages(engine, number)
         except LookupError:  # deleted meanwhile
             return ""
         for language in languages:
             try:
-                lines += [sending.preview(engine, number, language), ""]
+                lines += [announcements.preview(engine, number, language), ""]
             except ValidationError as exc:  # e.g. no organiser's address for the invitation
                 lines += ["; ".join(exc.errors.values()), ""]
         try:
-            audience = sending.audience(engine, number)
+            audience = delivery.audience(engine, number)
         except ValidationError as exc:
             audience = []
             lines.append("; ".join(exc.errors.values()))
@@ -251,7 +251,7 @@ class MailScreen(SectionScreen):
             if not person.reachable:
                 lines.append("  " + _("not reachable: {name} ({reason})").format(
                     name=person.name, reason=person.reason))  # fmt: skip
-        log = sending.send_log(engine, announcement_id=number)
+        log = delivery.send_log(engine, announcement_id=number)
         if log:
             lines += ["", _("Send log")]
             for line in log:
@@ -307,14 +307,14 @@ class MailScreen(SectionScreen):
         number = self.selected()
         if number is None:
             return
-        settings = sending.load_settings(self.context.engine)
+        settings = smtp.load_settings(self.context.engine)
         if not settings.host:
             self.notify(
                 _("No mail server is set up: coordinator mail set --host ... --from ..."),
                 severity="error",
             )
             return
-        reachable = [r for r in sending.audience(self.context.engine, number) if r.reachable]
+        reachable = [r for r in delivery.audience(self.context.engine, number) if r.reachable]
 
         def confirmed(answer: object) -> None:
             if answer:
@@ -332,7 +332,7 @@ class MailScreen(SectionScreen):
         )
 
     @work(thread=True, exclusive=True, exit_on_error=False)
-    def send(self, number: int, settings: sending.MailSettings) -> None:
+    def send(self, number: int, settings: smtp.MailSettings) -> None:
         worker = get_current_worker()
         engine = self.context.engine
 
@@ -343,9 +343,9 @@ class MailScreen(SectionScreen):
             self.app.call_from_thread(status.update, text.format(done=done, total=total))
 
         try:
-            report = sending.send(
-                engine, number, settings, sending.password(),
-                attachments=sending.standard_attachments(engine, self.context.now()),
+            report = delivery.send(
+                engine, number, settings, smtp.password(),
+                attachments=announcements.standard_attachments(engine, self.context.now()),
                 progress=progress, cancelled=lambda: worker.is_cancelled,
             )  # fmt: skip
         except (ValidationError, OSError) as exc:
@@ -396,11 +396,11 @@ class MailScreen(SectionScreen):
             if not answer:
                 return
             folder = Path(answer["text"]).expanduser()
-            settings = sending.load_settings(self.context.engine)
+            settings = smtp.load_settings(self.context.engine)
             try:
-                report = sending.write_eml(
+                report = delivery.write_eml(
                     self.context.engine, number, folder, settings.sender,
-                    attachments=sending.standard_attachments(self.context.engine, self.context.now()),
+                    attachments=announcements.standard_attachments(self.context.engine, self.context.now()),
                 )  # fmt: skip
             except ValidationError as exc:
                 self.notify("; ".join(exc.errors.values()), severity="error")

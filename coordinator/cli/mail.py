@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 from coordinator.cli.terminal import UsageError, progress_printer
 from coordinator.i18n import _
-from coordinator.mail import address
+from coordinator.mail.messages import address
 
 if TYPE_CHECKING:
     from sqlalchemy import Engine
@@ -86,14 +86,14 @@ def add_parsers(commands: Any, database_options: Callable[[argparse.ArgumentPars
 def run(args: argparse.Namespace, engine: Engine) -> int:
     import smtplib
 
-    from coordinator import sending
+    from coordinator.mail import announcements
     from coordinator.validation import ValidationError
 
     try:
         if args.command == "announcement":
             return _announce(args, engine)
         if args.command == "translate":
-            sending.translate(
+            announcements.translate(
                 engine, args.announcement, args.language, args.subject, _read(args.body_file)
             )
             print(_("Translation saved."))
@@ -112,13 +112,13 @@ def run(args: argparse.Namespace, engine: Engine) -> int:
 
 
 def _announce(args: argparse.Namespace, engine: Engine) -> int:
-    from coordinator import groups, sending
+    from coordinator.mail import announcements, groups
 
     body = _read(args.body_file)
     for name in args.file:
         if not Path(name).is_file():
             raise UsageError(_("No such file: {path}").format(path=name))
-    number = sending.create_announcement(  # with its files, in one transaction
+    number = announcements.create_announcement(  # with its files, in one transaction
         engine, args.subject, body, group_id=groups.group_id_by_name(engine, args.group),
         meeting_id=args.meeting, attach=args.attach, files=[Path(name) for name in args.file],
     )  # fmt: skip
@@ -136,10 +136,10 @@ def _read(path: str) -> str:
 def _send(args: argparse.Namespace, engine: Engine) -> int:
     from datetime import UTC, datetime
 
-    from coordinator import sending
+    from coordinator.mail import announcements, delivery, smtp
 
-    reachable = [r for r in sending.audience(engine, args.announcement) if r.reachable]
-    unreachable = [r for r in sending.audience(engine, args.announcement) if not r.reachable]
+    reachable = [r for r in delivery.audience(engine, args.announcement) if r.reachable]
+    unreachable = [r for r in delivery.audience(engine, args.announcement) if not r.reachable]
     for person in unreachable:
         print(_("not reachable: {name} ({reason})").format(name=person.name, reason=person.reason))
     now = datetime.now(UTC)
@@ -148,13 +148,13 @@ def _send(args: argparse.Namespace, engine: Engine) -> int:
             print(f"{address(person.name, person.email)} ({person.language})")
         print(_("{n} recipients; nothing sent.").format(n=len(reachable)))
         return 0
-    settings = sending.load_settings(engine)
-    attachments = sending.standard_attachments(engine, now)
+    settings = smtp.load_settings(engine)
+    attachments = announcements.standard_attachments(engine, now)
     if args.eml:
         from coordinator.files import WriteError
 
         try:
-            report = sending.write_eml(
+            report = delivery.write_eml(
                 engine, args.announcement, Path(args.eml), settings.sender,
                 attachments=attachments, now=now,
             )  # fmt: skip
@@ -162,8 +162,8 @@ def _send(args: argparse.Namespace, engine: Engine) -> int:
             raise UsageError(str(exc)) from None
         print(_("{n} .eml files written to {path}").format(n=report.written, path=args.eml))
         return 0
-    report = sending.send(
-        engine, args.announcement, settings, sending.password(), attachments=attachments,
+    report = delivery.send(
+        engine, args.announcement, settings, smtp.password(), attachments=attachments,
         progress=progress_printer(),
     )  # fmt: skip
     print(_("{sent} sent, {failed} failed.").format(sent=report.sent, failed=report.failed))
@@ -175,10 +175,10 @@ def _send(args: argparse.Namespace, engine: Engine) -> int:
 
 
 def _log(args: argparse.Namespace, engine: Engine) -> int:
-    from coordinator import sending
     from coordinator.labels import format_datetime
+    from coordinator.mail import delivery
 
-    lines = sending.send_log(
+    lines = delivery.send_log(
         engine, announcement_id=args.announcement, person_id=args.person, meeting_id=args.meeting
     )
     for line in lines:
@@ -190,10 +190,10 @@ def _log(args: argparse.Namespace, engine: Engine) -> int:
 
 
 def _mail(args: argparse.Namespace, engine: Engine) -> int:
-    from coordinator import sending
+    from coordinator.mail import smtp
 
     if args.action == "set":
-        sending.save_settings(
+        smtp.save_settings(
             engine, host=args.host, port=args.port, security=args.security, user=args.user,
             sender_name=args.sender_name, sender_email=args.sender_email,
             per_minute=args.per_minute,
@@ -204,6 +204,6 @@ def _mail(args: argparse.Namespace, engine: Engine) -> int:
             )
         )
         return 0
-    answer = sending.test_settings(sending.load_settings(engine), sending.password())
+    answer = smtp.test_settings(smtp.load_settings(engine), smtp.password())
     print(_("The mail server answered: {answer}").format(answer=answer))
     return 0

@@ -10,9 +10,10 @@ import pytest
 from sqlalchemy import Engine
 from sqlmodel import select
 
-from coordinator import groups, organisations, people
-from coordinator.groups import GroupInput
+from coordinator import organisations, people
 from coordinator.invitations import group_members
+from coordinator.mail import groups
+from coordinator.mail.groups import GroupInput
 from coordinator.organisations import OrganisationInput
 from coordinator.people import PersonInput
 from coordinator.validation import ValidationError

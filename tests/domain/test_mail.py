@@ -16,10 +16,11 @@ from aiosmtpd.controller import Controller
 from sqlalchemy import Engine
 from sqlmodel import select
 
-from coordinator import meetings, people, sending
+from coordinator import meetings, people
+from coordinator.mail import announcements, delivery, smtp
+from coordinator.mail.smtp import MailSettings
 from coordinator.meetings import MeetingInput
 from coordinator.people import PersonInput
-from coordinator.sending import MailSettings
 from coordinator.validation import ValidationError
 from storage.enums import AnnouncementStatus, DeliveryStatus
 from storage.models import (
@@ -115,16 +116,16 @@ def announcement(engine: Engine) -> int:
     meeting = meetings.create_meeting(
         engine, MeetingInput(title="Netzwerktreffen", day="2027-01-12"), organiser_id=ids[0]
     )
-    return sending.create_announcement(
+    return announcements.create_announcement(
         engine, "Einladung: Netzwerktreffen im Januar – bitte zusagen",
         "Liebe Alle,\n\nwir treffen uns am 12. Januar.\n", group_id=group_id, meeting_id=meeting,
     )  # fmt: skip
 
 
-def send(engine: Engine, announcement_id: int, port: int) -> sending.SendReport:
-    return sending.send(
+def send(engine: Engine, announcement_id: int, port: int) -> delivery.SendReport:
+    return delivery.send(
         engine, announcement_id, settings(port), "",
-        attachments=sending.standard_attachments(engine, NOW), sleep=lambda _s: None,
+        attachments=announcements.standard_attachments(engine, NOW), sleep=lambda _s: None,
     )  # fmt: skip
 
 
@@ -158,7 +159,7 @@ def test_what_arrives(engine: Engine, announcement: int, server) -> None:
     assert "Agenda" in agenda.get_content()  # each recipient's own language
     with reading(engine) as session:
         assert session.get(Announcement, announcement).status == AnnouncementStatus.SENT
-    log = sending.send_log(engine, announcement_id=announcement)
+    log = delivery.send_log(engine, announcement_id=announcement)
     assert [line.status for line in log] == [DeliveryStatus.SENT] * 3
     from coordinator.details import person_detail
 
@@ -172,9 +173,9 @@ def test_sending_keeps_to_the_rate_limit(engine: Engine, announcement: int, serv
     _inbox, port = server
     pauses: list[float] = []
     slow = MailSettings(**{**settings(port).__dict__, "per_minute": 20})
-    report = sending.send(
+    report = delivery.send(
         engine, announcement, slow, "",
-        attachments=sending.standard_attachments(engine, NOW), sleep=pauses.append,
+        attachments=announcements.standard_attachments(engine, NOW), sleep=pauses.append,
     )  # fmt: skip
     assert report.sent == 3 and pauses == [3.0, 3.0]  # 60 s / 20, between the messages
 
@@ -186,7 +187,7 @@ def test_dropped_connection_resumes_without_duplicates_or_gaps(
     inbox.drop_after = 1
     first = send(engine, announcement, port)
     assert first.sent == 1 and first.error
-    log = sending.send_log(engine, announcement_id=announcement)
+    log = delivery.send_log(engine, announcement_id=announcement)
     pending = [line for line in log if line.status == DeliveryStatus.PENDING]
     assert len(pending) == 2
     inbox.drop_after = None
@@ -201,7 +202,7 @@ def test_a_failed_delivery_is_logged_and_retried(engine: Engine, announcement: i
     inbox.refuse = {"zoe@example.org"}
     first = send(engine, announcement, port)
     assert first.sent == 2 and first.failed == 1
-    log = sending.send_log(engine, announcement_id=announcement)
+    log = delivery.send_log(engine, announcement_id=announcement)
     failed = [line for line in log if line.status == DeliveryStatus.FAILED]
     assert [f.email for f in failed] == ["zoe@example.org"] and "550" in failed[0].error
     inbox.refuse = set()
@@ -211,7 +212,7 @@ def test_a_failed_delivery_is_logged_and_retried(engine: Engine, announcement: i
     ]  # fmt: skip
     with reading(engine) as session:
         meeting_id = session.get(Announcement, announcement).meeting_id
-    assert len(sending.send_log(engine, meeting_id=meeting_id)) == 3
+    assert len(delivery.send_log(engine, meeting_id=meeting_id)) == 3
 
 
 def test_a_cancelled_meeting_sends_its_cancellation(
@@ -242,10 +243,10 @@ def test_header_injection_is_impossible(engine: Engine, server) -> None:
         session.add(RecipientGroupMember(group_id=group.id, person_id=evil))
         group_id = group.id or 0
     with pytest.raises(ValidationError):
-        sending.create_announcement(
+        announcements.create_announcement(
             engine, "Hallo\r\nBcc: victim@example.net", "x", group_id=group_id
         )
-    announcement = sending.create_announcement(engine, "Hallo", "Text", group_id=group_id)
+    announcement = announcements.create_announcement(engine, "Hallo", "Text", group_id=group_id)
     send(engine, announcement, port)
     assert inbox.envelopes == [["eve@example.org"]]
     message = inbox.messages[0]
@@ -254,9 +255,9 @@ def test_header_injection_is_impossible(engine: Engine, server) -> None:
 
 
 def test_eml_files_carry_the_same_parts(engine: Engine, announcement: int, tmp_path: Path) -> None:
-    report = sending.write_eml(
+    report = delivery.write_eml(
         engine, announcement, tmp_path, settings(25).sender,
-        attachments=sending.standard_attachments(engine, NOW), now=NOW,
+        attachments=announcements.standard_attachments(engine, NOW), now=NOW,
     )  # fmt: skip
     assert report.written == 3 and len(report.unreachable) == 2
     files = sorted(tmp_path.glob("*.eml"))
@@ -270,22 +271,22 @@ def test_eml_files_carry_the_same_parts(engine: Engine, announcement: int, tmp_p
     ]
     addresses = (tmp_path / "addresses.txt").read_text()
     assert "Ayşe Yılmaz <ayse@example.org>" in addresses and "olaf@" not in addresses
-    log = sending.send_log(engine, announcement_id=announcement)
+    log = delivery.send_log(engine, announcement_id=announcement)
     assert {line.status for line in log} == {DeliveryStatus.WRITTEN}
 
 
 def test_settings_are_checked_and_the_password_stays_out(engine: Engine, server) -> None:
     with pytest.raises(ValidationError) as error:
-        sending.save_settings(engine, host="", port="99999", security="ssl", sender_email="x")
+        smtp.save_settings(engine, host="", port="99999", security="ssl", sender_email="x")
     assert set(error.value.errors) == {"host", "port", "security", "sender_email"}
     _inbox, port = server
-    saved = sending.save_settings(
+    saved = smtp.save_settings(
         engine, host="127.0.0.1", port=str(port), security="none",
         sender_email="netzwerk@example.org", sender_name="Netzwerk",
     )  # fmt: skip
-    assert saved.port == port and sending.load_settings(engine) == saved
-    assert sending.test_settings(saved, "").startswith("250")
-    assert sending.password({"COORDINATOR_SMTP_PASSWORD": "geheim"}) == "geheim"
+    assert saved.port == port and smtp.load_settings(engine) == saved
+    assert smtp.test_settings(saved, "").startswith("250")
+    assert smtp.password({"COORDINATOR_SMTP_PASSWORD": "geheim"}) == "geheim"
 
 
 def test_translation_files_minutes_and_invitees_told(
@@ -297,19 +298,21 @@ def test_translation_files_minutes_and_invitees_told(
     inbox, port = server
     with reading(engine) as session:
         meeting_id = session.get(Announcement, announcement).meeting_id
-    everyone = [r.person_id for r in sending.audience(engine, announcement)]
+    everyone = [r.person_id for r in delivery.audience(engine, announcement)]
     invitations.invite_people(engine, meeting_id, everyone)
     with transaction(engine) as session:
         for invitation in session.exec(select(Invitation)).all():
             invitation.needs_update = True
-    sending.translate(engine, announcement, "en", "Invitation: network meeting", "Dear all,\n")
+    announcements.translate(
+        engine, announcement, "en", "Invitation: network meeting", "Dear all,\n"
+    )
     with pytest.raises(ValidationError):
-        sending.translate(engine, announcement, "english!", "x", "y")
+        announcements.translate(engine, announcement, "english!", "x", "y")
     flyer = tmp_path / "flyer.pdf"
     flyer.write_bytes(b"%PDF-1.4 Flyer \xff")
-    sending.attach_file(engine, announcement, flyer)
-    assert "[en] Invitation: network meeting" in sending.preview(engine, announcement, "en")
-    assert sending.languages(engine, announcement) == ["de", "en"]
+    announcements.attach_file(engine, announcement, flyer)
+    assert "[en] Invitation: network meeting" in announcements.preview(engine, announcement, "en")
+    assert announcements.languages(engine, announcement) == ["de", "en"]
     send(engine, announcement, port)
     jonas = next(m for m in inbox.messages if "jonas@" in str(m["To"]))
     ayse = next(m for m in inbox.messages if "ayse@" in str(m["To"]))
@@ -320,20 +323,20 @@ def test_translation_files_minutes_and_invitees_told(
         assert pdf.get_content() == b"%PDF-1.4 Flyer \xff"
     with reading(engine) as session:
         told = {i.person_id: i.needs_update for i in session.exec(select(Invitation)).all()}
-    sent_to = {line.person_id for line in sending.send_log(engine, announcement_id=announcement)}
+    sent_to = {line.person_id for line in delivery.send_log(engine, announcement_id=announcement)}
     assert all(told[pid] is False for pid in sent_to)
     assert any(told[pid] for pid in set(told) - sent_to)  # the unreachable still wait
 
     with reading(engine) as session:
         group_id = session.get(Announcement, announcement).group_id or 0
     with pytest.raises(ValidationError):  # no minutes to send yet
-        sending.create_announcement(
+        announcements.create_announcement(
             engine, "P", "x", group_id=group_id, meeting_id=meeting_id, attach="minutes"
         )
     from coordinator.minutes import start_minutes
 
     start_minutes(engine, meeting_id)
-    minutes = sending.create_announcement(
+    minutes = announcements.create_announcement(
         engine, "Protokoll", "Anbei das Protokoll.", group_id=group_id,
         meeting_id=meeting_id, attach="minutes",
     )  # fmt: skip
@@ -390,10 +393,10 @@ def test_encrypted_connection_and_login(
             host="localhost", port=port, security=security, user="netz",
             sender_email="netzwerk@example.org", per_minute=1000,
         )  # fmt: skip
-        assert sending.test_settings(mail, "geheim").startswith("250")
-        report = sending.send(
+        assert smtp.test_settings(mail, "geheim").startswith("250")
+        report = delivery.send(
             engine, announcement, mail, "geheim",
-            attachments=sending.standard_attachments(engine, NOW), sleep=lambda _s: None,
+            attachments=announcements.standard_attachments(engine, NOW), sleep=lambda _s: None,
         )  # fmt: skip
         assert report.sent == 3 and len(inbox.messages) == 3
         assert logins[-1] == (b"netz", b"geheim")
@@ -410,12 +413,12 @@ def test_gdpr_export_and_erasure_cover_the_send_log(
 
     _inbox, port = server
     send(engine, announcement, port)
-    person_id = sending.send_log(engine, announcement_id=announcement)[0].person_id
+    person_id = delivery.send_log(engine, announcement_id=announcement)[0].person_id
     exported = json.loads(gdpr.export_json(engine, person_id))
     assert [m["status"] for m in exported["messages_sent"]] == ["sent"]
     assert exported["messages_sent"][0]["address"].endswith("@example.org")
     gdpr.erase_person(engine, person_id)
-    lines = sending.send_log(engine, person_id=person_id)
+    lines = delivery.send_log(engine, person_id=person_id)
     assert [line.email for line in lines] == [""]  # the message stays counted, the address goes
 
 
@@ -427,7 +430,7 @@ def test_announcement_and_its_files_are_written_together(
     flyer, big = tmp_path / "flyer.pdf", tmp_path / "poster.pdf"
     flyer.write_bytes(b"%PDF-1.4 flyer")
     big.write_bytes(b"x" * 2048)
-    monkeypatch.setattr(sending, "MAX_FILE", 1024)
+    monkeypatch.setattr(announcements, "MAX_FILE", 1024)
 
     def counts() -> tuple[int, int]:
         with reading(engine) as session:
@@ -439,10 +442,14 @@ def test_announcement_and_its_files_are_written_together(
     before = counts()
     for files in ([flyer, big], [flyer, tmp_path / "missing.pdf"]):
         with pytest.raises(ValidationError) as failed:
-            sending.create_announcement(engine, "Flyer", "Text", group_id=group_id, files=files)
+            announcements.create_announcement(
+                engine, "Flyer", "Text", group_id=group_id, files=files
+            )
         assert files[1].name in str(failed.value.errors)
         assert counts() == before  # neither the announcement nor the flyer
-    number = sending.create_announcement(engine, "Flyer", "Text", group_id=group_id, files=[flyer])
+    number = announcements.create_announcement(
+        engine, "Flyer", "Text", group_id=group_id, files=[flyer]
+    )
     assert counts() == (before[0] + 1, before[1] + 1)
     with reading(engine) as session:
         kept = session.exec(
@@ -466,17 +473,17 @@ def test_the_password_comes_from_the_keyring_when_there_is_one(
 
     fake.get_password = stored  # type: ignore[attr-defined]
     monkeypatch.setitem(sys.modules, "keyring", fake)
-    assert sending.password({}) == "aus-dem-schluesselbund"
+    assert smtp.password({}) == "aus-dem-schluesselbund"
     assert asked == [("coordinator", "smtp")]
-    assert sending.password({"COORDINATOR_SMTP_PASSWORD": "geheim"}) == "geheim"  # env first
+    assert smtp.password({"COORDINATOR_SMTP_PASSWORD": "geheim"}) == "geheim"  # env first
 
     def no_keyring(service: str, user: str) -> str | None:
         raise RuntimeError("No recommended backend was available.")  # as keyring's own error
 
     fake.get_password = no_keyring  # type: ignore[attr-defined]
-    assert sending.password({}) == ""  # a server without a keyring: no password, no traceback
+    assert smtp.password({}) == ""  # a server without a keyring: no password, no traceback
     monkeypatch.setitem(sys.modules, "keyring", None)  # not installed
-    assert sending.password({}) == ""
+    assert smtp.password({}) == ""
 
 
 def test_a_recipient_sees_only_their_own_invitation(
@@ -549,12 +556,12 @@ def test_eml_and_addresses_from_hostile_names_inject_nothing(
         for pid in ids:
             session.add(RecipientGroupMember(group_id=group.id, person_id=pid))
         group_id = group.id or 0
-    number = sending.create_announcement(engine, "Rundbrief", "Hallo\n", group_id=group_id)
+    number = announcements.create_announcement(engine, "Rundbrief", "Hallo\n", group_id=group_id)
     folder = tmp_path / "out"
     folder.mkdir()
-    report = sending.write_eml(
-        engine, number, folder, sending.load_settings(engine).sender,
-        attachments=sending.standard_attachments(engine, NOW), now=NOW,
+    report = delivery.write_eml(
+        engine, number, folder, smtp.load_settings(engine).sender,
+        attachments=announcements.standard_attachments(engine, NOW), now=NOW,
     )  # fmt: skip
     assert report.written == len(HOSTILE)
     line = (folder / "addresses.txt").read_text(encoding="utf-8")

@@ -346,8 +346,9 @@ def test_the_organiser_is_named_in_the_form(engine: Engine, folks: list[int]) ->
 def test_inviting_by_name_finds_an_organisation_a_group_or_a_person(
     engine: Engine, folks: list[int]
 ) -> None:
-    from coordinator import groups, organisations
-    from coordinator.groups import GroupInput
+    from coordinator import organisations
+    from coordinator.mail import groups
+    from coordinator.mail.groups import GroupInput
     from coordinator.organisations import OrganisationInput
 
     ada, ben, cem = folks

@@ -6,9 +6,9 @@ from __future__ import annotations
 from aiosmtpd.controller import Controller
 from textual.widgets import DataTable, Input, Select, SelectionList, Static, TextArea
 
-from coordinator import sending
 from coordinator.app import CoordinatorApp
 from coordinator.context import Context
+from coordinator.mail import smtp
 from screens.dialogs import ConfirmDialog
 from screens.forms import GroupForm
 from screens.mail import AnnouncementDialog, MailScreen
@@ -20,7 +20,7 @@ async def test_compose_preview_send_and_log(sample_context: Context) -> None:
     inbox, port = Inbox(), free_port()
     controller = Controller(inbox, hostname="127.0.0.1", port=port)
     controller.start()
-    sending.save_settings(
+    smtp.save_settings(
         sample_context.engine, host="127.0.0.1", port=str(port), security="none",
         sender_email="netz@example.org", per_minute="1000",
     )  # fmt: skip

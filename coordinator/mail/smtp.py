@@ -1,0 +1,136 @@
+"""The network's mail server settings (host, port, security, user, sender, rate), the SMTP
+connection and its test. The password never touches the database or a file: it comes from
+COORDINATOR_SMTP_PASSWORD or the system keyring.
+"""
+
+from __future__ import annotations
+
+import os
+import smtplib
+import ssl
+from dataclasses import dataclass
+
+from sqlalchemy import Engine
+from sqlmodel import col, select
+
+from coordinator.i18n import _
+from coordinator.mail.messages import (
+    Sender,
+)
+from coordinator.validation import Checker, ValidationError
+from storage.models import Meta
+from storage.uow import reading, transaction
+
+SECURITY = ("starttls", "tls", "none")
+PASSWORD_VARIABLE = "COORDINATOR_SMTP_PASSWORD"
+
+
+@dataclass(frozen=True)
+class MailSettings:
+    host: str = ""
+    port: int = 587
+    security: str = "starttls"
+    user: str = ""
+    sender_name: str = ""
+    sender_email: str = ""
+    per_minute: int = 30  # the server's limit; a pause between messages keeps under it
+
+    @property
+    def sender(self) -> Sender:
+        return Sender(self.sender_name, self.sender_email)
+
+
+_KEYS = ("host", "port", "security", "user", "sender_name", "sender_email", "per_minute")
+
+
+def load_settings(engine: Engine) -> MailSettings:
+    with reading(engine) as session:
+        stored = {
+            m.key[5:]: m.value
+            for m in session.exec(select(Meta).where(col(Meta.key).startswith("mail."))).all()
+        }
+    values: dict[str, object] = {k: v for k, v in stored.items() if k in _KEYS}
+    for number in ("port", "per_minute"):
+        if number in values:
+            values[number] = int(str(values[number]))
+    return MailSettings(**values)  # type: ignore[arg-type]
+
+
+def save_settings(engine: Engine, **typed: str) -> MailSettings:
+    """Check and store the mail settings (never a password)."""
+    check = Checker()
+    host = check.required("host", typed.get("host", ""), max_length=200)
+    port = typed.get("port", "587").strip()
+    if not port.isdigit() or not 0 < int(port) < 65536:
+        check.fail("port", _("A port number from 1 to 65535."))
+    security = typed.get("security", "starttls").strip()
+    if security not in SECURITY:
+        check.fail("security", _("starttls, tls or none."))
+    per_minute = typed.get("per_minute", "30").strip()
+    if not per_minute.isdigit() or not 0 < int(per_minute) <= 1000:
+        check.fail("per_minute", _("Messages per minute: 1 to 1000."))
+    sender_email = check.email("sender_email", typed.get("sender_email", ""))
+    if not sender_email and "sender_email" not in check.errors:
+        check.fail("sender_email", _("This field is required."))
+    check.check()
+    values = {
+        "host": host,
+        "port": port,
+        "security": security,
+        "user": typed.get("user", "").strip(),
+        "sender_name": typed.get("sender_name", "").strip(),
+        "sender_email": sender_email,
+        "per_minute": per_minute,
+    }
+    with transaction(engine) as session:
+        for key, value in values.items():
+            row = session.get(Meta, f"mail.{key}")
+            if row is None:
+                session.add(Meta(key=f"mail.{key}", value=value))
+            else:
+                row.value = value
+    return load_settings(engine)
+
+
+def password(environ: dict[str, str] | None = None) -> str:
+    """The SMTP password: from the environment, else from the system keyring (if the
+    ``keyring`` package is installed and the system has a keyring it can use), else empty."""
+    environ = dict(os.environ) if environ is None else environ
+    if environ.get(PASSWORD_VARIABLE):
+        return environ[PASSWORD_VARIABLE]
+    try:
+        import keyring  # type: ignore[import-not-found]
+    except ImportError:
+        return ""
+    try:
+        return keyring.get_password("coordinator", "smtp") or ""
+    except Exception:  # keyring.errors.KeyringError: no usable keyring (a server, a container)
+        return ""
+
+
+def connect(settings: MailSettings, secret: str, timeout: float = 30) -> smtplib.SMTP:
+    """An open, logged-in connection to the coordinator's mail server."""
+    if not settings.host:
+        raise ValidationError({"host": _("No mail server is set up (coordinator mail set).")})
+    context = ssl.create_default_context()
+    if settings.security == "tls":
+        server: smtplib.SMTP = smtplib.SMTP_SSL(
+            settings.host, settings.port, timeout=timeout, context=context
+        )
+    else:
+        server = smtplib.SMTP(settings.host, settings.port, timeout=timeout)
+        if settings.security == "starttls":
+            server.starttls(context=context)
+    if settings.user:
+        server.login(settings.user, secret)
+    return server
+
+
+def test_settings(settings: MailSettings, secret: str) -> str:
+    """Connect, log in and say goodbye: what the server answered, for ``mail test``."""
+    server = connect(settings, secret)
+    try:
+        code, answer = server.noop()
+    finally:
+        server.quit()
+    return f"{code} {answer.decode(errors='replace')}"
