@@ -39,8 +39,8 @@ def writer(
 
     from sqlalchemy.exc import OperationalError
 
-    from coordinator import tasks
-    from coordinator.concurrency import EditConflict, version_of
+    from coordinator.minutes import tasks
+    from coordinator.network.concurrency import EditConflict, version_of
     from storage.engine import make_engine, resolve_target
     from storage.models import Task
 
@@ -70,7 +70,7 @@ def writer(
 
 
 def run(url: str, label: str, writers: int, changes: int, shared: int) -> bool:
-    from coordinator import tasks
+    from coordinator.minutes import tasks
     from storage.engine import open_database, resolve_target
 
     engine = open_database(resolve_target(url))

@@ -20,7 +20,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import insert
 
-from coordinator.recurrence import last_occurrence
+from coordinator.meetings.recurrence import last_occurrence
 from coordinator.sample import data
 from storage.engine import open_database, resolve_target
 from storage.enums import (

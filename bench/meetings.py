@@ -20,9 +20,9 @@ from pathlib import Path
 
 from bench.generate import LARGE, ensure
 from bench.measure import report, timed
-from coordinator.calendar_view import by_day, month_grid, week_start
 from coordinator.context import Context
-from coordinator.schedule import past_page, upcoming_page
+from coordinator.meetings.schedule import past_page, upcoming_page
+from coordinator.meetings.weeks import by_day, month_grid, week_start
 from storage.target import resolve_target
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -1,4 +1,4 @@
-"""Search-as-you-type and filter changes on a national-scale register.
+"""Search-as-you-type and filter changes on a national-scale listing.
 
     .venv/bin/python -m bench.register [--rounds 5]
 
@@ -16,7 +16,7 @@ from pathlib import Path
 
 from bench.generate import LARGE, ensure
 from bench.measure import report, timed
-from coordinator import register
+from coordinator.register import listing
 from storage.engine import open_database, resolve_target
 from storage.enums import OrgKind, Phase, Topic
 
@@ -34,36 +34,34 @@ def main() -> None:
     )
 
     # What the screen runs on each change: the first page and the count above the list.
-    def people_step(flt: register.PersonFilter) -> Callable[[], object]:
-        return lambda: register.first_people(engine, flt, limit=PAGE)
+    def people_step(flt: listing.PersonFilter) -> Callable[[], object]:
+        return lambda: listing.first_people(engine, flt, limit=PAGE)
 
-    def org_step(flt: register.OrganisationFilter) -> Callable[[], object]:
-        return lambda: register.first_organisations(engine, flt, limit=PAGE)
+    def org_step(flt: listing.OrganisationFilter) -> Callable[[], object]:
+        return lambda: listing.first_organisations(engine, flt, limit=PAGE)
 
-    people_step(register.PersonFilter())()  # warm the cache once
+    people_step(listing.PersonFilter())()  # warm the cache once
     keystrokes_people: list[float] = []
     keystrokes_orgs: list[float] = []
     filters: list[float] = []
     for _round in range(args.rounds):
         for word in WORDS:
             for end in range(1, len(word) + 1):
-                keystrokes_people.append(timed(people_step(register.PersonFilter(text=word[:end]))))
-                keystrokes_orgs.append(
-                    timed(org_step(register.OrganisationFilter(text=word[:end])))
-                )
+                keystrokes_people.append(timed(people_step(listing.PersonFilter(text=word[:end]))))
+                keystrokes_orgs.append(timed(org_step(listing.OrganisationFilter(text=word[:end]))))
         for flt in (
-            register.OrganisationFilter(kind=OrgKind.MSO),
-            register.OrganisationFilter(kind=OrgKind.SCHOOL, phase=Phase.ORGANISING),
-            register.OrganisationFilter(topic=Topic.REFUGEES),
-            register.OrganisationFilter(topic=Topic.SPORT, city="Kiel"),
-            register.OrganisationFilter(city="Berlin", sort="last_contact", descending=True),
-            register.OrganisationFilter(phase=Phase.FORMALISATION, sort="city"),
+            listing.OrganisationFilter(kind=OrgKind.MSO),
+            listing.OrganisationFilter(kind=OrgKind.SCHOOL, phase=Phase.ORGANISING),
+            listing.OrganisationFilter(topic=Topic.REFUGEES),
+            listing.OrganisationFilter(topic=Topic.SPORT, city="Kiel"),
+            listing.OrganisationFilter(city="Berlin", sort="last_contact", descending=True),
+            listing.OrganisationFilter(phase=Phase.FORMALISATION, sort="city"),
         ):
             filters.append(timed(org_step(flt)))
         for flt in (
-            register.PersonFilter(language="de"),
-            register.PersonFilter(language="de", sort="last_contact", descending=True),
-            register.PersonFilter(text="meh", language="de"),
+            listing.PersonFilter(language="de"),
+            listing.PersonFilter(language="de", sort="last_contact", descending=True),
+            listing.PersonFilter(text="meh", language="de"),
         ):
             filters.append(timed(people_step(flt)))
     report("people search, per keystroke", keystrokes_people, target_ms=50, unit="steps")

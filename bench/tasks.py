@@ -16,8 +16,8 @@ from pathlib import Path
 
 from bench.generate import LARGE, ensure
 from bench.measure import report, timed
-from coordinator import tasks
-from coordinator.tasks import TaskFilter
+from coordinator.minutes import tasks
+from coordinator.minutes.tasks import TaskFilter
 from storage.engine import open_database, resolve_target
 from storage.enums import TaskStatus
 

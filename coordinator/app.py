@@ -16,12 +16,12 @@ from textual.notifications import SeverityLevel
 from textual.screen import ModalScreen, Screen
 from textual.worker import Worker, WorkerState
 
-from coordinator import identity
-from coordinator.concurrency import blocked_message
 from coordinator.context import Context
 from coordinator.dashboard import Dashboard
-from coordinator.freshness import ChangePoller
 from coordinator.i18n import _
+from coordinator.network import identity
+from coordinator.network.concurrency import blocked_message
+from coordinator.network.freshness import ChangePoller
 from screens.dashboard import DashboardScreen
 from screens.translate import translate_bindings
 
@@ -122,7 +122,7 @@ class CoordinatorApp(App[None]):
     def listen_for_changes(self) -> None:
         """A thread of its own (not a worker: it never completes, and waiting for the
         workers must not wait for it) that receives PostgreSQL's notifications."""
-        from coordinator.freshness import listen
+        from coordinator.network.freshness import listen
 
         def run() -> None:
             lost = False

@@ -6,11 +6,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from coordinator.schedule import Occurrence, RowSource, occurrences
+from coordinator.meetings.schedule import Occurrence, RowSource, occurrences
 from storage.enums import Membership, PollStatus, TaskStatus
 from storage.rows import Rows, day, utc
 
-# Not imported from coordinator.tasks: the dashboard is read before SQLAlchemy loads.
+# Not imported from coordinator.minutes.tasks: the dashboard is read before SQLAlchemy loads.
 OPEN_TASK_STATES = (TaskStatus.OPEN, TaskStatus.IN_PROGRESS)
 DEFAULT_FOLLOWUP_WEEKS = 8
 NEXT_MEETING_DAYS = 60

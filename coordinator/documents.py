@@ -159,6 +159,6 @@ def render(doc: Document, fmt: str) -> str:
 
 
 def table_csv(header: list[str], rows: list[list[str]]) -> str:
-    from coordinator.spreadsheet import write_rows
+    from coordinator.register.spreadsheet import write_rows
 
     return write_rows(header, rows)

@@ -6,7 +6,7 @@ from datetime import date, datetime
 from enum import StrEnum
 
 from coordinator.i18n import N_, _, current_language
-from coordinator.schedule import Occurrence
+from coordinator.meetings.schedule import Occurrence
 from storage.enums import (
     AnnouncementStatus,
     AttendanceStatus,

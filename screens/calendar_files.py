@@ -20,7 +20,7 @@ from coordinator.calendar.contentlines import IcsError
 from coordinator.context import Context
 from coordinator.files import WriteError, write_private
 from coordinator.i18n import _
-from coordinator.recurrence import zone
+from coordinator.meetings.recurrence import zone
 from coordinator.validation import ValidationError
 from screens.dialogs import ConfirmDialog, Dialog
 from screens.text import Label, Static

@@ -11,10 +11,10 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 
-from coordinator import changes, identity
-from coordinator.changes import ChangeEntry
 from coordinator.i18n import _
 from coordinator.labels import format_datetime
+from coordinator.network import changes, identity
+from coordinator.network.changes import ChangeEntry
 from coordinator.validation import ValidationError
 from screens.base import SectionScreen
 from screens.dialogs import Dialog

@@ -10,8 +10,8 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 
-from coordinator.concurrency import EditConflict, blocked_message
 from coordinator.i18n import _
+from coordinator.network.concurrency import EditConflict, blocked_message
 from coordinator.validation import ValidationError
 from screens.dialogs import Dialog
 from screens.text import Label, Static

@@ -15,7 +15,9 @@ from textual.screen import Screen
 from textual.widgets import Footer, Header
 
 from coordinator.context import Context
-from coordinator.details import (
+from coordinator.i18n import _
+from coordinator.labels import format_date, format_datetime, label
+from coordinator.register.details import (
     LogLine,
     MeetingLine,
     OrganisationDetail,
@@ -24,8 +26,6 @@ from coordinator.details import (
     organisation_detail,
     person_detail,
 )
-from coordinator.i18n import _
-from coordinator.labels import format_date, format_datetime, label
 from screens.after_work import DismissAfterWork
 from screens.text import Static, literal, one_line
 from screens.translate import translate_bindings

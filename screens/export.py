@@ -12,10 +12,10 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Input
 
-from coordinator import exchange, vcard
 from coordinator.context import Context
 from coordinator.files import WriteError, write_private
 from coordinator.i18n import _
+from coordinator.register import exchange, vcard
 from screens.dialogs import Dialog
 from screens.text import Label
 from screens.widgets import Button, Select

@@ -16,12 +16,12 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import Input
 
-from coordinator.concurrency import EditConflict, blocked_message
 from coordinator.i18n import _
 from coordinator.labels import label
 from coordinator.mail.groups import GroupInput
-from coordinator.organisations import OrganisationInput
-from coordinator.people import PersonInput
+from coordinator.network.concurrency import EditConflict, blocked_message
+from coordinator.register.organisations import OrganisationInput
+from coordinator.register.people import PersonInput
 from coordinator.validation import ValidationError
 from screens.conflict import OVERWRITE, ConflictDialog, refuse_busy
 from screens.dialogs import Dialog

@@ -13,10 +13,10 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import Input
 
-from coordinator import exchange
 from coordinator.context import Context
 from coordinator.i18n import _
-from coordinator.spreadsheet import SpreadsheetError
+from coordinator.register import exchange
+from coordinator.register.spreadsheet import SpreadsheetError
 from screens.dialogs import Dialog
 from screens.text import Label, Static, literal
 from screens.widgets import Button

@@ -15,15 +15,15 @@ from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import Footer, Header
 
-from coordinator import agenda, date_poll, invitations, meetings
-from coordinator.agenda_export import FORMATS, render
-from coordinator.concurrency import version_of
 from coordinator.context import Context
 from coordinator.files import WriteError, write_formats
 from coordinator.i18n import _, ngettext
 from coordinator.labels import format_date, format_datetime, label
-from coordinator.meeting_view import MeetingView, meeting_view
-from coordinator.recurrence import zone
+from coordinator.meetings import agenda, date_poll, invitations, meetings
+from coordinator.meetings.agenda_files import FORMATS, render
+from coordinator.meetings.overview import MeetingView, meeting_view
+from coordinator.meetings.recurrence import zone
+from coordinator.network.concurrency import version_of
 from screens.after_work import DismissAfterWork
 from screens.conflict import attempt
 from screens.dialogs import ConfirmDialog

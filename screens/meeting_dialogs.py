@@ -11,7 +11,7 @@ from textual.widgets import Input
 
 from coordinator.i18n import N_, _
 from coordinator.labels import label
-from coordinator.meetings import MeetingInput
+from coordinator.meetings.meetings import MeetingInput
 from coordinator.validation import ValidationError
 from screens.dialogs import Dialog
 from screens.forms import Form

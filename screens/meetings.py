@@ -14,11 +14,11 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import TabbedContent, TabPane
 
-from coordinator import meetings
-from coordinator.calendar_view import HOME, by_day, month_grid, week_start
 from coordinator.i18n import N_, _
 from coordinator.labels import format_date, format_when, label, weekday
-from coordinator.schedule import Occurrence, past_page, upcoming_page
+from coordinator.meetings import meetings
+from coordinator.meetings.schedule import Occurrence, past_page, upcoming_page
+from coordinator.meetings.weeks import HOME, by_day, month_grid, week_start
 from screens.base import SectionScreen
 from screens.meeting_dialogs import MeetingForm
 from screens.paged_table import Cell, PagedTable

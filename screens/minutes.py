@@ -14,15 +14,15 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Input
 
-from coordinator import minutes as domain
 from coordinator.context import Context
 from coordinator.documents import FORMATS
 from coordinator.files import WriteError, write_formats
 from coordinator.i18n import _
 from coordinator.labels import format_date, label
-from coordinator.minutes_export import render_minutes
-from coordinator.minutes_view import MinutesView, minutes_view
-from coordinator.tasks import owner_filter
+from coordinator.minutes import minutes as domain
+from coordinator.minutes.minutes_files import render_minutes
+from coordinator.minutes.overview import MinutesView, minutes_view
+from coordinator.minutes.tasks import owner_filter
 from coordinator.validation import Checker, ValidationError
 from screens.conflict import attempt, save_checked
 from screens.dialogs import Dialog

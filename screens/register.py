@@ -17,14 +17,14 @@ from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import Input, TabbedContent, TabPane
 
-from coordinator import contacts, gdpr, organisations, people
-from coordinator import register as domain
-from coordinator.concurrency import version_of
 from coordinator.context import Context
 from coordinator.dashboard import DEFAULT_FOLLOWUP_WEEKS
 from coordinator.files import WriteError, write_private
 from coordinator.i18n import N_, _, ngettext
 from coordinator.labels import format_date, label
+from coordinator.network.concurrency import version_of
+from coordinator.register import contacts, gdpr, organisations, people
+from coordinator.register import listing as domain
 from screens.base import SectionScreen
 from screens.conflict import attempt, refuse_busy, save_checked
 from screens.dialogs import ConfirmDialog, ContactDialog, PhaseDialog

@@ -14,12 +14,12 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Input, TabbedContent, TabPane
 
-from coordinator import tasks as domain
-from coordinator.concurrency import version_of
 from coordinator.i18n import _
 from coordinator.labels import format_date, label
-from coordinator.minutes import set_decision_status
-from coordinator.minutes_export import decision_rows
+from coordinator.minutes import tasks as domain
+from coordinator.minutes.minutes import set_decision_status
+from coordinator.minutes.minutes_files import decision_rows
+from coordinator.network.concurrency import version_of
 from coordinator.validation import Checker, ValidationError
 from screens.base import SectionScreen
 from screens.conflict import save_checked

@@ -18,8 +18,8 @@ from pathlib import Path
 from sqlalchemy import Engine
 from sqlmodel import Session
 
-from coordinator.organisations import organisation_search_key
-from coordinator.people import person_search_key
+from coordinator.register.organisations import organisation_search_key
+from coordinator.register.people import person_search_key
 from storage.enums import MeetingStatus, Membership, Phase, Priority, TaskStatus
 from storage.models import (
     Affiliation,

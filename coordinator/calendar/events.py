@@ -20,7 +20,7 @@ from sqlmodel import col
 
 from coordinator.calendar.contentlines import CRLF, fold, param, prop, text
 from coordinator.calendar.timezones import vtimezone
-from coordinator.recurrence import zone
+from coordinator.meetings.recurrence import zone
 from storage.enums import MeetingStatus, Rsvp
 from storage.models import Affiliation, Invitation, Meeting, Person
 from storage.rows import AlchemyRows

@@ -20,7 +20,7 @@ from coordinator.calendar.parsing import (
     IncomingEvent,
 )
 from coordinator.i18n import _
-from coordinator.recurrence import RecurrenceError, last_occurrence
+from coordinator.meetings.recurrence import RecurrenceError, last_occurrence
 from coordinator.validation import ValidationError
 from storage.bulk import BulkWriter
 from storage.enums import MeetingStatus, Rsvp

@@ -86,7 +86,7 @@ def invitation(
     """METHOD:REQUEST for a meeting, a series or one occurrence, in ``language``. With
     ``for_email``: the invitation to that invitee alone, or, for someone who is not invited,
     the meeting as METHOD:PUBLISH without any attendee (see :func:`method_of`)."""
-    from coordinator.agenda_export import calendar_description
+    from coordinator.meetings.agenda_files import calendar_description
 
     event, master = _one(engine, meeting_id)
     organiser, invitees = _invitees_of(engine, event, master)

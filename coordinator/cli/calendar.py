@@ -190,7 +190,7 @@ def _import(args: argparse.Namespace, engine: Engine) -> int:
 
 
 def _when(row: Any) -> str:
-    from coordinator.recurrence import zone
+    from coordinator.meetings.recurrence import zone
 
     if row.starts_at is None:
         return " " * 16

@@ -15,14 +15,14 @@ if TYPE_CHECKING:
 
 
 def run_documents(args: argparse.Namespace, engine: Engine) -> int:
-    from coordinator import minutes_export, tasks
     from coordinator.documents import render
     from coordinator.i18n import current_language
+    from coordinator.minutes import minutes_files, tasks
     from coordinator.validation import ValidationError
     from storage.enums import TaskStatus
 
     if args.command == "agenda":
-        from coordinator.agenda_export import render as render_agenda
+        from coordinator.meetings.agenda_files import render as render_agenda
 
         try:
             emit(render_agenda(engine, args.meeting, args.format), args.output)
@@ -31,14 +31,12 @@ def run_documents(args: argparse.Namespace, engine: Engine) -> int:
         return 0
     if args.command == "minutes":
         try:
-            emit(minutes_export.render_minutes(engine, args.meeting, args.format), args.output)
+            emit(minutes_files.render_minutes(engine, args.meeting, args.format), args.output)
         except LookupError:
             raise UsageError(_("meeting {id} has no minutes").format(id=args.meeting)) from None
         return 0
     if args.command == "decisions":
-        doc = minutes_export.decision_register(
-            engine, language=current_language(), text=args.search
-        )
+        doc = minutes_files.decision_register(engine, language=current_language(), text=args.search)
         emit(render(doc, args.format), args.output)
         return 0
     try:
@@ -53,7 +51,7 @@ def run_documents(args: argparse.Namespace, engine: Engine) -> int:
     title = _("To-do list") + (f": {args.owner}" if args.owner else "")
     today = datetime.now(UTC).date()
     emit(
-        minutes_export.render_todo(
+        minutes_files.render_todo(
             engine, flt, args.format, title=title, language=current_language(), today=today
         ),
         args.output,
@@ -62,15 +60,15 @@ def run_documents(args: argparse.Namespace, engine: Engine) -> int:
 
 
 def run_changes(args: argparse.Namespace, engine: Engine) -> int:
-    from coordinator.changes import recent
     from coordinator.labels import format_datetime
+    from coordinator.network.changes import recent
 
     if args.limit < 1:
         raise UsageError(_("--limit must be at least 1"))
     if args.record:
         import re
 
-        from coordinator.changes import TABLE_LABELS
+        from coordinator.network.changes import TABLE_LABELS
 
         kind, _sep, key = args.record.partition(":")
         if kind not in TABLE_LABELS or not re.fullmatch(r"\d+([:,-]\d+)*", key):
@@ -88,9 +86,9 @@ def run_changes(args: argparse.Namespace, engine: Engine) -> int:
 
 
 def run_followups(args: argparse.Namespace, engine: Engine) -> int:
-    from coordinator.contacts import followup_page
     from coordinator.context import Context
     from coordinator.labels import format_date
+    from coordinator.register.contacts import followup_page
 
     if args.weeks < 1:
         raise UsageError(_("--weeks must be at least 1"))

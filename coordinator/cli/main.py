@@ -31,7 +31,7 @@ if TYPE_CHECKING:
 
 
 def _open(args: argparse.Namespace) -> Engine:
-    from coordinator import concurrency
+    from coordinator.network import concurrency
     from storage.engine import Waiting, open_database, waiting_visibly
     from storage.errors import DatabaseOpenError
     from storage.target import resolve_target
@@ -46,7 +46,7 @@ def _open(args: argparse.Namespace) -> Engine:
 
 
 def _say_waiting() -> None:
-    from coordinator.concurrency import waiting_message
+    from coordinator.network.concurrency import waiting_message
 
     print(waiting_message(), file=sys.stderr, flush=True)
 
@@ -85,7 +85,7 @@ def _dispatch(args: argparse.Namespace, engine: Engine) -> int:
 
 
 def run_whoami(args: argparse.Namespace) -> int:
-    from coordinator import identity
+    from coordinator.network import identity
     from coordinator.validation import ValidationError
 
     if args.set is not None:
@@ -149,8 +149,8 @@ def run_tui(args: argparse.Namespace) -> int:
     # Read the dashboard before Textual loads, so its first paint already shows the data.
     first = dashboard.load(context, context.now())
 
-    from coordinator import identity
     from coordinator.app import CoordinatorApp
+    from coordinator.network import identity
 
     app = CoordinatorApp(context, dashboard=first, user=identity.current())
     app.run()
@@ -162,7 +162,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     requested = language_from(argv)
     set_language(detect_language(requested if requested in ("de", "en") else None, os.environ))
-    from coordinator import identity
+    from coordinator.network import identity
 
     identity.apply(identity.current())
     try:
@@ -182,7 +182,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 141
     except Exception as exc:  # a bug: say where, never the error's text (personal data)
-        from coordinator.concurrency import busy_command_message, disk_full_message
+        from coordinator.network.concurrency import busy_command_message, disk_full_message
         from storage.errors import is_busy, is_disk_full
 
         if is_busy(exc):

@@ -14,7 +14,7 @@ from coordinator.i18n import _
 if TYPE_CHECKING:
     from sqlalchemy import Engine
 
-    from coordinator.exchange import ImportPlan
+    from coordinator.register.exchange import ImportPlan
 
 
 def report_plan(plan: ImportPlan) -> None:
@@ -34,8 +34,8 @@ def report_plan(plan: ImportPlan) -> None:
 
 
 def run_import(args: argparse.Namespace, engine: Engine) -> int:
-    from coordinator import exchange
-    from coordinator.spreadsheet import SpreadsheetError
+    from coordinator.register import exchange
+    from coordinator.register.spreadsheet import SpreadsheetError
 
     try:
         data = Path(args.file).read_bytes()
@@ -67,7 +67,7 @@ def run_import(args: argparse.Namespace, engine: Engine) -> int:
 
 
 def run_register(args: argparse.Namespace, engine: Engine) -> int:
-    from coordinator import exchange, gdpr, vcard
+    from coordinator.register import exchange, gdpr, vcard
 
     if args.action == "import":
         return run_import(args, engine)

@@ -109,10 +109,11 @@ def standard_attachments(engine: Engine, now: datetime) -> AttachmentSource:
 def _meeting_parts(
     engine: Engine, announcement: Announcement, recipient: Recipient, now: datetime
 ) -> list[Attachment]:
-    from coordinator import agenda_export, minutes_export
     from coordinator.calendar import itip
     from coordinator.mail.messages import calendar_attachment
-    from coordinator.tasks import TaskFilter
+    from coordinator.meetings import agenda_files
+    from coordinator.minutes import minutes_files
+    from coordinator.minutes.tasks import TaskFilter
     from storage.enums import MeetingStatus
     from storage.models import Meeting
 
@@ -126,10 +127,10 @@ def _meeting_parts(
         return []
     if announcement.attach == "minutes":
         try:
-            minutes = minutes_export.render_minutes(engine, meeting_id, "txt", language)
+            minutes = minutes_files.render_minutes(engine, meeting_id, "txt", language)
         except LookupError:
             raise ValidationError({"attach": _("The meeting has no minutes yet.")}) from None
-        todo = minutes_export.render_todo(
+        todo = minutes_files.render_todo(
             engine, TaskFilter(meeting_id=meeting_id), "txt", title=meeting.title,
             language=language, today=now.date(),
         )  # fmt: skip
@@ -138,7 +139,7 @@ def _meeting_parts(
         cancel = itip.cancellation(engine, meeting_id, now, for_email=recipient.email)
         return [calendar_attachment(cancel, "CANCEL", "cancel.ics")]
     invite = itip.invitation(engine, meeting_id, language, now, for_email=recipient.email)
-    agenda = agenda_export.render(engine, meeting_id, "txt", language)
+    agenda = agenda_files.render(engine, meeting_id, "txt", language)
     method = itip.method_of(invite)
     return [calendar_attachment(invite, method), _text_file("agenda.txt", agenda)]
 

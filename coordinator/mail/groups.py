@@ -1,6 +1,6 @@
 """Recipient groups: saved filters over the register (kind, topic, phase, city, language,
 membership) and people picked by hand. The members are worked out when a message is sent
-(coordinator/invitations.py: ``group_members``), so a group follows the register."""
+(coordinator/meetings/invitations.py: ``group_members``), so a group follows the register."""
 
 from __future__ import annotations
 
@@ -12,8 +12,8 @@ from sqlmodel import Session, col, select
 
 from coordinator.choices import parse_choice
 from coordinator.i18n import N_, _
-from coordinator.invitations import group_members
-from coordinator.people import find_person, person_label
+from coordinator.meetings.invitations import group_members
+from coordinator.register.people import find_person, person_label
 from coordinator.validation import Checker, ValidationError
 from storage.enums import Membership, OrgKind, Phase, Topic
 from storage.models import Organisation, Person, RecipientGroup, RecipientGroupMember

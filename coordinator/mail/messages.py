@@ -21,7 +21,7 @@ from sqlalchemy import Engine
 from sqlmodel import col, select
 
 from coordinator.i18n import _
-from coordinator.invitations import group_members
+from coordinator.meetings.invitations import group_members
 from storage.models import Person, RecipientGroup
 from storage.uow import reading
 

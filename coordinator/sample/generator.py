@@ -17,7 +17,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import Engine
 from sqlmodel import Session, col, select
 
-from coordinator.recurrence import last_occurrence, parse_rule
+from coordinator.meetings.recurrence import last_occurrence, parse_rule
 from coordinator.sample import data
 from storage.engine import open_database, resolve_target
 from storage.enums import (
@@ -242,8 +242,8 @@ class SampleBuilder:
                 )
 
     def search_keys(self) -> None:
-        from coordinator.organisations import organisation_search_key
-        from coordinator.people import person_search_key
+        from coordinator.register.organisations import organisation_search_key
+        from coordinator.register.people import person_search_key
 
         self.flush()
         for org in self.built.orgs:

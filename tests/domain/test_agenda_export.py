@@ -9,9 +9,10 @@ from pathlib import Path
 import pytest
 from sqlalchemy import Engine
 
-from coordinator import agenda, agenda_export, meetings, people
-from coordinator.meetings import MeetingInput
-from coordinator.people import PersonInput
+from coordinator.meetings import agenda, agenda_files, meetings
+from coordinator.meetings.meetings import MeetingInput
+from coordinator.register import people
+from coordinator.register.people import PersonInput
 
 GOLDEN = Path(__file__).resolve().parent.parent / "golden"
 UPDATE = os.environ.get("UPDATE_GOLDEN") == "1"  # UPDATE_GOLDEN=1 pytest ... rewrites them
@@ -49,7 +50,7 @@ def meeting_with_agenda(engine: Engine, language: str) -> tuple[int, int]:
 @pytest.mark.parametrize("fmt", ["md", "txt", "html"])
 def test_agenda_exports_match_golden_files(engine: Engine, language: str, fmt: str) -> None:
     meeting_id, _reader = meeting_with_agenda(engine, language)
-    text = agenda_export.render(engine, meeting_id, fmt)
+    text = agenda_files.render(engine, meeting_id, fmt)
     golden = GOLDEN / f"agenda.{language}.{fmt}"
     if UPDATE:
         golden.write_text(text, encoding="utf-8")
@@ -62,6 +63,6 @@ def test_agenda_exports_match_golden_files(engine: Engine, language: str, fmt: s
 def test_invitation_in_the_invitees_language(engine: Engine, preferred: str, greeting: str) -> None:
     meeting_id, reader = meeting_with_agenda(engine, "de")
     person = reader if preferred == "de" else reader - 1
-    text = agenda_export.invitation_text(engine, meeting_id, person)
+    text = agenda_files.invitation_text(engine, meeting_id, person)
     assert text.startswith(greeting)
     assert "18:00" in text and "Stadtteilzentrum Mitte" in text and "Sommerfest" in text

@@ -10,11 +10,13 @@ from datetime import date
 import pytest
 from sqlalchemy import Engine
 
-from coordinator import meetings, minutes, organisations, people, tasks
-from coordinator.concurrency import EditConflict, version_of
-from coordinator.meetings import MeetingInput
-from coordinator.organisations import OrganisationInput
-from coordinator.people import PersonInput
+from coordinator.meetings import meetings
+from coordinator.meetings.meetings import MeetingInput
+from coordinator.minutes import minutes, tasks
+from coordinator.network.concurrency import EditConflict, version_of
+from coordinator.register import organisations, people
+from coordinator.register.organisations import OrganisationInput
+from coordinator.register.people import PersonInput
 from storage.enums import TaskStatus
 from storage.models import Meeting, Organisation, Person, Task
 from storage.uow import reading
@@ -93,7 +95,7 @@ def test_every_edited_kind_of_record_is_guarded(engine: Engine) -> None:
 
 
 def meetings_item(engine: Engine, meeting: int) -> int:
-    from coordinator import agenda
+    from coordinator.meetings import agenda
 
     return agenda.add_item(engine, meeting, "Bericht")
 
@@ -131,7 +133,7 @@ def test_a_save_from_another_process_is_noticed(engine: Engine, db_url: str) -> 
     loaded = version_of(engine, Task, task)
     script = (
         "import sys\n"
-        "from coordinator import tasks\n"
+        "from coordinator.minutes import tasks\n"
         "from storage.engine import open_database, resolve_target\n"
         "from storage.enums import TaskStatus\n"
         "e = open_database(resolve_target(sys.argv[1])).execution_options(coordinator_actor='Ben')\n"

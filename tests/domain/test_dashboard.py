@@ -5,9 +5,10 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
-from coordinator import dashboard, tasks
+from coordinator import dashboard
 from coordinator.context import Context
-from coordinator.recurrence import zone
+from coordinator.meetings.recurrence import zone
+from coordinator.minutes import tasks
 from storage.enums import TaskStatus
 from tests.conftest import FROZEN_NOW
 
@@ -65,7 +66,7 @@ def test_sample_stays_alive_until_2030(sample_context: Context) -> None:
 
 
 def test_past_meetings_include_series_occurrences_newest_first(sample_context: Context) -> None:
-    from coordinator.schedule import past_page
+    from coordinator.meetings.schedule import past_page
 
     first_page = past_page(sample_context, FROZEN_NOW, offset=0, limit=5)
     second_page = past_page(sample_context, FROZEN_NOW, offset=5, limit=5)

@@ -6,7 +6,12 @@ import random
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from coordinator.recurrence import last_occurrence, occurrences_between, parse_rule, window_rule
+from coordinator.meetings.recurrence import (
+    last_occurrence,
+    occurrences_between,
+    parse_rule,
+    window_rule,
+)
 
 RULES = (
     "FREQ=WEEKLY",

@@ -9,9 +9,9 @@ import time
 import pytest
 from sqlalchemy import Engine
 
-from coordinator import tasks
 from coordinator.context import Context
-from coordinator.freshness import ChangePoller, listen
+from coordinator.minutes import tasks
+from coordinator.network.freshness import ChangePoller, listen
 from coordinator.validation import ValidationError
 from storage.audit import take_own
 from storage.models import Task

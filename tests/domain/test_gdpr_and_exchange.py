@@ -11,9 +11,9 @@ import pytest
 from sqlalchemy import Engine, func
 from sqlmodel import Session, col, select
 
-from coordinator import exchange, gdpr, people, register, vcard
-from coordinator.people import PersonInput
-from coordinator.spreadsheet import SpreadsheetError, neutralise
+from coordinator.register import exchange, gdpr, listing, people, vcard
+from coordinator.register.people import PersonInput
+from coordinator.register.spreadsheet import SpreadsheetError, neutralise
 from storage.enums import Rsvp
 from storage.models import ContactLogEntry, Invitation, Meeting, Organisation, Person, Task
 from storage.uow import transaction
@@ -89,7 +89,7 @@ def test_erasure_removes_personal_data_and_keeps_tasks_and_minutes(sample_engine
             == []
         )
     assert email and email not in exchange.people_csv(sample_engine)
-    assert all(p.id != person_id for p in register.people_page(sample_engine, offset=0, limit=500))
+    assert all(p.id != person_id for p in listing.people_page(sample_engine, offset=0, limit=500))
     exported = gdpr.export_person(sample_engine, person_id)
     assert exported["person"]["email"] == "" and exported["organisations"] == []
 
@@ -118,8 +118,8 @@ def test_csv_import_preview_reports_each_bad_row_and_cancel_changes_nothing(
     assert (count(sample_engine, Person), count(sample_engine, Organisation)) == before
 
     assert exchange.apply_import(sample_engine, plan, today=TODAY) == 1
-    found = register.people_page(
-        sample_engine, register.PersonFilter(text="jurgen weiss"), offset=0, limit=5
+    found = listing.people_page(
+        sample_engine, listing.PersonFilter(text="jurgen weiss"), offset=0, limit=5
     )
     assert [(p.name, p.organisations) for p in found] == [("Jürgen Weiß", "Neuer Verein e.V.")]
     assert count(sample_engine, Organisation) == before[1] + 1

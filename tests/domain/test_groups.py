@@ -10,12 +10,12 @@ import pytest
 from sqlalchemy import Engine
 from sqlmodel import select
 
-from coordinator import organisations, people
-from coordinator.invitations import group_members
 from coordinator.mail import groups
 from coordinator.mail.groups import GroupInput
-from coordinator.organisations import OrganisationInput
-from coordinator.people import PersonInput
+from coordinator.meetings.invitations import group_members
+from coordinator.register import organisations, people
+from coordinator.register.organisations import OrganisationInput
+from coordinator.register.people import PersonInput
 from coordinator.validation import ValidationError
 from storage.models import RecipientGroup, RecipientGroupMember
 from storage.uow import reading

@@ -14,9 +14,11 @@ import icalendar
 import pytest
 from sqlalchemy import Engine
 
-from coordinator import agenda_export, exchange, minutes_export, vcard
 from coordinator.calendar import feeds, itip
-from coordinator.spreadsheet import FORMULA_STARTS
+from coordinator.meetings import agenda_files
+from coordinator.minutes import minutes_files
+from coordinator.register import exchange, vcard
+from coordinator.register.spreadsheet import FORMULA_STARTS
 from tests.hostile import HOSTILE, HOSTILE_NOW, fill_hostile
 
 
@@ -96,7 +98,7 @@ def test_json_and_vcard_exports_parse_back(engine: Engine, hostile: dict[str, li
 def test_documents_escape_markup_and_keep_headings_whole(
     engine: Engine, hostile: dict[str, list[int]], document: str
 ) -> None:
-    render = agenda_export.render if document == "agenda" else minutes_export.render_minutes
+    render = agenda_files.render if document == "agenda" else minutes_files.render_minutes
     for number in hostile["meeting"]:
         page = Elements()
         page.feed(render(engine, number, "html", "de"))

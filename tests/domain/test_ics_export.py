@@ -11,12 +11,13 @@ import pytest
 import recurring_ical_events
 from sqlalchemy import Engine
 
-from coordinator import date_poll, invitations, meetings, people
 from coordinator.calendar import feeds, itip
 from coordinator.calendar.events import CalendarFilter
 from coordinator.calendar.feeds import FeedOptions
-from coordinator.meetings import MeetingInput
-from coordinator.people import PersonInput
+from coordinator.meetings import date_poll, invitations, meetings
+from coordinator.meetings.meetings import MeetingInput
+from coordinator.register import people
+from coordinator.register.people import PersonInput
 from coordinator.validation import ValidationError
 from storage.enums import MeetingStatus, Rsvp
 from tests.conftest import FROZEN_NOW
@@ -152,7 +153,7 @@ def test_attendees_round_trip_their_names_exactly(engine: Engine, network) -> No
 
 
 def test_reminder_and_tasks(engine: Engine, network) -> None:
-    from coordinator import tasks
+    from coordinator.minutes import tasks
 
     tasks.create_task(engine, "Raum buchen", due_on=date(2026, 3, 10))
     calendar = check_format(feed(engine, reminder_minutes=30, tasks=True))
@@ -164,8 +165,8 @@ def test_reminder_and_tasks(engine: Engine, network) -> None:
 
 
 def test_filters_by_series_organisation_and_dates(engine: Engine, network) -> None:
-    from coordinator import organisations
-    from coordinator.organisations import OrganisationInput
+    from coordinator.register import organisations
+    from coordinator.register.organisations import OrganisationInput
 
     org = organisations.create_organisation(
         engine, OrganisationInput(name="Kulturverein Mosaik"), today=date(2026, 1, 1)

@@ -12,7 +12,6 @@ from sqlalchemy import Engine
 from sqlmodel import select
 
 import storage.bulk
-from coordinator import invitations, meetings, people
 from coordinator.calendar import feeds, import_plan, import_undo, import_writer, importing, parsing
 from coordinator.calendar.contentlines import IcsError, PlainEvent, iter_parse
 from coordinator.calendar.feeds import FeedOptions
@@ -26,8 +25,10 @@ from coordinator.calendar.import_plan import (
     UPDATED,
 )
 from coordinator.i18n import set_language
-from coordinator.people import PersonInput
-from coordinator.schedule import occurrences
+from coordinator.meetings import invitations, meetings
+from coordinator.meetings.schedule import occurrences
+from coordinator.register import people
+from coordinator.register.people import PersonInput
 from coordinator.validation import ValidationError
 from storage.enums import MeetingStatus, Rsvp
 from storage.models import Invitation, Meeting, Person

@@ -16,11 +16,12 @@ from aiosmtpd.controller import Controller
 from sqlalchemy import Engine
 from sqlmodel import select
 
-from coordinator import meetings, people
 from coordinator.mail import announcements, delivery, smtp
 from coordinator.mail.smtp import MailSettings
-from coordinator.meetings import MeetingInput
-from coordinator.people import PersonInput
+from coordinator.meetings import meetings
+from coordinator.meetings.meetings import MeetingInput
+from coordinator.register import people
+from coordinator.register.people import PersonInput
 from coordinator.validation import ValidationError
 from storage.enums import AnnouncementStatus, DeliveryStatus
 from storage.models import (
@@ -161,7 +162,7 @@ def test_what_arrives(engine: Engine, announcement: int, server) -> None:
         assert session.get(Announcement, announcement).status == AnnouncementStatus.SENT
     log = delivery.send_log(engine, announcement_id=announcement)
     assert [line.status for line in log] == [DeliveryStatus.SENT] * 3
-    from coordinator.details import person_detail
+    from coordinator.register.details import person_detail
 
     ayse_id = log[0].person_id
     assert [m.subject for m in person_detail(engine, ayse_id).messages] == [str(ayse["Subject"])]
@@ -293,7 +294,7 @@ def test_translation_files_minutes_and_invitees_told(
     engine: Engine, announcement: int, server, tmp_path: Path
 ) -> None:
 
-    from coordinator import invitations
+    from coordinator.meetings import invitations
 
     inbox, port = server
     with reading(engine) as session:
@@ -333,7 +334,7 @@ def test_translation_files_minutes_and_invitees_told(
         announcements.create_announcement(
             engine, "P", "x", group_id=group_id, meeting_id=meeting_id, attach="minutes"
         )
-    from coordinator.minutes import start_minutes
+    from coordinator.minutes.minutes import start_minutes
 
     start_minutes(engine, meeting_id)
     minutes = announcements.create_announcement(
@@ -409,7 +410,7 @@ def test_gdpr_export_and_erasure_cover_the_send_log(
 ) -> None:
     import json
 
-    from coordinator import gdpr
+    from coordinator.register import gdpr
 
     _inbox, port = server
     send(engine, announcement, port)
@@ -494,7 +495,7 @@ def test_a_recipient_sees_only_their_own_invitation(
     attendee. Nobody learns the others' names or addresses."""
     import icalendar
 
-    from coordinator import invitations
+    from coordinator.meetings import invitations
     from storage.models import Meeting, Person
 
     inbox, port = server

@@ -11,13 +11,14 @@ import pytest
 from sqlalchemy import Engine
 from sqlmodel import Session, select
 
-from coordinator import agenda, date_poll, invitations, meetings, people
 from coordinator.calendar import itip
-from coordinator.conflicts import busy
 from coordinator.context import Context
-from coordinator.meetings import MeetingInput
-from coordinator.people import PersonInput
-from coordinator.schedule import occurrences
+from coordinator.meetings import agenda, date_poll, invitations, meetings
+from coordinator.meetings.conflicts import busy
+from coordinator.meetings.meetings import MeetingInput
+from coordinator.meetings.schedule import occurrences
+from coordinator.register import people
+from coordinator.register.people import PersonInput
 from coordinator.validation import ValidationError
 from storage.enums import Availability, MeetingStatus, PollStatus, Rsvp
 from storage.models import Invitation, Meeting, Task
@@ -346,10 +347,10 @@ def test_the_organiser_is_named_in_the_form(engine: Engine, folks: list[int]) ->
 def test_inviting_by_name_finds_an_organisation_a_group_or_a_person(
     engine: Engine, folks: list[int]
 ) -> None:
-    from coordinator import organisations
     from coordinator.mail import groups
     from coordinator.mail.groups import GroupInput
-    from coordinator.organisations import OrganisationInput
+    from coordinator.register import organisations
+    from coordinator.register.organisations import OrganisationInput
 
     ada, ben, cem = folks
     club = organisations.create_organisation(

@@ -9,9 +9,11 @@ import pytest
 from sqlalchemy import Engine
 from sqlmodel import Session, select
 
-from coordinator import agenda, invitations, meetings, minutes, people
-from coordinator.meetings import MeetingInput
-from coordinator.people import PersonInput
+from coordinator.meetings import agenda, invitations, meetings
+from coordinator.meetings.meetings import MeetingInput
+from coordinator.minutes import minutes
+from coordinator.register import people
+from coordinator.register.people import PersonInput
 from coordinator.validation import ValidationError
 from storage.enums import AttendanceStatus, DecisionKind, Priority, Rsvp
 from storage.models import Attendance, Decision, Task

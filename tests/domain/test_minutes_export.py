@@ -9,19 +9,13 @@ from pathlib import Path
 import pytest
 from sqlalchemy import Engine
 
-from coordinator import (
-    agenda,
-    invitations,
-    meetings,
-    minutes,
-    minutes_export,
-    organisations,
-    people,
-)
-from coordinator.meetings import MeetingInput
-from coordinator.organisations import OrganisationInput
-from coordinator.people import PersonInput
-from coordinator.tasks import TaskFilter
+from coordinator.meetings import agenda, invitations, meetings
+from coordinator.meetings.meetings import MeetingInput
+from coordinator.minutes import minutes, minutes_files
+from coordinator.minutes.tasks import TaskFilter
+from coordinator.register import organisations, people
+from coordinator.register.organisations import OrganisationInput
+from coordinator.register.people import PersonInput
 from storage.enums import AttendanceStatus, DecisionKind, DecisionStatus
 
 GOLDEN = Path(__file__).resolve().parent.parent / "golden"
@@ -89,9 +83,7 @@ def held_meeting(engine: Engine, language: str) -> tuple[int, int]:
 @pytest.mark.parametrize("fmt", ["md", "txt", "html"])
 def test_minutes_exports_match_golden_files(engine: Engine, language: str, fmt: str) -> None:
     meeting_id, _org = held_meeting(engine, language)
-    check_golden(
-        f"minutes.{language}.{fmt}", minutes_export.render_minutes(engine, meeting_id, fmt)
-    )
+    check_golden(f"minutes.{language}.{fmt}", minutes_files.render_minutes(engine, meeting_id, fmt))
 
 
 @pytest.mark.parametrize("language", ["de", "en"])
@@ -100,7 +92,7 @@ def test_todo_list_per_organisation_matches_golden_files(
     engine: Engine, language: str, fmt: str
 ) -> None:
     _meeting, org = held_meeting(engine, language)
-    text = minutes_export.render_todo(
+    text = minutes_files.render_todo(
         engine,
         TaskFilter(owner_organisation_id=org),
         fmt,
@@ -117,8 +109,8 @@ def test_decision_register_searches_and_shows_status(engine: Engine) -> None:
         engine, meeting_id, "Einladungen gehen zehn Tage vorher raus.", kind=DecisionKind.RULE
     )
     minutes.set_decision_status(engine, other, DecisionStatus.REVOKED)
-    doc = minutes_export.decision_register(engine, language="en", text="sommerfest")
+    doc = minutes_files.decision_register(engine, language="en", text="sommerfest")
     rows = doc.sections[0].rows
     assert [r[2] for r in rows] == ["Das Sommerfest findet am 12. Juni statt."]
-    all_rows = minutes_export.decision_register(engine, language="en").sections[0].rows
+    all_rows = minutes_files.decision_register(engine, language="en").sections[0].rows
     assert {r[4] for r in all_rows} == {"valid", "revoked"}

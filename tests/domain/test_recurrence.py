@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from coordinator.recurrence import RecurrenceError, last_occurrence, occurrences_between
+from coordinator.meetings.recurrence import RecurrenceError, last_occurrence, occurrences_between
 
 BERLIN = ZoneInfo("Europe/Berlin")
 
@@ -72,7 +72,7 @@ def test_the_arithmetic_last_occurrence_equals_dateutils_walk() -> None:
     import random
     from datetime import UTC, datetime, timedelta
 
-    from coordinator.recurrence import _simple_last, parse_rule, zone
+    from coordinator.meetings.recurrence import _simple_last, parse_rule, zone
 
     rng = random.Random(7)
     rules = [

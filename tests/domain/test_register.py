@@ -8,10 +8,10 @@ import pytest
 from sqlalchemy import Engine, func
 from sqlmodel import Session, select
 
-from coordinator import contacts, organisations, people, register
 from coordinator.context import Context
-from coordinator.organisations import OrganisationInput
-from coordinator.people import PersonInput
+from coordinator.register import contacts, listing, organisations, people
+from coordinator.register.organisations import OrganisationInput
+from coordinator.register.people import PersonInput
 from coordinator.validation import ValidationError
 from storage.enums import ContactChannel, OrgKind, Phase, TaskStatus, Topic
 from storage.models import (
@@ -93,8 +93,8 @@ def test_search_ignores_case_and_accents_and_matches_every_word(
     def names(text: str) -> list[str]:
         return [
             r.name
-            for r in register.people_page(
-                engine, register.PersonFilter(text=text), offset=0, limit=10
+            for r in listing.people_page(
+                engine, listing.PersonFilter(text=text), offset=0, limit=10
             )
         ]
 
@@ -104,26 +104,26 @@ def test_search_ignores_case_and_accents_and_matches_every_word(
     assert names("polnisch") == ["Jonas Brandt"]  # notes
     assert names("example.org") == ["Zeynep Çelik"]
     assert names("100%") == []  # LIKE wildcards are taken literally
-    orgs = register.organisation_page(
-        engine, register.OrganisationFilter(text="köln"), offset=0, limit=10
+    orgs = listing.organisation_page(
+        engine, listing.OrganisationFilter(text="köln"), offset=0, limit=10
     )
     assert {o.name for o in orgs} == {"Türkischer Elternverein Köln", "Gesamtschule Mülheim"}
 
 
 def test_filters_and_sorting(engine: Engine, network: dict[str, int]) -> None:
     def orgs(**kwargs: object) -> list[str]:
-        flt = register.OrganisationFilter(**kwargs)  # type: ignore[arg-type]
-        return [o.name for o in register.organisation_page(engine, flt, offset=0, limit=10)]
+        flt = listing.OrganisationFilter(**kwargs)  # type: ignore[arg-type]
+        return [o.name for o in listing.organisation_page(engine, flt, offset=0, limit=10)]
 
     assert orgs(kind=OrgKind.SCHOOL) == ["Gesamtschule Mülheim"]
     assert orgs(topic=Topic.CULTURE) == ["Türkischer Elternverein Köln"]
     assert orgs(phase=Phase.ORGANISING) == ["Gesamtschule Mülheim"]
     assert orgs(city="Bonn") == ["Moscheegemeinde Kalk"]
     assert orgs(sort="name", descending=True) == sorted(orgs(), reverse=True)
-    assert register.count_organisations(engine, register.OrganisationFilter(city="Köln")) == 2
-    turkish = register.people_page(engine, register.PersonFilter(language="tr"), offset=0, limit=10)
+    assert listing.count_organisations(engine, listing.OrganisationFilter(city="Köln")) == 2
+    turkish = listing.people_page(engine, listing.PersonFilter(language="tr"), offset=0, limit=10)
     assert [p.name for p in turkish] == ["Zeynep Çelik"]
-    assert register.cities(engine) == ["Bonn", "Köln"]
+    assert listing.cities(engine) == ["Bonn", "Köln"]
 
 
 def test_phase_changes_are_kept_as_history(engine: Engine, network: dict[str, int]) -> None:
@@ -147,7 +147,7 @@ def test_phase_changes_are_kept_as_history(engine: Engine, network: dict[str, in
         and org.phase == Phase.STABILISATION
         and org.phase_changed_on == date(2027, 3, 1)
     )
-    pipeline = register.pipeline(engine)
+    pipeline = listing.pipeline(engine)
     assert (org_id, "Türkischer Elternverein Köln") in pipeline[Phase.STABILISATION]
 
 
@@ -182,7 +182,7 @@ def test_deleting_an_organisation_says_what_goes_and_orphans_nothing(
         entries = session.exec(select(ContactLogEntry)).all()
         assert [(e.person_id, e.organisation_id) for e in entries] == [(person_id, None)]
     assert (
-        register.people_page(engine, register.PersonFilter(text="elternverein"), offset=0, limit=5)
+        listing.people_page(engine, listing.PersonFilter(text="elternverein"), offset=0, limit=5)
         == []
     )
 
@@ -275,7 +275,7 @@ def test_editing_keeps_what_was_not_changed(engine: Engine, network: dict[str, i
     org = organisations.input_of(engine, network["verein"])
     org.name = "Türkisch-Deutscher Elternverein Köln"
     organisations.update_organisation(engine, network["verein"], org, today=TODAY)
-    found = register.people_page(
-        engine, register.PersonFilter(text="turkisch-deutscher"), offset=0, limit=5
+    found = listing.people_page(
+        engine, listing.PersonFilter(text="turkisch-deutscher"), offset=0, limit=5
     )
     assert [p.name for p in found] == ["Zeynep Çelik"]  # the person's search key follows the rename

@@ -7,11 +7,13 @@ from datetime import date, timedelta
 import pytest
 from sqlalchemy import Engine
 
-from coordinator import meetings, organisations, people, tasks
-from coordinator.meetings import MeetingInput
-from coordinator.organisations import OrganisationInput
-from coordinator.people import PersonInput
-from coordinator.tasks import TaskFilter
+from coordinator.meetings import meetings
+from coordinator.meetings.meetings import MeetingInput
+from coordinator.minutes import tasks
+from coordinator.minutes.tasks import TaskFilter
+from coordinator.register import organisations, people
+from coordinator.register.organisations import OrganisationInput
+from coordinator.register.people import PersonInput
 from coordinator.validation import ValidationError
 from storage.enums import TaskStatus
 

@@ -16,9 +16,10 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlalchemy import Engine
 
-from coordinator import meetings, people
-from coordinator.meetings import MeetingInput
-from coordinator.people import PersonInput
+from coordinator.meetings import meetings
+from coordinator.meetings.meetings import MeetingInput
+from coordinator.register import people
+from coordinator.register.people import PersonInput
 
 BERLIN = ZoneInfo("Europe/Berlin")
 ROOT = Path(__file__).resolve().parents[2]

@@ -92,7 +92,7 @@ def test_a_change_by_another_coordinator_shows_up_on_the_open_screen(tmp_path: P
     ben = (
         "import sys, time\n"
         "time.sleep(8)\n"
-        "from coordinator import tasks\n"
+        "from coordinator.minutes import tasks\n"
         "from storage.engine import open_database, resolve_target\n"
         "e = open_database(resolve_target(sys.argv[1]))\n"
         "tasks.create_task(e.execution_options(coordinator_actor='Ben Okafor'), 'Getränke fürs Sommerfest')\n"

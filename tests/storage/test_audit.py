@@ -9,9 +9,12 @@ import pytest
 from sqlalchemy import Engine
 from sqlmodel import col, select
 
-from coordinator import changes, gdpr, meetings, people, tasks
-from coordinator.meetings import MeetingInput
-from coordinator.people import PersonInput
+from coordinator.meetings import meetings
+from coordinator.meetings.meetings import MeetingInput
+from coordinator.minutes import tasks
+from coordinator.network import changes
+from coordinator.register import gdpr, people
+from coordinator.register.people import PersonInput
 from storage.enums import TaskStatus
 from storage.models import AuditEntry, Organisation
 from storage.uow import reading, transaction
@@ -52,7 +55,7 @@ def test_parts_of_a_record_are_filed_under_it(engine: Engine) -> None:
     meeting = meetings.create_meeting(
         engine, MeetingInput(title="Netzwerktreffen", day="2027-02-02", start="18:00", end="20:00")
     )
-    from coordinator import agenda
+    from coordinator.meetings import agenda
 
     agenda.add_item(engine, meeting, "Begrüßung")
     whats = [(e.table_name, e.action) for e in entries(engine, f"meeting:{meeting}")]

@@ -9,9 +9,10 @@ from pathlib import Path
 import pytest
 from sqlalchemy import Engine, inspect
 
-from coordinator import dashboard, organisations
+from coordinator import dashboard
 from coordinator.context import Context
-from coordinator.organisations import OrganisationInput
+from coordinator.register import organisations
+from coordinator.register.organisations import OrganisationInput
 from storage import copy as network_copy
 from storage.copy import CopyMismatch, copy_network, network_checks
 from storage.engine import make_engine, open_database, resolve_target

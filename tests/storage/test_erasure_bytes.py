@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from coordinator import gdpr, people
-from coordinator.people import PersonInput
+from coordinator.register import gdpr, people
+from coordinator.register.people import PersonInput
 from storage.engine import open_database, resolve_target
 from tests.conftest import ON_POSTGRES
 
@@ -68,7 +68,7 @@ def test_erasure_names_the_backups_that_still_hold_the_person(tmp_path: Path) ->
 
 
 def test_the_identity_file_is_private(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from coordinator import identity
+    from coordinator.network import identity
 
     monkeypatch.setattr(identity, "config_path", lambda: tmp_path / "cfg" / "identity.json")
     identity.save("Amira Haddad")

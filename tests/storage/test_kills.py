@@ -152,7 +152,7 @@ def test_a_kill_during_an_import(tmp_path: Path) -> None:
         + "".join(f"Vorname{i};Familie{i};kill{i}@example.org\n" for i in range(200)),
         encoding="utf-8",
     )
-    killed_at("coordinator.people.add_people", "people", "import", str(rows), "--yes",
+    killed_at("coordinator.register.people.add_people", "people", "import", str(rows), "--yes",
               "--db", str(path))  # fmt: skip
     assert version_and_people(path) == before  # all or nothing: nothing
     retry = command("people", "import", str(rows), "--yes", "--db", str(path))

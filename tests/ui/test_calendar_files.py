@@ -37,9 +37,10 @@ async def test_export_a_filtered_calendar(sample_context: Context, tmp_path: Pat
         dialog.query_one("#reminder", Input).value = "30"
         dialog.query_one("#attendees", Checkbox).value = True
         dialog.query_one("#path", Input).value = str(target)
+        await settle(pilot)  # the fields have taken their values before the button is pressed
         await click(pilot, "#export")
         await settle(pilot)
-        assert not isinstance(app.screen, CalendarExportDialog)
+        assert not isinstance(app.screen, CalendarExportDialog), screen_text(app)
         assert "events written to" in notices(app)
     calendar = icalendar.Calendar.from_ical(target.read_bytes())
     events = calendar.walk("VEVENT")

@@ -9,9 +9,9 @@ import pytest
 from sqlalchemy import Engine
 from textual.widgets import DataTable, Input
 
-from coordinator import tasks
 from coordinator.app import CoordinatorApp
 from coordinator.context import Context
+from coordinator.minutes import tasks
 from screens.changes import ChangesScreen, RecordChangesDialog
 from screens.conflict import ConflictDialog
 from screens.minutes import TextDialog
@@ -174,7 +174,7 @@ async def test_a_form_refused_as_stale_keeps_what_was_typed_until_overwritten(
 ) -> None:
     from sqlmodel import select
 
-    from coordinator import people
+    from coordinator.register import people
     from screens.forms import PersonForm
     from storage.models import Person
     from tests.ui.test_register import open_register, search
@@ -221,7 +221,7 @@ def replace_notes(data, notes: str):  # type: ignore[no-untyped-def]
 
 
 async def test_the_changes_of_a_meeting_from_the_meeting_list(sample_engine: Engine) -> None:
-    from coordinator import meetings
+    from coordinator.meetings import meetings
     from screens.meetings import MeetingsScreen
 
     app = anna_app(sample_engine)

@@ -9,10 +9,10 @@ from datetime import timedelta
 from sqlmodel import Session, select
 from textual.widgets import DataTable, Input
 
-from coordinator import agenda, invitations, meetings
 from coordinator.app import CoordinatorApp
 from coordinator.context import Context
-from coordinator.meetings import MeetingInput
+from coordinator.meetings import agenda, invitations, meetings
+from coordinator.meetings.meetings import MeetingInput
 from screens.minutes import ActionDialog, MinutesScreen, TextDialog
 from screens.tasks import TasksScreen
 from storage.enums import AttendanceStatus, MinutesStatus, TaskStatus

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, TypeVar
 from sqlalchemy import Engine
 from sqlmodel import col, select
 
-from coordinator.contacts import LogLine, contact_log
+from coordinator.register.contacts import LogLine, contact_log
 from storage.enums import Membership, OrgKind, Phase, Rsvp, TaskStatus, Topic
 from storage.models import (
     Affiliation,

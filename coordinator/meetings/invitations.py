@@ -9,7 +9,7 @@ from sqlalchemy import Engine
 from sqlmodel import Session, col, select
 
 from coordinator.i18n import _
-from coordinator.people import find_person
+from coordinator.register.people import find_person
 from coordinator.validation import Checker, ValidationError
 from storage.enums import Membership, Phase, Rsvp, Topic
 from storage.models import (

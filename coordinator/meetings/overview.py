@@ -9,10 +9,10 @@ from datetime import datetime
 from sqlalchemy import Engine
 from sqlmodel import col, select
 
-from coordinator.agenda import AgendaLine, agenda
-from coordinator.conflicts import busy
-from coordinator.date_poll import PollMatrix, SlotScore, matrix, ranking
-from coordinator.schedule import RowSource
+from coordinator.meetings.agenda import AgendaLine, agenda
+from coordinator.meetings.conflicts import busy
+from coordinator.meetings.date_poll import PollMatrix, SlotScore, matrix, ranking
+from coordinator.meetings.schedule import RowSource
 from storage.enums import MeetingKind, MeetingStatus, Rsvp
 from storage.models import DatePoll, Invitation, Meeting, Person
 from storage.uow import reading

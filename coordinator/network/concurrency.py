@@ -59,8 +59,8 @@ class EditConflict(Exception):
 
     def lines(self) -> list[str]:
         """What changed since, one line per field."""
-        from coordinator.changes import shown_value
         from coordinator.labels import format_datetime
+        from coordinator.network.changes import shown_value
 
         return [
             _("{at} {who}: {field} {old} → {new}").format(

@@ -8,10 +8,10 @@ from dataclasses import dataclass
 
 from sqlalchemy import Engine
 
-from coordinator.agenda import AgendaLine, agenda
 from coordinator.documents import md_inline, plain_line
 from coordinator.i18n import N_, translator
-from coordinator.recurrence import zone
+from coordinator.meetings.agenda import AgendaLine, agenda
+from coordinator.meetings.recurrence import zone
 from storage.models import Meeting, Person
 from storage.uow import reading
 

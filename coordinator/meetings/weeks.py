@@ -6,7 +6,7 @@ from collections import defaultdict
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from coordinator.schedule import Occurrence, RowSource, occurrences
+from coordinator.meetings.schedule import Occurrence, RowSource, occurrences
 
 HOME = ZoneInfo("Europe/Berlin")
 

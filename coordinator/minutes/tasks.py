@@ -10,9 +10,9 @@ from typing import Any
 from sqlalchemy import Engine, func
 from sqlmodel import Session, col, select
 
-from coordinator.concurrency import check, locked
 from coordinator.dashboard import OPEN_TASK_STATES
 from coordinator.i18n import N_, _
+from coordinator.network.concurrency import check, locked
 from coordinator.validation import Checker, ValidationError
 from storage.enums import Priority, TaskStatus
 from storage.models import Meeting, Organisation, Person, Task, TaskEvent

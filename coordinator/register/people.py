@@ -10,8 +10,8 @@ from datetime import UTC, date, datetime
 from sqlalchemy import Engine, delete, func, update
 from sqlmodel import Session, col, select
 
-from coordinator.concurrency import check, locked
 from coordinator.i18n import _
+from coordinator.network.concurrency import check, locked
 from coordinator.validation import Checker, ValidationError
 from storage.models import (
     Affiliation,

@@ -9,10 +9,10 @@ from datetime import UTC, datetime
 from sqlalchemy import Engine, delete, update
 from sqlmodel import Session, col, select
 
-from coordinator.conflicts import busy
 from coordinator.i18n import _
-from coordinator.recurrence import zone
-from coordinator.schedule import RowSource
+from coordinator.meetings.conflicts import busy
+from coordinator.meetings.recurrence import zone
+from coordinator.meetings.schedule import RowSource
 from coordinator.validation import ValidationError
 from storage.enums import Availability, MeetingStatus, PollStatus
 from storage.models import DatePoll, Invitation, Meeting, Person, PollSlot, PollVote

@@ -10,7 +10,7 @@ from sqlalchemy import Engine, func
 from sqlmodel import Session, col, select
 
 from coordinator.i18n import N_, _
-from coordinator.recurrence import zone
+from coordinator.meetings.recurrence import zone
 from coordinator.validation import Checker
 from storage.enums import TaskStatus
 from storage.models import AgendaItem, Meeting, Person, Task

@@ -14,9 +14,9 @@ from datetime import date
 from sqlalchemy import Engine
 from sqlmodel import col, select
 
-from coordinator import organisations, people
 from coordinator.i18n import N_, _, translator
-from coordinator.spreadsheet import BROKEN, read_rows, write_rows
+from coordinator.register import organisations, people
+from coordinator.register.spreadsheet import BROKEN, read_rows, write_rows
 from coordinator.validation import ValidationError
 from storage.enums import OrgKind, Topic
 from storage.models import Affiliation, Organisation, OrganisationTopic, Person, PersonLanguage

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import Any, Protocol
 
-from coordinator.recurrence import iter_occurrences, occurrences_between, zone
+from coordinator.meetings.recurrence import iter_occurrences, occurrences_between, zone
 from storage.enums import MeetingKind, MeetingStatus, Rsvp
 from storage.rows import Row, Rows, utc
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import defaultdict
 from datetime import datetime, timedelta
 
-from coordinator.schedule import Occurrence, RowSource, occurrences
+from coordinator.meetings.schedule import Occurrence, RowSource, occurrences
 
 LONGEST_MEETING = timedelta(days=2)
 

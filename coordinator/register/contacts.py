@@ -10,7 +10,7 @@ from sqlmodel import col, select
 
 from coordinator.dashboard import DEFAULT_FOLLOWUP_WEEKS, FollowUp, followups
 from coordinator.i18n import _
-from coordinator.schedule import RowSource
+from coordinator.meetings.schedule import RowSource
 from coordinator.validation import ValidationError
 from storage.enums import ContactChannel
 from storage.models import ContactLogEntry, Organisation, Person

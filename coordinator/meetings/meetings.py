@@ -14,10 +14,15 @@ from sqlalchemy import Engine, update
 from sqlmodel import Session, col, select
 
 from coordinator.choices import parse_choice
-from coordinator.concurrency import check, locked
 from coordinator.i18n import _
-from coordinator.people import find_person, person_label
-from coordinator.recurrence import RecurrenceError, last_occurrence, occurrences_between, zone
+from coordinator.meetings.recurrence import (
+    RecurrenceError,
+    last_occurrence,
+    occurrences_between,
+    zone,
+)
+from coordinator.network.concurrency import check, locked
+from coordinator.register.people import find_person, person_label
 from coordinator.validation import Checker, ValidationError
 from storage.enums import MeetingKind, MeetingStatus
 from storage.models import Invitation, Meeting
@@ -289,7 +294,7 @@ def occurrence(engine: Engine, series_id: int, original_start: datetime) -> int:
     """The row of one occurrence of a series, made when first needed (to prepare it: its own
     agenda or minutes). A new one starts with the open tasks of the series' earlier meetings
     on its agenda ("follow-up of agreed steps"); the coordinator can remove them. Returns its id."""
-    from coordinator.agenda import carry_open_tasks
+    from coordinator.meetings.agenda import carry_open_tasks
 
     with transaction(engine) as session:
         existing = session.exec(

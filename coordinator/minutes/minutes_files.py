@@ -11,8 +11,8 @@ from sqlmodel import col, select
 from coordinator.documents import Document, Section, render, table_csv
 from coordinator.i18n import translator
 from coordinator.labels import english_label
-from coordinator.recurrence import zone
-from coordinator.tasks import TaskFilter, task_page
+from coordinator.meetings.recurrence import zone
+from coordinator.minutes.tasks import TaskFilter, task_page
 from storage.enums import AttendanceStatus, DecisionStatus, MinutesStatus
 from storage.models import (
     AgendaItem,

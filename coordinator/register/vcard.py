@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from coordinator.exchange import PersonRecord
+from coordinator.register.exchange import PersonRecord
 
 LINE_OCTETS = 75
 

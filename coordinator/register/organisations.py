@@ -9,8 +9,8 @@ from sqlalchemy import Engine, delete, func, update
 from sqlmodel import Session, col, select
 
 from coordinator.choices import parse_choice
-from coordinator.concurrency import check, locked
 from coordinator.i18n import _
+from coordinator.network.concurrency import check, locked
 from coordinator.validation import Checker
 from storage.enums import Membership, OrgKind, Phase, Topic
 from storage.models import (
@@ -197,7 +197,7 @@ def input_of(engine: Engine, org_id: int) -> OrganisationInput:
 
 def _refresh_member_keys(session: Session, org_id: int) -> None:
     """People are found by the names of their organisations: renew their search keys."""
-    from coordinator.people import person_search_key
+    from coordinator.register.people import person_search_key
 
     people = session.exec(
         select(Person).join(Affiliation, col(Affiliation.person_id) == col(Person.id))
@@ -277,7 +277,7 @@ def delete_organisation(engine: Engine, org_id: int) -> None:
         )
         session.delete(org)
         session.flush()
-        from coordinator.people import person_search_key
+        from coordinator.register.people import person_search_key
 
         for person_id in member_ids:
             person = session.get(Person, person_id)
