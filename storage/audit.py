@@ -8,7 +8,7 @@ and no change is committed without its entry. Rows a calendar import writes thro
 driver are covered by the entry of its ``calendar_import`` record (and its own journal).
 
 On PostgreSQL each transaction that writes entries also sends a NOTIFY on ``CHANNEL``, so
-other coordinators' screens refresh (coordinator/freshness.py); SQLite screens poll for new
+other coordinators' screens refresh (coordinator/network/freshness.py); SQLite screens poll for new
 entry ids instead, and the ids a session wrote itself are noted here (``take_own``) so its
 screens do not refresh after their own saves.
 """
