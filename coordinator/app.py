@@ -29,7 +29,7 @@ from screens.translate import translate_bindings
 # first shown (or by the warm-up after the dashboard has painted), keeping start-up short.
 SECTIONS: dict[str, tuple[str, str]] = {
     "dashboard": ("screens.dashboard", "DashboardScreen"),
-    "register": ("screens.register", "RegisterScreen"),
+    "register": ("screens.register.section", "RegisterScreen"),
     "meetings": ("screens.meetings", "MeetingsScreen"),
     "tasks": ("screens.tasks", "TasksScreen"),
     "mail": ("screens.mail", "MailScreen"),

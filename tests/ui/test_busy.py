@@ -104,7 +104,7 @@ async def test_a_form_saved_while_another_writer_holds_the_lock_keeps_the_input(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     from screens.forms import Form
-    from screens.register import RegisterScreen
+    from screens.register.section import RegisterScreen
 
     path = tmp_path / "sample.db"
     shutil.copy(SAMPLE_DB, path)

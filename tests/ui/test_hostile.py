@@ -13,9 +13,9 @@ from textual.pilot import Pilot
 
 from coordinator.app import CoordinatorApp
 from coordinator.context import Context
-from screens.details import OrganisationDetailScreen, PersonDetailScreen
 from screens.meeting import MeetingScreen
 from screens.minutes import MinutesScreen
+from screens.register.details import OrganisationDetailScreen, PersonDetailScreen
 from screens.text import CELL_WIDTH
 from tests.hostile import HOSTILE_NOW, MARKUP, fill_hostile
 from tests.ui.helpers import notices, screen_text, settle

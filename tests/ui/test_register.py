@@ -12,12 +12,12 @@ from textual.widgets import Input, Select
 
 from coordinator.app import CoordinatorApp
 from coordinator.context import Context
-from screens.details import OrganisationDetailScreen, PersonDetailScreen
 from screens.dialogs import ConfirmDialog, ContactDialog, PhaseDialog
 from screens.forms import OrganisationForm, PersonForm
 from screens.import_csv import ImportScreen
 from screens.paged_table import PagedTable
-from screens.register import RegisterScreen
+from screens.register.details import OrganisationDetailScreen, PersonDetailScreen
+from screens.register.section import RegisterScreen
 from storage.enums import OrgKind, Phase
 from storage.models import ContactLogEntry, Organisation, Person, PhaseChange
 from tests.ui.helpers import click, screen_text, settle

@@ -11,7 +11,7 @@ from coordinator.i18n import set_language
 from screens.dashboard import DashboardScreen
 from screens.meetings import MeetingsScreen
 from screens.paged_table import PagedTable
-from screens.register import RegisterScreen
+from screens.register.section import RegisterScreen
 from screens.tasks import TasksScreen
 from tests.ui.helpers import screen_text, settle
 

@@ -168,12 +168,12 @@ class OrganisationDetailScreen(DetailScreen):
         )
 
     def action_edit(self) -> None:
-        from screens.register import edit_organisation
+        from screens.register.actions import edit_organisation
 
         edit_organisation(self, self.context, self.record_id, self._after_change)
 
     def action_phase(self) -> None:
-        from screens.register import change_organisation_phase
+        from screens.register.actions import change_organisation_phase
 
         if self.detail:
             change_organisation_phase(
@@ -185,7 +185,7 @@ class OrganisationDetailScreen(DetailScreen):
             )
 
     def action_log_contact(self) -> None:
-        from screens.register import log_contact
+        from screens.register.actions import log_contact
 
         if self.detail:
             log_contact(
@@ -197,7 +197,7 @@ class OrganisationDetailScreen(DetailScreen):
             )
 
     def action_delete(self) -> None:
-        from screens.register import delete_organisation
+        from screens.register.actions import delete_organisation
 
         delete_organisation(self, self.context, self.record_id, self._after_delete)
 
@@ -267,12 +267,12 @@ class PersonDetailScreen(DetailScreen):
         )
 
     def action_edit(self) -> None:
-        from screens.register import edit_person
+        from screens.register.actions import edit_person
 
         edit_person(self, self.context, self.record_id, self._after_change)
 
     def action_log_contact(self) -> None:
-        from screens.register import log_contact
+        from screens.register.actions import log_contact
 
         if self.detail:
             log_contact(
@@ -280,17 +280,17 @@ class PersonDetailScreen(DetailScreen):
             )
 
     def action_gdpr_export(self) -> None:
-        from screens.register import gdpr_export
+        from screens.register.actions import gdpr_export
 
         gdpr_export(self, self.context, self.record_id)
 
     def action_delete(self) -> None:
-        from screens.register import delete_person
+        from screens.register.actions import delete_person
 
         delete_person(self, self.context, self.record_id, self._after_delete)
 
     def action_erase(self) -> None:
-        from screens.register import erase_person
+        from screens.register.actions import erase_person
 
         erase_person(self, self.context, self.record_id, self._after_delete)
 
