@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from sqlalchemy import Engine
 from textual import on, work
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
@@ -18,6 +18,9 @@ from coordinator.i18n import _
 from coordinator.register import exchange, vcard
 from screens.dialogs import Dialog
 from screens.text import Label
+
+if TYPE_CHECKING:
+    from sqlalchemy import Engine
 from screens.widgets import Button, Select
 
 FORMATS: dict[str, dict[str, tuple[str, Callable[[Engine], str]]]] = {

@@ -97,3 +97,81 @@ def test_screens_take_their_text_widgets_from_screens_text() -> None:
             if isinstance(node, ast.Attribute) and node.attr in {"from_markup"}:
                 offenders.append((relative, [f"line {node.lineno}: {node.attr}"]))
     assert offenders == []
+
+
+PACKAGES = ("coordinator", "screens", "storage")
+MAX_LINES = 500
+SAMPLE_DATA = {"coordinator/sample/data.py"}  # the sample's names and texts: data, not code
+
+
+def project_modules() -> dict[str, Path]:
+    modules = {}
+    for package in PACKAGES:
+        for path in (ROOT / package).rglob("*.py"):
+            parts = list(path.relative_to(ROOT).with_suffix("").parts)
+            if parts[-1] == "__init__":
+                parts.pop()
+            modules[".".join(parts)] = path
+    return modules
+
+
+def test_no_module_is_over_500_lines() -> None:
+    long = {
+        path.relative_to(ROOT).as_posix(): lines
+        for path in project_modules().values()
+        if (lines := len(path.read_text(encoding="utf-8").splitlines())) > MAX_LINES
+        and path.relative_to(ROOT).as_posix() not in SAMPLE_DATA
+    }
+    assert long == {}
+
+
+def import_graph() -> dict[str, set[str]]:
+    """Which project modules each project module imports, anywhere in it (an import inside a
+    function is still a dependency): ``from a import b`` counts as importing ``a.b`` when that
+    is a module."""
+    modules = project_modules()
+    graph: dict[str, set[str]] = {}
+    for name, path in modules.items():
+        found: set[str] = set()
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Import):
+                found.update(alias.name for alias in node.names)
+            elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+                found.add(node.module)
+                found.update(f"{node.module}.{alias.name}" for alias in node.names)
+        graph[name] = {m for m in found if m in modules and m != name}
+    return graph
+
+
+def test_no_import_circles() -> None:
+    graph = import_graph()
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    stack: list[str] = []
+    circles: list[list[str]] = []
+
+    def visit(node: str) -> None:  # Tarjan's strongly connected components
+        index[node] = low[node] = len(index)
+        stack.append(node)
+        for target in graph[node]:
+            if target not in index:
+                visit(target)
+                low[node] = min(low[node], low[target])
+            elif target in stack:
+                low[node] = min(low[node], index[target])
+        if low[node] == index[node]:
+            component = []
+            while True:
+                member = stack.pop()
+                component.append(member)
+                if member == node:
+                    break
+            packages = {m for m in component if (ROOT / m.replace(".", "/")).is_dir()}
+            if len(component) - len(packages) > 1:
+                circles.append(sorted(component))
+
+    sys.setrecursionlimit(10_000)
+    for node in sorted(graph):
+        if node not in index:
+            visit(node)
+    assert circles == []
