@@ -133,8 +133,61 @@ def main() -> None:
         print(
             f"peak memory of an import in its own process, highest of all: {peak:.0f} MB (target < 300 MB: {verdict})"
         )
+        against_calcurse(work, args.rounds)
     finally:
         shutil.rmtree(work, ignore_errors=True)
+
+
+def _seconds(command: list[str], **kwargs: object) -> float:
+    started = time.perf_counter()
+    subprocess.run(command, check=True, capture_output=True, cwd=ROOT, **kwargs)  # type: ignore[call-overload]
+    return time.perf_counter() - started
+
+
+def against_calcurse(work: Path, rounds: int) -> None:
+    """The whole commands, process start to exit, beside calcurse (Debian's package, as
+    .ci/run installs it) on the same 10,000 events: ``coordinator export-ics`` against
+    ``calcurse -x``, ``coordinator import-ics`` (attendees known) against ``calcurse -i``.
+    Issue 16's target: the export in at most twice calcurse's time; the import ahead of it."""
+    calcurse = shutil.which("calcurse")
+    if calcurse is None:
+        print("calcurse is not installed: no comparison (apt-get install calcurse)")
+        return
+    command = [str(Path(sys.executable).parent / "coordinator")]
+    plain = work / "plain.ics"  # the feed without attendees: what calcurse keeps of it
+    subprocess.run([*command, "export-ics", "--db", str(work / "large.db"), "-o", str(plain)],
+                   check=True, capture_output=True)  # fmt: skip
+    calendar_dir = work / "calcurse"
+    calendar_dir.mkdir()
+    subprocess.run([calcurse, "-D", str(calendar_dir), "-i", str(plain)], check=True,
+                   capture_output=True)  # fmt: skip
+    exports, theirs_out, imports, theirs_in = [], [], [], []
+    for number in range(rounds):
+        out = work / f"export-{number}.ics"
+        exports.append(_seconds([*command, "export-ics", "--db", str(work / "large.db"),
+                                 "-o", str(out)]))  # fmt: skip
+        theirs_out.append(_seconds([calcurse, "-D", str(calendar_dir), "-x"]))
+        known = work / f"calcurse-known-{number}.db"
+        shutil.copy(work / "large.db", known)
+        with sqlite3.connect(known) as connection:
+            connection.execute("PRAGMA foreign_keys=ON")
+            connection.execute("DELETE FROM meeting")
+        os.sync()
+        imports.append(_seconds([*command, "import-ics", str(plain), "--db", str(known)]))
+        fresh = work / f"calcurse-{number}"
+        fresh.mkdir()
+        theirs_in.append(_seconds([calcurse, "-D", str(fresh), "-i", str(plain)]))
+    for label, ours, theirs, limit in (
+        ("export-ics vs calcurse -x", exports, theirs_out, 2.0),
+        ("import-ics vs calcurse -i", imports, theirs_in, 1.0),
+    ):
+        ours_median, theirs_median = sorted(ours)[len(ours) // 2], sorted(theirs)[len(theirs) // 2]
+        ratio = ours_median / theirs_median
+        verdict = "meets" if ratio <= limit else "MISSES"
+        print(
+            f"{label}: {ours_median:.2f} s against {theirs_median:.2f} s, ratio {ratio:.2f} "
+            f"(target at most {limit:g}: {verdict})"
+        )
 
 
 if __name__ == "__main__":

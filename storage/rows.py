@@ -31,6 +31,11 @@ class Rows(Protocol):
 
     def scalar(self, sql: str, params: Mapping[str, Any] | None = None) -> Any: ...
 
+    def plain(self, sql: str) -> list[Row]:
+        """A statement without parameters run on the driver's own cursor, its rows as the
+        driver gives them (no conversion): for reads of a whole table."""
+        ...
+
 
 def _sqlite_param(value: Any) -> Any:
     # The storage format SQLAlchemy's SQLite dialect writes: naive UTC text, ISO dates.
@@ -73,6 +78,9 @@ class SqliteRows:
         rows = self.all(sql, params)
         return rows[0][0] if rows else None
 
+    def plain(self, sql: str) -> list[Row]:
+        return self.connection.execute(sql).fetchall()
+
 
 class AlchemyRows:
     def __init__(self, connection: Connection) -> None:
@@ -93,6 +101,14 @@ class AlchemyRows:
         rows = self.all(sql, params)
         return rows[0][0] if rows else None
 
+    def plain(self, sql: str) -> list[Row]:
+        cursor = self.connection.connection.cursor()
+        try:
+            cursor.execute(sql)
+            return cursor.fetchall()
+        finally:
+            cursor.close()
+
 
 @contextmanager
 def sqlite_rows(path: Path) -> Iterator[SqliteRows]:
@@ -110,6 +126,10 @@ def utc(value: Any) -> datetime | None:
     if value is None:
         return None
     if isinstance(value, str):
+        if len(value) > 10 and not value.endswith("Z") and value[-6] not in "+-":
+            # SQLite's naive UTC text: read as UTC at once (several times faster than
+            # parsing it naive and replacing the time zone; a feed reads 50,000 of them)
+            return datetime.fromisoformat(value + "+00:00")
         value = datetime.fromisoformat(value)
     if value.tzinfo is None:
         return value.replace(tzinfo=UTC)

@@ -10,21 +10,20 @@ Lines are built from the rows directly (icalendar's object model needs seconds f
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
-from typing import Any
-
-from sqlalchemy import Engine, select
-from sqlmodel import col
+from typing import TYPE_CHECKING, Any, Union
 
 from coordinator.calendar.contentlines import CRLF, fold, param, prop, text
 from coordinator.calendar.timezones import vtimezone
 from coordinator.meetings.recurrence import zone
 from storage.enums import MeetingStatus, Rsvp
-from storage.models import Affiliation, Invitation, Meeting, Person
-from storage.rows import AlchemyRows
-from storage.uow import reading
+from storage.rows import AlchemyRows, Rows, SqliteRows, utc
+
+if TYPE_CHECKING:
+    from sqlalchemy import Engine
 
 PRODID = "-//coordinator//Network coordinator//EN"
 PARTSTAT = {
@@ -94,11 +93,10 @@ class Event:
 
 
 COLUMNS = (
-    Meeting.id, Meeting.uid, Meeting.sequence, Meeting.title, Meeting.starts_at, Meeting.ends_at,
-    Meeting.all_day, Meeting.timezone, Meeting.location, Meeting.online_url, Meeting.status,
-    Meeting.rrule, Meeting.notes, Meeting.created_at, Meeting.updated_at, Meeting.organiser_id,
-    Meeting.series_id, Meeting.recurrence_id, Meeting.language,
-)  # fmt: skip
+    "id, uid, sequence, title, starts_at, ends_at, all_day, timezone, location, online_url, "
+    "status, rrule, notes, created_at, updated_at, organiser_id, series_id, recurrence_id, "
+    "language"
+)  # in Event's order
 
 
 # --- values --------------------------------------------------------------------------------
@@ -159,30 +157,72 @@ def mailto(person: Participant) -> str:
 
 # --- reading -------------------------------------------------------------------------------
 
+Source = Union["Engine", Rows]  # an engine, or a plain reader (export-ics on a SQLite file)
 
-def load_events(engine: Engine, flt: CalendarFilter | None, ids: Iterable[int] = ()) -> list[Event]:
+
+@contextmanager
+def rows_of(source: Source) -> Iterator[Rows]:
+    """Plain SQL rows from an engine's connection, or the reader itself: the export of a
+    SQLite file runs on the standard library alone (no SQLAlchemy to load, docs/0002)."""
+    if isinstance(source, (SqliteRows, AlchemyRows)):
+        yield source
+        return
+    with source.connect() as connection:  # type: ignore[union-attr]
+        yield AlchemyRows(connection)
+
+
+def _event(row: Sequence[Any]) -> Event:
+    (mid, uid, sequence, title, starts, ends, all_day, tz, location, url, status, rule, notes,
+     created, updated, organiser, series, recurrence, language) = row  # fmt: skip
+    return Event(
+        mid, uid, sequence, title, utc(starts), utc(ends), bool(all_day), tz, location or "",  # type: ignore[arg-type]
+        url or "", MeetingStatus(status), rule or "", notes or "", utc(created), utc(updated),  # type: ignore[arg-type]
+        organiser, series, utc(recurrence), language or "",
+    )  # fmt: skip
+
+
+def load_event(source: Source, meeting_id: int) -> Event | None:
+    with rows_of(source) as rows:
+        found = rows.all(f"SELECT {COLUMNS} FROM meeting WHERE id = :id", {"id": meeting_id})
+    return _event(found[0]) if found else None
+
+
+def load_events(source: Source, flt: CalendarFilter | None, ids: Iterable[int] = ()) -> list[Event]:
     """Meetings (masters and single ones) with their occurrence rows attached."""
     wanted = list(ids)
-    with engine.connect() as session:
-        query = select(*COLUMNS).where(col(Meeting.series_id).is_(None))
-        if wanted:
-            query = query.where(col(Meeting.id).in_(wanted))
-        if flt is not None:
-            query = filtered(query, flt)
-        masters = [Event(*row) for row in session.execute(query.order_by(Meeting.starts_at)).all()]
+    where, params = ["series_id IS NULL"], {}
+    if wanted:
+        where.append("id IN (:ids)")
+        params["ids"] = wanted
+    if flt is not None:
+        clauses, values = filtered(flt)
+        where += clauses
+        params.update(values)
+    with rows_of(source) as rows:
+        masters = [
+            _event(row)
+            for row in rows.all(
+                f"SELECT {COLUMNS} FROM meeting WHERE {' AND '.join(where)} ORDER BY starts_at",
+                params,
+            )
+        ]
         by_id = {m.id: m for m in masters}
-        extra = select(*COLUMNS).where(col(Meeting.series_id).is_not(None))
-        if len(by_id) < 500:
-            extra = extra.where(col(Meeting.series_id).in_(list(by_id)))
-        for row in session.execute(extra.order_by(Meeting.recurrence_id)):
-            occurrence = Event(*row)
-            master = by_id.get(occurrence.series_id or 0)
-            if master is None:
-                continue
-            if occurrence.status == MeetingStatus.CANCELLED:
-                master.exdates.append(occurrence.recurrence_id or occurrence.starts_at)
-            elif differs(occurrence, master):  # a row made only for an agenda adds nothing
-                master.overrides.append(occurrence)
+        few = len(by_id) < 500
+        occurrences = rows.all(
+            f"SELECT {COLUMNS} FROM meeting WHERE series_id IS NOT NULL"
+            + (" AND series_id IN (:masters)" if few else "")
+            + " ORDER BY recurrence_id",
+            {"masters": list(by_id)} if few else {},
+        )
+    for row in occurrences:
+        occurrence = _event(row)
+        master = by_id.get(occurrence.series_id or 0)
+        if master is None:
+            continue
+        if occurrence.status == MeetingStatus.CANCELLED:
+            master.exdates.append(occurrence.recurrence_id or occurrence.starts_at)
+        elif differs(occurrence, master):  # a row made only for an agenda adds nothing
+            master.overrides.append(occurrence)
     return masters
 
 
@@ -198,38 +238,36 @@ def differs(occurrence: Event, master: Event) -> bool:
     )
 
 
-def filtered(query, flt: CalendarFilter):  # type: ignore[no-untyped-def]
+def filtered(flt: CalendarFilter) -> tuple[list[str], dict[str, Any]]:
+    """The filter as portable SQL conditions on ``meeting`` and their parameters."""
+    clauses: list[str] = []
+    params: dict[str, Any] = {}
     if flt.series_id is not None:
-        query = query.where(Meeting.id == flt.series_id)
+        clauses.append("id = :series")
+        params["series"] = flt.series_id
     if flt.start is not None:
-        first = datetime.combine(flt.start, datetime.min.time(), zone("Europe/Berlin"))
-        query = query.where(
-            (col(Meeting.ends_at) >= first)
-            | (
-                (Meeting.rrule != "")
-                & (
-                    col(Meeting.recurrence_ends_at).is_(None)
-                    | (col(Meeting.recurrence_ends_at) >= first)
-                )
-            )
+        clauses.append(
+            "(ends_at >= :first OR (rrule != '' AND "
+            "(recurrence_ends_at IS NULL OR recurrence_ends_at >= :first)))"
         )
+        params["first"] = datetime.combine(flt.start, datetime.min.time(), zone("Europe/Berlin"))
     if flt.end is not None:
-        last = datetime.combine(
+        clauses.append("starts_at < :last")
+        params["last"] = datetime.combine(
             flt.end + timedelta(days=1), datetime.min.time(), zone("Europe/Berlin")
         )
-        query = query.where(col(Meeting.starts_at) < last)
     if flt.organisation_id is not None:
-        invited = (
-            select(Invitation.meeting_id)
-            .join(Affiliation, col(Affiliation.person_id) == col(Invitation.person_id))
-            .where(Affiliation.organisation_id == flt.organisation_id)
+        clauses.append(
+            "id IN (SELECT invitation.meeting_id FROM invitation JOIN affiliation "
+            "ON affiliation.person_id = invitation.person_id "
+            "WHERE affiliation.organisation_id = :organisation)"
         )
-        query = query.where(col(Meeting.id).in_(invited))
-    return query
+        params["organisation"] = flt.organisation_id
+    return clauses, params
 
 
 def load_participants(
-    engine: Engine, meeting_ids: list[int]
+    source: Source, meeting_ids: list[int]
 ) -> tuple[dict[int, list], dict[int, Participant]]:
     """Invitees per meeting (person, rsvp) by name, and every person by id (erased people
     are left out). Plain SQL rows: a feed may hold 100,000 invitations."""
@@ -246,18 +284,16 @@ def load_participants(
         "SELECT id, given_name, family_name, email, preferred_language FROM person "
         "WHERE erased_at IS NULL" + (" AND id IN (:pids)" if few else "")
     )
-    with engine.connect() as connection:
+    with rows_of(source) as rows:
         if few:
-            rows = AlchemyRows(connection)
             invited = rows.all(invited_sql, params)
             found = rows.all(people_sql, {"pids": sorted({pid for _m, pid, _r in invited})})
         else:  # the whole network: the driver's own cursor, without parameters (portable)
-            cursor = connection.connection.cursor()
-            invited = _fetch(cursor, invited_sql)
-            found = _fetch(cursor, people_sql)
-        for pid, given, family, email, language in found:
-            if email:  # an attendee is an address: people without one cannot be in the file
-                people[pid] = Participant(f"{given} {family}".strip(), email, language)
+            invited = rows.plain(invited_sql)
+            found = rows.plain(people_sql)
+    for pid, given, family, email, language in found:
+        if email:  # an attendee is an address: people without one cannot be in the file
+            people[pid] = Participant(f"{given} {family}".strip(), email, language)
     current, attending = None, []  # rows come by meeting: group without a dict lookup each
     for meeting_id, pid, rsvp in invited:
         if meeting_id != current:
@@ -271,25 +307,16 @@ def load_participants(
     return invitees, people
 
 
-def _fetch(cursor: Any, sql: str) -> list[Any]:
-    cursor.execute(sql)
-    return cursor.fetchall()
-
-
-def load_organisers(engine: Engine, ids: set[int]) -> dict[int, Participant]:
+def load_organisers(source: Source, ids: set[int]) -> dict[int, Participant]:
     if not ids:
         return {}
-    with reading(engine) as session:
-        rows = session.execute(
-            select(
-                Person.id,
-                Person.given_name,
-                Person.family_name,
-                Person.email,
-                Person.preferred_language,
-            ).where(col(Person.id).in_(list(ids)), col(Person.erased_at).is_(None))
+    with rows_of(source) as rows:
+        found = rows.all(
+            "SELECT id, given_name, family_name, email, preferred_language FROM person "
+            "WHERE id IN (:ids) AND erased_at IS NULL",
+            {"ids": sorted(ids)},
         )
-        return {pid: Participant(f"{g} {f}".strip(), e, lang) for pid, g, f, e, lang in rows}
+    return {pid: Participant(f"{g} {f}".strip(), e, lang) for pid, g, f, e, lang in found}
 
 
 # --- writing -------------------------------------------------------------------------------
@@ -386,12 +413,10 @@ class CalendarWriter:
         )
 
 
-def network_uid(engine: Engine) -> str:
-    from storage.models import Meta
-
-    with reading(engine) as session:
-        found = session.get(Meta, "network_uid")
-        return found.value if found is not None else "coordinator"
+def network_uid(source: Source) -> str:
+    with rows_of(source) as rows:
+        found = rows.scalar("SELECT value FROM coordinator_meta WHERE key = 'network_uid'")
+    return str(found) if found else "coordinator"
 
 
 # --- invitations and cancellations --------------------------------------------------------

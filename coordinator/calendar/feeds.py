@@ -10,24 +10,22 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import Engine, select
-from sqlmodel import col
-
 from coordinator.bulk import paused_gc
 from coordinator.calendar.contentlines import prop, text
 from coordinator.calendar.events import (
     CalendarFilter,
     CalendarWriter,
+    Source,
     load_events,
     load_organisers,
     load_participants,
     network_uid,
+    rows_of,
     utc_text,
 )
 from coordinator.i18n import _
 from storage.enums import Priority, TaskStatus
-from storage.models import Meeting, Task
-from storage.uow import reading
+from storage.rows import day, utc
 
 _TODO_STATUS = {
     TaskStatus.OPEN: "NEEDS-ACTION",
@@ -50,7 +48,7 @@ class FeedOptions:
 
 
 def feed(
-    engine: Engine,
+    engine: Source,
     flt: CalendarFilter | None,
     options: FeedOptions,
     now: datetime,
@@ -63,7 +61,7 @@ def feed(
 
 
 def _feed(
-    engine: Engine,
+    engine: Source,
     flt: CalendarFilter | None,
     options: FeedOptions,
     now: datetime,
@@ -101,74 +99,76 @@ def _feed(
     return writer.calendar(head)
 
 
-def _todos(engine: Engine, writer: CalendarWriter, flt: CalendarFilter | None) -> None:
-    with reading(engine) as session:
-        query = select(
-            Task.id, Task.title, Task.notes, Task.status, Task.priority, Task.due_on,
-            Task.created_at, Task.updated_at,
-        ).where(col(Task.status).in_([TaskStatus.OPEN, TaskStatus.IN_PROGRESS]))  # fmt: skip
-        if flt is not None and flt.series_id is not None:
-            series = select(Meeting.id).where(
-                (Meeting.id == flt.series_id) | (Meeting.series_id == flt.series_id)
-            )
-            query = query.where(col(Task.meeting_id).in_(series))
-        network = network_uid(engine)
-        for tid, title, notes, status, priority, due, created, updated in session.execute(
-            query.order_by(Task.id)
-        ):
-            lines = [
-                "BEGIN:VTODO",
-                prop("UID", f"task-{tid}@{network}"),
-                f"DTSTAMP:{utc_text(writer.stamp)}",
-                prop("SUMMARY", text(title)),
-                f"STATUS:{_TODO_STATUS[status]}",
-                f"PRIORITY:{_PRIORITY[priority]}",
-                f"CREATED:{utc_text(created)}",
-                f"LAST-MODIFIED:{utc_text(updated)}",
-            ]
-            if due is not None:
-                lines.append(f"DUE;VALUE=DATE:{due:%Y%m%d}")
-            if notes:
-                lines.append(prop("DESCRIPTION", text(notes)))
-            writer.lines += [*lines, "END:VTODO"]
+def _todos(source: Source, writer: CalendarWriter, flt: CalendarFilter | None) -> None:
+    sql = (
+        "SELECT id, title, notes, status, priority, due_on, created_at, updated_at FROM task "
+        "WHERE status IN (:states)"
+    )
+    params: dict[str, object] = {"states": [TaskStatus.OPEN, TaskStatus.IN_PROGRESS]}
+    if flt is not None and flt.series_id is not None:
+        sql += (
+            " AND meeting_id IN (SELECT id FROM meeting WHERE id = :series OR series_id = :series)"
+        )
+        params["series"] = flt.series_id
+    network = network_uid(source)
+    with rows_of(source) as rows:
+        found = rows.all(sql + " ORDER BY id", params)
+    for tid, title, notes, status, priority, due, created, updated in found:
+        lines = [
+            "BEGIN:VTODO",
+            prop("UID", f"task-{tid}@{network}"),
+            f"DTSTAMP:{utc_text(writer.stamp)}",
+            prop("SUMMARY", text(title)),
+            f"STATUS:{_TODO_STATUS[TaskStatus(status)]}",
+            f"PRIORITY:{_PRIORITY[Priority(priority)]}",
+            f"CREATED:{utc_text(utc(created))}",  # type: ignore[arg-type]
+            f"LAST-MODIFIED:{utc_text(utc(updated))}",  # type: ignore[arg-type]
+        ]
+        due_on = day(due)
+        if due_on is not None:
+            lines.append(f"DUE;VALUE=DATE:{due_on:%Y%m%d}")
+        if notes:
+            lines.append(prop("DESCRIPTION", text(notes)))
+        writer.lines += [*lines, "END:VTODO"]
 
 
 def filter_from_text(
-    engine: Engine, *, series: str = "", organisation: str = "", start: str = "", end: str = ""
+    engine: Source, *, series: str = "", organisation: str = "", start: str = "", end: str = ""
 ) -> CalendarFilter:
     """A feed filter from what the coordinator typed: a meeting or series ID, an
     organisation (ID or name, case and accents ignored), first and last day."""
     from coordinator.validation import Checker
-    from storage.models import Organisation
     from storage.search import fold
 
     check = Checker()
     series_id = organisation_id = None
-    if series.strip():
-        if not series.strip().isdigit():
-            check.fail("series", _("A meeting ID (a number)."))
-        else:
-            with reading(engine) as session:
-                found = session.get(Meeting, int(series))
-            if found is None:
-                check.fail("series", _("No meeting with ID {id}.").format(id=series.strip()))
+    with rows_of(engine) as rows:
+        if series.strip():
+            if not series.strip().isdigit():
+                check.fail("series", _("A meeting ID (a number)."))
             else:
-                series_id = found.series_id or found.id
-    if organisation.strip():
-        wanted = organisation.strip()
-        with reading(engine) as session:
+                found = rows.all(
+                    "SELECT id, series_id FROM meeting WHERE id = :id", {"id": int(series)}
+                )
+                if not found:
+                    check.fail("series", _("No meeting with ID {id}.").format(id=series.strip()))
+                else:
+                    series_id = found[0][1] or found[0][0]
+        if organisation.strip():
+            wanted = organisation.strip()
             if wanted.isdigit():
-                match = [int(wanted)] if session.get(Organisation, int(wanted)) else []
+                known = rows.all("SELECT id FROM organisation WHERE id = :id", {"id": int(wanted)})
+                match = [int(wanted)] if known else []
             else:
                 match = [
                     oid
-                    for oid, name in session.execute(select(Organisation.id, Organisation.name))
+                    for oid, name in rows.all("SELECT id, name FROM organisation")
                     if fold(name) == fold(wanted)
                 ]
-        if len(match) != 1:
-            check.fail("organisation", _("No single match for “{name}”.").format(name=wanted))
-        else:
-            organisation_id = match[0]
+            if len(match) != 1:
+                check.fail("organisation", _("No single match for “{name}”.").format(name=wanted))
+            else:
+                organisation_id = match[0]
     first, last = check.date("start", start), check.date("end", end)
     if first and last and last < first:
         check.fail("end", _("The last day is before the first."))

@@ -11,9 +11,9 @@ from datetime import datetime
 from sqlalchemy import Engine, select
 
 from coordinator.calendar.events import (
-    COLUMNS,
     CalendarWriter,
     Event,
+    load_event,
     load_events,
     load_organisers,
     load_participants,
@@ -21,23 +21,16 @@ from coordinator.calendar.events import (
 from coordinator.i18n import _, translator
 from coordinator.validation import ValidationError
 from storage.enums import MeetingStatus
-from storage.models import DatePoll, Meeting, PollSlot
+from storage.models import DatePoll, PollSlot
 from storage.uow import reading
 
 
 def _one(engine: Engine, meeting_id: int) -> tuple[Event, Event | None]:
     """A meeting, and its series' master when it is one occurrence."""
-    with reading(engine) as session:
-        row = session.execute(select(*COLUMNS).where(Meeting.id == meeting_id)).first()
-        if row is None:
-            raise LookupError(meeting_id)
-        event = Event(*row)
-        master = None
-        if event.series_id is not None:
-            master_row = session.execute(
-                select(*COLUMNS).where(Meeting.id == event.series_id)
-            ).one()
-            master = Event(*master_row)
+    event = load_event(engine, meeting_id)
+    if event is None:
+        raise LookupError(meeting_id)
+    master = load_event(engine, event.series_id) if event.series_id is not None else None
     if master is None and event.rrule:
         event = next(e for e in load_events(engine, None, [event.id]))
     return event, master

@@ -15,6 +15,8 @@ from coordinator.i18n import _
 if TYPE_CHECKING:
     from sqlalchemy import Engine
 
+    from coordinator.calendar.events import Source
+
 
 COMMANDS = ("export-ics", "import-ics", "undo-import", "invitation-ics", "cancel-ics", "poll-ics")
 
@@ -89,27 +91,13 @@ def _output(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace, engine: Engine) -> int:
-    from coordinator.calendar import feeds, itip
+    from coordinator.calendar import itip
     from coordinator.validation import ValidationError
 
     now = datetime.now(UTC)
     try:
         if args.command == "export-ics":
-            flt = feeds.filter_from_text(
-                engine,
-                series=args.series,
-                organisation=args.organisation,
-                start=args.start,
-                end=args.end,
-            )
-            options = feeds.FeedOptions(
-                name=args.name or _("Network meetings"),
-                attendees=args.attendees,
-                reminder_minutes=_minutes(args.reminder),
-                tasks=args.tasks,
-            )
-            emit(feeds.feed(engine, flt, options, now), args.output)
-            return 0
+            return export(args, engine)
         if args.command == "import-ics":
             return _import(args, engine)
         if args.command == "undo-import":
@@ -144,6 +132,29 @@ def run(args: argparse.Namespace, engine: Engine) -> int:
     except LookupError as exc:
         raise UsageError(_("no record with ID {id}").format(id=exc.args[0])) from None
     raise UsageError(args.command)
+
+
+def export(args: argparse.Namespace, source: Source) -> int:
+    """``export-ics``: from an engine, or from a plain reader of a SQLite file (then no
+    SQLAlchemy is loaded: the export starts as fast as a calendar program's)."""
+    from coordinator.calendar import feeds
+    from coordinator.validation import ValidationError
+
+    try:
+        flt = feeds.filter_from_text(
+            source, series=args.series, organisation=args.organisation, start=args.start,
+            end=args.end,
+        )  # fmt: skip
+    except ValidationError as exc:
+        raise UsageError("; ".join(exc.errors.values())) from None
+    options = feeds.FeedOptions(
+        name=args.name or _("Network meetings"),
+        attendees=args.attendees,
+        reminder_minutes=_minutes(args.reminder),
+        tasks=args.tasks,
+    )
+    emit(feeds.feed(source, flt, options, datetime.now(UTC)), args.output)
+    return 0
 
 
 def _minutes(value: int | None) -> int | None:

@@ -10,7 +10,6 @@ from typing import TYPE_CHECKING, Any
 
 from coordinator.cli.terminal import UsageError, progress_printer
 from coordinator.i18n import _
-from coordinator.mail.messages import address
 
 if TYPE_CHECKING:
     from sqlalchemy import Engine
@@ -136,7 +135,7 @@ def _read(path: str) -> str:
 def _send(args: argparse.Namespace, engine: Engine) -> int:
     from datetime import UTC, datetime
 
-    from coordinator.mail import announcements, delivery, smtp
+    from coordinator.mail import announcements, delivery, messages, smtp
 
     reachable = [r for r in delivery.audience(engine, args.announcement) if r.reachable]
     unreachable = [r for r in delivery.audience(engine, args.announcement) if not r.reachable]
@@ -145,7 +144,7 @@ def _send(args: argparse.Namespace, engine: Engine) -> int:
     now = datetime.now(UTC)
     if args.dry_run:
         for person in reachable:
-            print(f"{address(person.name, person.email)} ({person.language})")
+            print(f"{messages.address(person.name, person.email)} ({person.language})")
         print(_("{n} recipients; nothing sent.").format(n=len(reachable)))
         return 0
     settings = smtp.load_settings(engine)

@@ -52,6 +52,8 @@ def _say_waiting() -> None:
 
 
 def run_scripted(args: argparse.Namespace) -> int:
+    from storage.errors import DatabaseOpenError
+
     if args.command == "sample":
         return run_sample(args)
     if args.command == "whoami":
@@ -60,6 +62,18 @@ def run_scripted(args: argparse.Namespace) -> int:
         from coordinator.cli.migrate import run_migrate
 
         return run_migrate(args)
+    if args.command == "export-ics":
+        from storage.rows import sqlite_rows
+        from storage.target import is_ready_sqlite_file, resolve_target
+
+        target = resolve_target(getattr(args, "database", None) or args.db)
+        try:
+            ready = is_ready_sqlite_file(target)
+        except DatabaseOpenError as exc:
+            raise UsageError(_(exc.template).format(**exc.params)) from None
+        if ready and target.path is not None:  # a read alone: no engine, no SQLAlchemy
+            with sqlite_rows(target.path) as rows:
+                return calendar.export(args, rows)
     engine = _open(args)
     try:
         return _dispatch(args, engine)
