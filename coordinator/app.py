@@ -30,7 +30,7 @@ from screens.translate import translate_bindings
 SECTIONS: dict[str, tuple[str, str]] = {
     "dashboard": ("screens.dashboard", "DashboardScreen"),
     "register": ("screens.register.section", "RegisterScreen"),
-    "meetings": ("screens.meetings", "MeetingsScreen"),
+    "meetings": ("screens.meetings.section", "MeetingsScreen"),
     "tasks": ("screens.tasks", "TasksScreen"),
     "mail": ("screens.mail", "MailScreen"),
     "changes": ("screens.changes", "ChangesScreen"),

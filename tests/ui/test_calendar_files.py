@@ -11,9 +11,13 @@ from textual.widgets import Checkbox, DataTable, Input
 
 from coordinator.app import CoordinatorApp
 from coordinator.context import Context
-from screens.calendar_files import CalendarExportDialog, CalendarImportDialog, MeetingCalendarDialog
 from screens.dialogs import ConfirmDialog
-from screens.meeting import MeetingScreen
+from screens.meetings.calendar_files import (
+    CalendarExportDialog,
+    CalendarImportDialog,
+    MeetingCalendarDialog,
+)
+from screens.meetings.meeting import MeetingScreen
 from storage.models import Meeting
 from tests.fixtures.ics_clients import GOOGLE, crlf
 from tests.ui.helpers import click, notices, screen_text, settle

@@ -222,7 +222,7 @@ def replace_notes(data, notes: str):  # type: ignore[no-untyped-def]
 
 async def test_the_changes_of_a_meeting_from_the_meeting_list(sample_engine: Engine) -> None:
     from coordinator.meetings import meetings
-    from screens.meetings import MeetingsScreen
+    from screens.meetings.section import MeetingsScreen
 
     app = anna_app(sample_engine)
     async with app.run_test(size=(140, 45)) as pilot:

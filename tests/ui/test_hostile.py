@@ -13,7 +13,7 @@ from textual.pilot import Pilot
 
 from coordinator.app import CoordinatorApp
 from coordinator.context import Context
-from screens.meeting import MeetingScreen
+from screens.meetings.meeting import MeetingScreen
 from screens.minutes import MinutesScreen
 from screens.register.details import OrganisationDetailScreen, PersonDetailScreen
 from screens.text import CELL_WIDTH

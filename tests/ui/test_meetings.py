@@ -10,9 +10,9 @@ from textual.widgets import DataTable, Input
 from coordinator.app import CoordinatorApp
 from coordinator.context import Context
 from screens.dialogs import ConfirmDialog
-from screens.meeting import MeetingScreen
-from screens.meeting_dialogs import AgendaItemDialog, InviteDialog, MeetingForm, PollDialog
-from screens.meetings import MeetingsScreen
+from screens.meetings.dialogs import AgendaItemDialog, InviteDialog, MeetingForm, PollDialog
+from screens.meetings.meeting import MeetingScreen
+from screens.meetings.section import MeetingsScreen
 from storage.enums import MeetingStatus, PollStatus, Rsvp
 from storage.models import AgendaItem, DatePoll, Invitation, Meeting, Person
 from tests.ui.helpers import click, open_section, screen_text, settle

@@ -9,7 +9,7 @@ from coordinator.app import CoordinatorApp
 from coordinator.context import Context
 from coordinator.i18n import set_language
 from screens.dashboard import DashboardScreen
-from screens.meetings import MeetingsScreen
+from screens.meetings.section import MeetingsScreen
 from screens.paged_table import PagedTable
 from screens.register.section import RegisterScreen
 from screens.tasks import TasksScreen

@@ -28,7 +28,7 @@ from screens.after_work import DismissAfterWork
 from screens.conflict import attempt
 from screens.dialogs import ConfirmDialog
 from screens.forms import RELOAD
-from screens.meeting_dialogs import AgendaItemDialog, InviteDialog, MeetingForm, PollDialog
+from screens.meetings.dialogs import AgendaItemDialog, InviteDialog, MeetingForm, PollDialog
 from screens.text import Label, Static, one_line, plain_line, styled
 from screens.translate import translate_bindings
 from screens.widgets import DataTable
@@ -395,7 +395,7 @@ class MeetingScreen(DismissAfterWork, Screen[bool]):
 
     def action_calendar_file(self) -> None:
         from coordinator.calendar.itip import meeting_files
-        from screens.calendar_files import MeetingCalendarDialog
+        from screens.meetings.calendar_files import MeetingCalendarDialog
 
         view = self.view
         if view is None:

@@ -20,7 +20,7 @@ from coordinator.meetings import meetings
 from coordinator.meetings.schedule import Occurrence, past_page, upcoming_page
 from coordinator.meetings.weeks import HOME, by_day, month_grid, week_start
 from screens.base import SectionScreen
-from screens.meeting_dialogs import MeetingForm
+from screens.meetings.dialogs import MeetingForm
 from screens.paged_table import Cell, PagedTable
 from screens.text import Static, one_line
 
@@ -203,7 +203,7 @@ class MeetingsScreen(SectionScreen):
             self.app.push_screen(RecordChangesDialog(self.context, f"meeting:{occ.meeting_id}"))
 
     def open_meeting(self, meeting_id: int) -> None:
-        from screens.meeting import MeetingScreen
+        from screens.meetings.meeting import MeetingScreen
 
         self.app.push_screen(
             MeetingScreen(self.context, meeting_id),
@@ -220,12 +220,12 @@ class MeetingsScreen(SectionScreen):
         self.load_calendars()
 
     def action_export_calendar(self) -> None:
-        from screens.calendar_files import CalendarExportDialog
+        from screens.meetings.calendar_files import CalendarExportDialog
 
         self.app.push_screen(CalendarExportDialog(self.context))
 
     def action_import_calendar(self) -> None:
-        from screens.calendar_files import CalendarImportDialog
+        from screens.meetings.calendar_files import CalendarImportDialog
 
         self.app.push_screen(
             CalendarImportDialog(self.context),
