@@ -49,10 +49,6 @@ def plain_line(text: str) -> str:
     return _LINE_BREAKS.sub(" ", text)
 
 
-def _md_cell(text: str) -> str:
-    return md_inline(text)
-
-
 def to_markdown(doc: Document) -> str:
     out = [f"# {md_inline(doc.title)}", ""]
     out += [f"- **{md_inline(k)}:** {md_inline(v)}" for k, v in doc.facts]
@@ -65,9 +61,9 @@ def to_markdown(doc: Document) -> str:
         )
         if section.header:
             if section.rows:
-                out += ["| " + " | ".join(_md_cell(h) for h in section.header) + " |"]
+                out += ["| " + " | ".join(md_inline(h) for h in section.header) + " |"]
                 out += ["|" + "|".join("---" for _ in section.header) + "|"]
-                out += ["| " + " | ".join(_md_cell(c) for c in row) + " |" for row in section.rows]
+                out += ["| " + " | ".join(md_inline(c) for c in row) + " |" for row in section.rows]
             else:
                 out.append(section.empty)
         elif not section.paragraphs:

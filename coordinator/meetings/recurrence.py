@@ -28,14 +28,10 @@ def zone(name: str) -> ZoneInfo:
         raise RecurrenceError(f"unknown time zone {name!r}") from None
 
 
+@lru_cache(maxsize=4096)
 def parse_rule(text: str, dtstart_utc: datetime, tz_name: str) -> rrule:
     """The rule of a series, parsed once and kept (with the occurrences it has generated:
     a calendar view asks for the same series again and again)."""
-    return _parse_rule(text, dtstart_utc, tz_name)
-
-
-@lru_cache(maxsize=4096)
-def _parse_rule(text: str, dtstart_utc: datetime, tz_name: str) -> rrule:
     local_start = dtstart_utc.astimezone(zone(tz_name))
     try:
         rule = rrulestr(text, dtstart=local_start, cache=True)
