@@ -11,11 +11,21 @@ import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
+from itertools import islice
 from typing import NamedTuple
 from zoneinfo import ZoneInfo
 
 from dateutil.rrule import rrule, rrulestr
 
+from coordinator.bounds import (
+    FIRST_YEAR,
+    LAST_YEAR,
+    MAX_ATTENDEES,
+    MAX_EVENT_DAYS,
+    MAX_INTERVAL,
+    MAX_OCCURRENCES,
+    MAX_SEQUENCE,
+)
 from coordinator.bulk import paused_gc
 from coordinator.calendar.contentlines import (
     Component,
@@ -134,6 +144,7 @@ def _read_moment(item: Prop, raw: str, zones: _Zones) -> _Moment:
             found = _DATE.match(raw)
             if found is None:
                 raise ValueError(raw)
+            _check_year(item, int(found[1]), raw)
             day = date(int(found[1]), int(found[2]), int(found[3]))
             local = datetime.combine(day, time(0), ZoneInfo(zones.default))
             return _Moment(local.astimezone(UTC), "", True, day)
@@ -141,6 +152,7 @@ def _read_moment(item: Prop, raw: str, zones: _Zones) -> _Moment:
         if found is None:
             raise ValueError(raw)
         parts = list(map(int, found.groups()[:6]))
+        _check_year(item, parts[0], raw)
         if found[7]:
             return _Moment(datetime(*parts, tzinfo=UTC), "UTC", False)  # type: ignore[misc]
         tzid = item.params.get("TZID")
@@ -157,11 +169,27 @@ def _read_moment(item: Prop, raw: str, zones: _Zones) -> _Moment:
         ) from None
 
 
+def _check_year(item: Prop, year: int, raw: str) -> None:
+    if not FIRST_YEAR <= year <= LAST_YEAR:
+        raise IcsError(
+            item.line,
+            _("“{value}”: dates from {first} to {last} are accepted.").format(
+                value=raw, first=FIRST_YEAR, last=LAST_YEAR
+            ),
+        )
+
+
+def _too_long(line: int) -> IcsError:
+    return IcsError(line, _("An event longer than {n} days.").format(n=MAX_EVENT_DAYS))
+
+
 def _duration(item: Prop) -> timedelta:
     found = _DURATION.match(item.value.strip())
     if found is None or item.value.strip() in ("P", "PT"):
         raise IcsError(item.line, _("“{value}” is not a valid duration.").format(value=item.value))
     weeks, days, hours, minutes, seconds = (int(v or 0) for v in found.groups()[1:])
+    if weeks * 7 + days + (hours * 3600 + minutes * 60 + seconds) / 86_400 > MAX_EVENT_DAYS:
+        raise _too_long(item.line)  # (checked on the numbers: a timedelta would overflow)
     length = timedelta(weeks=weeks, days=days, hours=hours, minutes=minutes, seconds=seconds)
     return -length if found[1] == "-" else length
 
@@ -193,6 +221,7 @@ def _rule(item: Prop, start: _Moment, zone: str) -> str:
         if key.upper() == "UNTIL":
             until = _DATE.match(value)
             if until is not None:  # a day: the series ends with that day, local time
+                _check_year(item, int(until[1]), value)
                 day = date(int(until[1]), int(until[2]), int(until[3]))
                 end = datetime.combine(day, time(23, 59, 59), ZoneInfo(zone))
                 value = f"{end.astimezone(UTC):%Y%m%dT%H%M%SZ}"
@@ -201,12 +230,28 @@ def _rule(item: Prop, start: _Moment, zone: str) -> str:
                 value = f"{local.value:%Y%m%dT%H%M%SZ}"
         parts.append(f"{key.upper()}={value}")
     rule = ";".join(p for p in parts if p != "=")
+    values = dict(part.partition("=")[::2] for part in rule.upper().split(";"))
+    for key, limit in (("COUNT", MAX_OCCURRENCES), ("INTERVAL", MAX_INTERVAL)):
+        if key in values and values[key].isdigit() and int(values[key]) > limit:
+            raise IcsError(
+                item.line,
+                _("The recurrence rule's {key} is over {limit}.").format(
+                    key=key, limit=f"{limit:,}"
+                ),
+            )
     try:
         parsed = rrulestr(rule, dtstart=start.value.astimezone(ZoneInfo(zone)))
-    except (ValueError, TypeError):
+    except (ValueError, TypeError, OverflowError):
         parsed = None
     if not isinstance(parsed, rrule):
         raise IcsError(item.line, _("The recurrence rule cannot be read."))
+    # Several a day and no COUNT: count up to the limit (an UNTIL far away would not end).
+    frequent = values.get("FREQ") in ("SECONDLY", "MINUTELY", "HOURLY") and "COUNT" not in values
+    if frequent and sum(1 for _ in islice(parsed, MAX_OCCURRENCES + 1)) > MAX_OCCURRENCES:
+        raise IcsError(
+            item.line,
+            _("The series has more than {n} occurrences.").format(n=f"{MAX_OCCURRENCES:,}"),
+        )
     return rule
 
 
@@ -230,6 +275,8 @@ def _event(component: Component | PlainEvent, method: str, zones: _Zones) -> Inc
         end = start.value + (timedelta(days=1) if start.is_date else timedelta(0))
     if end < start.value:
         raise IcsError((end_prop or start_prop).line, _("The event ends before it starts."))
+    if end - start.value > timedelta(days=MAX_EVENT_DAYS):
+        raise _too_long((end_prop or start_prop).line)
     rule_prop = component.get("RRULE")
     zone = start.zone or zones.default
     if zone == "UTC" and rule_prop is None:
@@ -239,6 +286,8 @@ def _event(component: Component | PlainEvent, method: str, zones: _Zones) -> Inc
     sequence_raw = component.value("SEQUENCE", "0").strip()
     if not sequence_raw.lstrip("-").isdigit():
         raise IcsError(component.get("SEQUENCE").line, _("SEQUENCE must be a number."))  # type: ignore[union-attr]
+    if abs(int(sequence_raw)) > MAX_SEQUENCE:
+        raise IcsError(component.get("SEQUENCE").line, _("SEQUENCE is too large."))  # type: ignore[union-attr]
     url = component.value("URL").strip()
     event = IncomingEvent(
         uid=uid_prop.value.strip(),
@@ -281,6 +330,11 @@ def _event(component: Component | PlainEvent, method: str, zones: _Zones) -> Inc
             address = _address(item)
             if address is not None:
                 attendees.append(address)
+    if len(attendees) > MAX_ATTENDEES:
+        raise IcsError(
+            component.line,
+            _("An event with more than {n} attendees.").format(n=f"{MAX_ATTENDEES:,}"),
+        )
     return event
 
 

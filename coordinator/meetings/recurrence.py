@@ -15,6 +15,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from dateutil.relativedelta import relativedelta
 from dateutil.rrule import rrule, rrulestr
 
+from coordinator.bounds import MAX_OCCURRENCES
+
 
 class RecurrenceError(ValueError):
     """A recurrence rule or time zone that cannot be used."""
@@ -126,13 +128,23 @@ def last_occurrence(text: str, dtstart_utc: datetime, tz_name: str) -> datetime 
     rule = parse_rule(text, dtstart_utc, tz_name)
     if rule._count is None and rule._until is None:  # dateutil keeps these private
         return None
+    if rule._count is not None and rule._count > MAX_OCCURRENCES:
+        raise RecurrenceError(_too_many())
     shortcut = _simple_last(text, dtstart_utc, tz_name)
     if shortcut is not None:
         return shortcut
     last = None
-    for last in rule:  # noqa: B007  (bounded by COUNT or UNTIL)
-        pass
+    for number, moment in enumerate(rule):  # bounded by COUNT or UNTIL, and by the limit
+        if number >= MAX_OCCURRENCES:
+            raise RecurrenceError(_too_many())
+        last = moment
     return last.astimezone(UTC) if last is not None else None
+
+
+def _too_many() -> str:
+    from coordinator.i18n import _
+
+    return _("The series has more than {n} occurrences.").format(n=f"{MAX_OCCURRENCES:,}")
 
 
 _DAY_CODES = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")

@@ -1,0 +1,88 @@
+"""Calendar files that are made to break us (issue 17): counts, intervals, years, durations
+and SEQUENCE values past every database's and every clock's range, series that would run
+for ever. Each is refused with one line naming the line of the file, in well under 2 s, and
+the database is unchanged. The limits are coordinator/bounds.py."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+from sqlalchemy import Engine, text
+
+from coordinator.calendar import importing, parsing
+from coordinator.calendar.contentlines import IcsError
+from coordinator.meetings.recurrence import RecurrenceError, last_occurrence
+from tests.conftest import FROZEN_NOW
+
+START, END = "DTSTART:20270301T170000Z", "DTEND:20270301T190000Z"
+
+
+def calendar(*props: str) -> bytes:
+    return (
+        "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//t//t//EN\r\nBEGIN:VEVENT\r\nUID:h@x\r\n"
+        "DTSTAMP:20261201T100000Z\r\n" + "\r\n".join(props) + "\r\nSUMMARY:X\r\n"
+        "END:VEVENT\r\nEND:VCALENDAR\r\n"
+    ).encode()
+
+
+HOSTILE = {
+    "hourly, COUNT a billion": ((START, END, "RRULE:FREQ=HOURLY;COUNT=1000000000"), "COUNT is over"),
+    "secondly, COUNT a billion": ((START, END, "RRULE:FREQ=SECONDLY;COUNT=1000000000"), "COUNT is over"),
+    "secondly until 9999": ((START, END, "RRULE:FREQ=SECONDLY;UNTIL=99991231T000000Z"), "more than 10,000 occurrences"),
+    "daily at two hours, COUNT a billion": ((START, END, "RRULE:FREQ=DAILY;BYHOUR=18,19;COUNT=1000000000"), "COUNT is over"),
+    "COUNT=1e9": ((START, END, "RRULE:FREQ=DAILY;COUNT=1e9"), "cannot be read"),
+    "COUNT of 23 digits": ((START, END, "RRULE:FREQ=WEEKLY;COUNT=99999999999999999999999"), "COUNT is over"),
+    "INTERVAL of 12 digits": ((START, END, "RRULE:FREQ=MONTHLY;INTERVAL=999999999999;COUNT=3"), "INTERVAL is over"),
+    "year 1 with a TZID": (("DTSTART;TZID=Europe/Berlin:00010101T100000", "DTEND;TZID=Europe/Berlin:00010101T110000"), "dates from 1900 to 2200"),
+    "year 9999 as a DATE": (("DTSTART;VALUE=DATE:99991231",), "dates from 1900 to 2200"),
+    "EXDATE in year 1": ((START, END, "RRULE:FREQ=DAILY;COUNT=3", "EXDATE:00010101T000000Z"), "dates from 1900 to 2200"),
+    "UNTIL in year 9999 as a DATE": ((START, END, "RRULE:FREQ=DAILY;UNTIL=99991231"), "dates from 1900 to 2200"),
+    "DURATION of a billion weeks": ((START, "DURATION:P999999999W"), "longer than 366 days"),
+    "DURATION from icalendar's corpus": ((START, "DURATION:P999999999999999999W"), "longer than 366 days"),
+    "DTEND years later": ((START, "DTEND:21000301T190000Z"), "longer than 366 days"),
+    "SEQUENCE of 23 digits": ((START, END, "SEQUENCE:99999999999999999999999"), "SEQUENCE is too large"),
+}  # fmt: skip
+
+
+@pytest.mark.parametrize(("props", "words"), HOSTILE.values(), ids=list(HOSTILE))
+def test_a_hostile_event_is_one_line_in_well_under_two_seconds(
+    props: tuple[str, ...], words: str
+) -> None:
+    started = time.perf_counter()
+    with pytest.raises(IcsError) as refused:
+        parsing.read_calendar(calendar(*props))
+    assert time.perf_counter() - started < 2
+    assert words in str(refused.value) and "\n" not in str(refused.value)
+    assert str(refused.value).startswith("Line ")
+
+
+def test_a_refused_file_changes_nothing(engine: Engine) -> None:
+    def meetings() -> int:
+        with engine.connect() as conn:
+            return int(conn.execute(text("SELECT COUNT(*) FROM meeting")).scalar_one())
+
+    before = meetings()
+    raw = calendar(START, END, "RRULE:FREQ=HOURLY;COUNT=1000000000")
+    with pytest.raises(IcsError):
+        importing.import_file(engine, raw, "hostile.ics", now=FROZEN_NOW)
+    assert meetings() == before
+
+
+def test_the_limits_let_real_series_through() -> None:
+    weekly = parsing.read_calendar(calendar(START, END, "RRULE:FREQ=WEEKLY;COUNT=10000"))
+    assert weekly.events[0].rrule == "FREQ=WEEKLY;COUNT=10000"
+    hourly = parsing.read_calendar(calendar(START, END, "RRULE:FREQ=HOURLY;UNTIL=20270302T170000Z"))
+    assert hourly.events[0].rrule.startswith("FREQ=HOURLY")
+
+
+def test_a_series_entered_by_hand_is_bounded_too() -> None:
+    """The same limit for the meetings domain: a rule over 10,000 occurrences is refused
+    at once instead of being walked."""
+    start = FROZEN_NOW
+    started = time.perf_counter()
+    with pytest.raises(RecurrenceError, match="more than 10,000"):
+        last_occurrence("FREQ=HOURLY;COUNT=1000000000", start, "Europe/Berlin")
+    with pytest.raises(RecurrenceError, match="more than 10,000"):
+        last_occurrence("FREQ=MINUTELY;UNTIL=21001231T000000Z", start, "Europe/Berlin")
+    assert time.perf_counter() - started < 2
