@@ -301,7 +301,8 @@ _FOLD = re.compile(r"\n[ \t]")
 def _pieces(data: str) -> list[str]:
     """The file's logical lines, each as written (a folded line holds its continuation
     lines). Splitting runs in the regex engine, not per character."""
-    text = data.replace("\r\n", "\n") if "\r" in data else data
+    # CRLF as the standard says, LF as many programs write, and a lone CR (old Mac files)
+    text = data.replace("\r\n", "\n").replace("\r", "\n") if "\r" in data else data
     if text[:1] in (" ", "\t"):
         raise IcsError(1, _("The file starts with a continued line."))
     return _LOGICAL.split(text)

@@ -112,6 +112,8 @@ class _Zones:
         zone = self.found.get(tzid)
         if zone is None:
             zone = resolve_tzid(tzid)
+            if zone is None and tzid.strip().strip('"').lower() in ("localtime", "local"):
+                zone = ZoneInfo(self.default)  # the sender's local time: the calendar's zone
             if zone is None and tzid in self.defined:  # Outlook's "Customized Time Zone"
                 zone = zone_like(self.defined[tzid])
             if zone is None:
@@ -205,11 +207,16 @@ def _address_of(value: str, name: str, partstat: str) -> Address | None:
         if value[:7].lower() != "mailto:":
             return None
     rsvp = RSVP_OF.get(partstat.upper(), Rsvp.NO_REPLY) if partstat else Rsvp.NO_REPLY
-    return Address(name.strip(), value[7:].strip(), rsvp)
+    return Address(_CONTROLS.sub("", name).strip(), _CONTROLS.sub("", value[7:]).strip(), rsvp)
+
+
+# Control characters (NUL, BEL, ESC ...) have no place in a title or a name: printed they
+# recolour a terminal, exported they make other programs refuse the whole feed.
+_CONTROLS = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
 
 def _text(component: Component | PlainEvent, name: str) -> str:
-    return unescape(component.value(name)).strip()
+    return _CONTROLS.sub("", unescape(component.value(name))).strip()
 
 
 def _rule(item: Prop, start: _Moment, zone: str) -> str:

@@ -135,10 +135,14 @@ def resolve_tzid(tzid: str) -> ZoneInfo | None:
     name = tzid.strip().strip('"')
     if not name:
         return None
+    if name.lower() in ("localtime", "local"):
+        return None  # the machine's own zone: different on every machine (the reader decides)
     candidates = [name]
     if "/" in name and name.startswith("/"):
-        parts = name.strip("/").split("/")  # /mozilla.org/20050126_1/Europe/Berlin
-        candidates += ["/".join(parts[i:]) for i in range(1, len(parts))]
+        parts = name.strip("/").split(
+            "/"
+        )  # /Europe/Stockholm, /mozilla.org/20050126_1/Europe/Berlin
+        candidates += ["/".join(parts[i:]) for i in range(len(parts))]
     for candidate in candidates:
         try:
             return ZoneInfo(candidate)

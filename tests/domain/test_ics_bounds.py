@@ -86,3 +86,35 @@ def test_a_series_entered_by_hand_is_bounded_too() -> None:
     with pytest.raises(RecurrenceError, match="more than 10,000"):
         last_occurrence("FREQ=MINUTELY;UNTIL=21001231T000000Z", start, "Europe/Berlin")
     assert time.perf_counter() - started < 2
+
+
+@pytest.mark.parametrize("fast", [True, False], ids=["streaming reader", "whole reader"])
+def test_control_characters_never_reach_the_network(fast: bool) -> None:
+    raw = calendar(
+        START, END, "LOCATION:Saal\x07 1", "DESCRIPTION:Zeile\\neins\x00",
+        "ATTENDEE;CN=An\x1bna:mailto:anna@example.org",
+    ).replace(b"SUMMARY:X", b"SUMMARY:Eltern\x00abend \x1b[31mrot\x7f")  # fmt: skip
+    event = parsing.read_calendar(raw, fast=fast).events[0]
+    assert event.title == "Elternabend [31mrot"  # the ESC is gone: the rest is plain text
+    assert (event.location, event.notes) == ("Saal 1", "Zeile\neins")
+    assert event.attendees[0].name == "Anna"
+
+
+def test_a_file_with_carriage_returns_only_is_read() -> None:
+    """Old Mac files end their lines with CR alone (it said "Line 1: BEGIN without a
+    component name")."""
+    raw = calendar(START, END).replace(b"\r\n", b"\r")
+    assert [e.uid for e in parsing.read_calendar(raw).events] == ["h@x"]
+    assert [e.uid for e in parsing.iter_events(raw, {})] == ["h@x"]
+
+
+@pytest.mark.parametrize(
+    ("tzid", "zone"),
+    [("/Europe/Stockholm", "Europe/Stockholm"), ("localtime", "Europe/Berlin")],
+)
+def test_time_zones_as_real_files_name_them(tzid: str, zone: str) -> None:
+    """A leading slash (as some servers write it) names the IANA zone after it; "localtime"
+    is the calendar's own zone, not whatever the importing machine happens to use."""
+    raw = calendar(f"DTSTART;TZID={tzid}:20270301T180000", f"DTEND;TZID={tzid}:20270301T190000")
+    event = parsing.read_calendar(raw).events[0]
+    assert event.timezone == zone
