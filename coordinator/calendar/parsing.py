@@ -207,16 +207,11 @@ def _address_of(value: str, name: str, partstat: str) -> Address | None:
         if value[:7].lower() != "mailto:":
             return None
     rsvp = RSVP_OF.get(partstat.upper(), Rsvp.NO_REPLY) if partstat else Rsvp.NO_REPLY
-    return Address(_CONTROLS.sub("", name).strip(), _CONTROLS.sub("", value[7:]).strip(), rsvp)
-
-
-# Control characters (NUL, BEL, ESC ...) have no place in a title or a name: printed they
-# recolour a terminal, exported they make other programs refuse the whole feed.
-_CONTROLS = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+    return Address(name.strip(), value[7:].strip(), rsvp)
 
 
 def _text(component: Component | PlainEvent, name: str) -> str:
-    return _CONTROLS.sub("", unescape(component.value(name))).strip()
+    return unescape(component.value(name)).strip()
 
 
 def _rule(item: Prop, start: _Moment, zone: str) -> str:
