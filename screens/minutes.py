@@ -16,7 +16,6 @@ from textual.widgets import Footer, Header, Input
 
 from coordinator.context import Context
 from coordinator.documents import FORMATS
-from coordinator.files import WriteError, write_formats
 from coordinator.i18n import _
 from coordinator.labels import format_date, label
 from coordinator.minutes import minutes as domain
@@ -26,6 +25,7 @@ from coordinator.minutes.tasks import owner_filter
 from coordinator.validation import Checker, ValidationError
 from screens.conflict import attempt, save_checked
 from screens.dialogs import Dialog
+from screens.documents import write_documents
 from screens.text import Label, Static, one_line, styled
 from screens.translate import translate_bindings
 from screens.widgets import Button, DataTable, Select
@@ -342,14 +342,10 @@ class MinutesScreen(Screen[bool]):
         )
 
     def action_write(self, folder: Path | None = None) -> None:
-        try:
-            written = write_formats(
-                folder or Path.cwd(), f"minutes-{self.meeting_id}",
-                lambda fmt: render_minutes(self.context.engine, self.meeting_id, fmt), FORMATS,
-            )  # fmt: skip
-        except WriteError as exc:
-            self.notify(str(exc), severity="error", timeout=10)
-            return
-        self.notify(
-            _("Written: {files}").format(files=", ".join(str(p) for p in written)), timeout=10
+        write_documents(
+            self,
+            f"minutes-{self.meeting_id}",
+            lambda fmt: render_minutes(self.context.engine, self.meeting_id, fmt),
+            FORMATS,
+            folder,
         )

@@ -135,11 +135,19 @@ def open_database(target: Target) -> Engine:
             migrations.upgrade(engine, backup_of=path)
     except Exception:
         engine.dispose()
-        if created and check_sqlite_file(path) == BLANK:
+        if created and _still_blank(path):  # ours and empty: leave no file behind
             for suffix in ("", "-wal", "-shm"):
                 Path(f"{path}{suffix}").unlink(missing_ok=True)
         raise
     return engine
+
+
+def _still_blank(path: Path) -> bool:
+    """Whether a file holds no table yet (another process may have filled it meanwhile)."""
+    try:
+        return check_sqlite_file(path) == BLANK
+    except DatabaseOpenError:
+        return False
 
 
 def _open_server_database(engine: Engine, target: Target) -> Engine:

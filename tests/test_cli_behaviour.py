@@ -12,6 +12,7 @@ import stat
 import subprocess
 import sys
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -114,6 +115,22 @@ def test_output_to_a_device_or_folder_is_refused(
         assert stat.S_ISCHR(os.stat(target).st_mode)
 
 
+@contextmanager
+def small_file_system(folder: Path, kilobytes: int) -> Iterator[None]:
+    """A tmpfs of that size mounted on ``folder`` (root only; skipped where the machine does
+    not allow it), unmounted afterwards even while a file on it is still open."""
+    mounted = subprocess.run(
+        ["mount", "-t", "tmpfs", "-o", f"size={kilobytes}k", "tmpfs", str(folder)],
+        capture_output=True, check=False,
+    )  # fmt: skip
+    if mounted.returncode != 0:
+        pytest.skip("no small file system can be mounted here (root only)")
+    try:
+        yield
+    finally:
+        subprocess.run(["umount", "--lazy", str(folder)], check=False)
+
+
 @pytest.fixture
 def read_only_folder(tmp_path: Path) -> Iterator[Path]:
     """A folder holding a copy of the sample that nobody may change: a read-only file in a
@@ -128,18 +145,10 @@ def read_only_folder(tmp_path: Path) -> Iterator[Path]:
         yield folder
         folder.chmod(0o755)
         return
-    mounted = subprocess.run(
-        ["mount", "-t", "tmpfs", "-o", "size=8m", "tmpfs", str(folder)],
-        capture_output=True, check=False,
-    )  # fmt: skip
-    if mounted.returncode != 0:
-        pytest.skip("root, and no read-only file system can be mounted here")
-    try:
+    with small_file_system(folder, 8 * 1024):
         shutil.copy(SAMPLE_DB, folder / "sample.db")
         subprocess.run(["mount", "-o", "remount,ro", str(folder)], check=True)
         yield folder
-    finally:
-        subprocess.run(["umount", "--lazy", str(folder)], check=False)
 
 
 def test_a_read_only_database_or_folder_gets_one_line(read_only_folder: Path) -> None:
@@ -186,18 +195,9 @@ def nearly_full_folder(tmp_path: Path) -> Iterator[Path]:
     """A copy of the sample on a small file system with 200 KB left (root only: a tmpfs)."""
     folder = tmp_path / "small"
     folder.mkdir()
-    size = SAMPLE_DB.stat().st_size // 1024 + 200
-    mounted = subprocess.run(
-        ["mount", "-t", "tmpfs", "-o", f"size={size}k", "tmpfs", str(folder)],
-        capture_output=True, check=False,
-    )  # fmt: skip
-    if mounted.returncode != 0:
-        pytest.skip("no small file system can be mounted here (root only)")
-    try:
+    with small_file_system(folder, SAMPLE_DB.stat().st_size // 1024 + 200):
         shutil.copy(SAMPLE_DB, folder / "sample.db")
         yield folder
-    finally:
-        subprocess.run(["umount", "--lazy", str(folder)], check=False)
 
 
 def test_a_full_disk_gets_one_line_and_changes_nothing(

@@ -39,6 +39,7 @@ from coordinator.calendar.contentlines import (
 )
 from coordinator.calendar.timezones import resolve_tzid, zone_like
 from coordinator.i18n import _
+from coordinator.meetings.recurrence import too_many_occurrences
 from storage.enums import MeetingStatus, Rsvp
 
 DEFAULT_ZONE = "Europe/Berlin"
@@ -250,10 +251,7 @@ def _rule(item: Prop, start: _Moment, zone: str) -> str:
     # Several a day and no COUNT: count up to the limit (an UNTIL far away would not end).
     frequent = values.get("FREQ") in ("SECONDLY", "MINUTELY", "HOURLY") and "COUNT" not in values
     if frequent and sum(1 for _ in islice(parsed, MAX_OCCURRENCES + 1)) > MAX_OCCURRENCES:
-        raise IcsError(
-            item.line,
-            _("The series has more than {n} occurrences.").format(n=f"{MAX_OCCURRENCES:,}"),
-        )
+        raise IcsError(item.line, too_many_occurrences())
     return rule
 
 

@@ -23,11 +23,13 @@ from coordinator.cli.parser import (
     unknown_sub_command,
 )
 from coordinator.cli.register import run_register
-from coordinator.cli.terminal import UsageError
+from coordinator.cli.terminal import UsageError, opening_error
 from coordinator.i18n import _, detect_language, set_language
 
 if TYPE_CHECKING:
     from sqlalchemy import Engine
+
+    from storage.target import Target
 
 
 def _open(args: argparse.Namespace) -> Engine:
@@ -39,7 +41,7 @@ def _open(args: argparse.Namespace) -> Engine:
     try:
         engine = open_database(resolve_target(getattr(args, "database", None) or args.db))
     except DatabaseOpenError as exc:
-        raise UsageError(_(exc.template).format(**exc.params)) from None
+        raise opening_error(exc) from None
     return waiting_visibly(
         engine, Waiting(notice=_say_waiting, patience_ms=concurrency.wait_seconds() * 1000)
     )
@@ -51,9 +53,19 @@ def _say_waiting() -> None:
     print(waiting_message(), file=sys.stderr, flush=True)
 
 
-def run_scripted(args: argparse.Namespace) -> int:
+def _ready(target: Target) -> bool:
+    """Whether the target is a SQLite file of the current schema, readable at once without
+    SQLAlchemy (storage/target.py); anything unusable is the command line's one line."""
     from storage.errors import DatabaseOpenError
+    from storage.target import is_ready_sqlite_file
 
+    try:
+        return is_ready_sqlite_file(target)
+    except DatabaseOpenError as exc:
+        raise opening_error(exc) from None
+
+
+def run_scripted(args: argparse.Namespace) -> int:
     if args.command == "sample":
         return run_sample(args)
     if args.command == "whoami":
@@ -64,14 +76,10 @@ def run_scripted(args: argparse.Namespace) -> int:
         return run_migrate(args)
     if args.command == "export-ics":
         from storage.rows import sqlite_rows
-        from storage.target import is_ready_sqlite_file, resolve_target
+        from storage.target import resolve_target
 
         target = resolve_target(getattr(args, "database", None) or args.db)
-        try:
-            ready = is_ready_sqlite_file(target)
-        except DatabaseOpenError as exc:
-            raise UsageError(_(exc.template).format(**exc.params)) from None
-        if ready and target.path is not None:  # a read alone: no engine, no SQLAlchemy
+        if _ready(target) and target.path is not None:  # a read alone: no SQLAlchemy
             with sqlite_rows(target.path) as rows:
                 return calendar.export(args, rows)
     engine = _open(args)
@@ -139,18 +147,17 @@ def has_terminal() -> bool:
 
 def run_tui(args: argparse.Namespace) -> int:
     from storage.errors import DatabaseOpenError
-    from storage.target import is_ready_sqlite_file, resolve_target
+    from storage.target import resolve_target
 
     target = resolve_target(args.database or args.db)
-    try:
-        if is_ready_sqlite_file(target):
-            engine = None  # made on first use; the dashboard reads through sqlite3 meanwhile
-        else:  # new file, older schema, or a server: create, upgrade or check it now
-            from storage.engine import open_database
+    engine = None  # a ready file: made on first use; the dashboard reads through sqlite3
+    if not _ready(target):  # new file, older schema, or a server: create, upgrade or check it
+        from storage.engine import open_database
 
+        try:
             engine = open_database(target)
-    except DatabaseOpenError as exc:
-        raise UsageError(_(exc.template).format(**exc.params)) from None
+        except DatabaseOpenError as exc:
+            raise opening_error(exc) from None
     if not has_terminal():  # Textual would spin on a pipe
         raise UsageError(
             _("the app needs a terminal; for scripted work use a sub-command (coordinator --help)")

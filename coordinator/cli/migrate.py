@@ -6,7 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from coordinator.cli.terminal import UsageError
+from coordinator.cli.terminal import UsageError, opening_error
 from coordinator.i18n import _
 
 
@@ -14,7 +14,7 @@ def _problem(exc: Exception) -> str:
     from storage.errors import DatabaseOpenError
 
     if isinstance(exc, DatabaseOpenError):
-        return _(exc.template).format(**exc.params)
+        return str(opening_error(exc))
     lines = str(getattr(exc, "orig", None) or exc).strip().splitlines()
     return lines[0] if lines else type(exc).__name__
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import TextIO
+from typing import Any, TextIO
 
 from coordinator.i18n import _
 
@@ -51,3 +51,9 @@ def ask(question: str) -> bool:
         return False
     answer = input(f"{question} [{_('y/N')}] ").strip().lower()
     return answer in ("y", "yes", "j", "ja")
+
+
+def opening_error(exc: Any) -> UsageError:
+    """A database that cannot be opened (storage's DatabaseOpenError), as the command line's
+    one line in the user's language."""
+    return UsageError(_(exc.template).format(**exc.params))

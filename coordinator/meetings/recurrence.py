@@ -129,19 +129,20 @@ def last_occurrence(text: str, dtstart_utc: datetime, tz_name: str) -> datetime 
     if rule._count is None and rule._until is None:  # dateutil keeps these private
         return None
     if rule._count is not None and rule._count > MAX_OCCURRENCES:
-        raise RecurrenceError(_too_many())
+        raise RecurrenceError(too_many_occurrences())
     shortcut = _simple_last(text, dtstart_utc, tz_name)
     if shortcut is not None:
         return shortcut
     last = None
     for number, moment in enumerate(rule):  # bounded by COUNT or UNTIL, and by the limit
         if number >= MAX_OCCURRENCES:
-            raise RecurrenceError(_too_many())
+            raise RecurrenceError(too_many_occurrences())
         last = moment
     return last.astimezone(UTC) if last is not None else None
 
 
-def _too_many() -> str:
+def too_many_occurrences() -> str:
+    """The one message for a series past the limit, from a form or a calendar file."""
     from coordinator.i18n import _
 
     return _("The series has more than {n} occurrences.").format(n=f"{MAX_OCCURRENCES:,}")

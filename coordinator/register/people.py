@@ -4,6 +4,7 @@ with it). Erasure on request is in gdpr.py."""
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 
@@ -95,9 +96,15 @@ def person_search_key(session: Session, person: Person) -> str:
         .join(Affiliation, col(Affiliation.organisation_id) == col(Organisation.id))
         .where(Affiliation.person_id == person.id)
     ).all()
+    return _search_key_of(person, orgs)
+
+
+def _search_key_of(person: Person | CleanPerson, organisations: Iterable[str]) -> str:
+    """What a search finds a person by: names, address, phone, notes, organisations."""
     return search_key(
-        (person.given_name, person.family_name, person.email, person.phone, person.notes, *orgs)
-    )
+        (person.given_name, person.family_name, person.email, person.phone, person.notes,
+         *organisations)
+    )  # fmt: skip
 
 
 _PERSON_FIELDS = (
@@ -159,15 +166,8 @@ def add_people(
     added = []
     for clean in cleans:
         person = Person(**{name: getattr(clean, name) for name in _PERSON_FIELDS}, updated_at=now)
-        person.search_text = search_key(
-            (
-                clean.given_name,
-                clean.family_name,
-                clean.email,
-                clean.phone,
-                clean.notes,
-                *(organisation_names[org] for org, _ in clean.affiliations),
-            )
+        person.search_text = _search_key_of(
+            clean, (organisation_names[org] for org, _ in clean.affiliations)
         )
         added.append(person)
     session.add_all(added)

@@ -16,7 +16,6 @@ from textual.screen import Screen
 from textual.widgets import Footer, Header
 
 from coordinator.context import Context
-from coordinator.files import WriteError, write_formats
 from coordinator.i18n import _, ngettext
 from coordinator.labels import format_date, format_datetime, label
 from coordinator.meetings import agenda, date_poll, invitations, meetings
@@ -27,6 +26,7 @@ from coordinator.network.concurrency import version_of
 from screens.after_work import DismissAfterWork
 from screens.conflict import attempt
 from screens.dialogs import ConfirmDialog
+from screens.documents import write_documents
 from screens.forms import RELOAD
 from screens.meetings.dialogs import AgendaItemDialog, InviteDialog, MeetingForm, PollDialog
 from screens.text import Label, Static, one_line, plain_line, styled
@@ -424,16 +424,12 @@ class MeetingScreen(DismissAfterWork, Screen[bool]):
 
     def action_write_agenda(self, folder: Path | None = None) -> None:
         """Write the agenda as Markdown, text and printable HTML next to where the app runs."""
-        try:
-            written = write_formats(
-                folder or Path.cwd(), f"agenda-{self.meeting_id}",
-                lambda fmt: render(self.context.engine, self.meeting_id, fmt), FORMATS,
-            )  # fmt: skip
-        except WriteError as exc:
-            self.notify(str(exc), severity="error", timeout=10)
-            return
-        self.notify(
-            _("Written: {files}").format(files=", ".join(str(p) for p in written)), timeout=10
+        write_documents(
+            self,
+            f"agenda-{self.meeting_id}",
+            lambda fmt: render(self.context.engine, self.meeting_id, fmt),
+            FORMATS,
+            folder,
         )
 
     def action_cancel_meeting(self) -> None:
