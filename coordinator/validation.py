@@ -15,6 +15,11 @@ LANGUAGE = re.compile(r"^[a-z]{2,3}$")
 URL = re.compile(r"^https?://[^\s/$.?#][^\s]*$", re.IGNORECASE)
 
 
+def is_email(value: str) -> bool:
+    """Whether ``value`` is an e-mail address the network accepts (forms, lists, calendars)."""
+    return len(value) <= 254 and EMAIL.match(value) is not None
+
+
 class ValidationError(Exception):
     """Bad input: ``errors`` maps each bad field to a message for the coordinator."""
 
@@ -46,7 +51,7 @@ class Checker:
 
     def email(self, field: str, value: str) -> str:
         value = value.strip()
-        if value and (len(value) > 254 or not EMAIL.match(value)):
+        if value and not is_email(value):
             self.fail(field, _("Not an e-mail address (like name@example.org)."))
         return value
 

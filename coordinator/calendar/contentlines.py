@@ -155,6 +155,18 @@ class Component:
     props: list[Prop] = field(default_factory=list)
     children: list[Component] = field(default_factory=list)
     index: dict[str, list[Prop]] = field(default_factory=dict)
+    broken: IcsError | None = None  # read leniently: the first line of it that was not read
+
+    def text(self) -> str:
+        """The component written out again (for icalendar to read a VTIMEZONE)."""
+        lines = [f"BEGIN:{self.name}"]
+        for item in self.props:
+            params = item.raw_params or ";".join(f"{k}={v}" for k, v in item.params.items())
+            lines.append(
+                f"{item.name};{params}:{item.value}" if params else f"{item.name}:{item.value}"
+            )
+        lines += [child.text() for child in self.children]
+        return CRLF.join([*lines, f"END:{self.name}"])
 
     def get(self, name: str) -> Prop | None:
         found = self.index.get(name)
@@ -312,7 +324,12 @@ def _pieces(data: str) -> list[str]:
     text = _CONTROLS.sub("", text)
     if text[:1] in (" ", "\t"):
         raise IcsError(1, _("The file starts with a continued line."))
-    return _LOGICAL.split(text)
+    pieces = _LOGICAL.split(text)
+    if "\n\n " in text or "\n\n\t" in text:  # a blank line inside a folded line (Mozilla)
+        for index in range(len(pieces) - 1, 0, -1):
+            if pieces[index][:1] == "\n" and pieces[index][1:2] in (" ", "\t"):
+                pieces[index - 1] += "\n" + pieces.pop(index)
+    return pieces
 
 
 def decode(raw: bytes) -> str:
@@ -339,7 +356,7 @@ def parse(data: str) -> list[Component]:
 
 
 def iter_parse(
-    data: str, *, fast: bool = True
+    data: str, *, fast: bool = True, problems: list[IcsError] | None = None
 ) -> Iterator[tuple[Component, Component | PlainEvent | None]]:
     """The components directly inside each VCALENDAR, one at a time as each ends, with the
     calendar (holding its own properties; RFC 5545 puts them before the components); then
@@ -347,7 +364,12 @@ def iter_parse(
 
     A plain VEVENT (no component inside, no quoted parameter, no blank line) is read as one
     block, a PlainEvent; anything else, and so every broken line, line by line, which names
-    the line. ``fast=False`` reads every line alone (the tests compare the two ways)."""
+    the line. ``fast=False`` reads every line alone (the tests compare the two ways).
+
+    With a ``problems`` list the reading is lenient, as icalendar's is: a line that cannot
+    be read makes its VEVENT ``broken`` (the event is then explained, not imported), one
+    outside an event is listed in ``problems`` and passed over, a misspelt END ends the
+    component it stands for, and a file cut off ends what is open."""
     pieces = _pieces(data)
     # Where each exact END:VEVENT is, found once: an event's end is looked up, not searched
     # for from every BEGIN (an "end:vevent" in lower case made that quadratic: 43 s).
@@ -368,14 +390,30 @@ def iter_parse(
         inner = piece.count("\n")
         if inner or piece:
             last = number
-            line = _FOLD.sub("", piece).rstrip("\n") if inner else piece
-            ended = _read_line(stack, number, line)
+            line = _FOLD.sub("", piece).replace("\n", "") if inner else piece
+            if problems is None:
+                ended = _read_line(stack, number, line)
+            else:
+                ended = _read_leniently(stack, number, line, problems)
             if ended is not None:
                 yield ended
         number += inner + 1
         index += 1
     if last == 0:
         raise IcsError(1, _("The file is empty."))
+    if stack and problems is not None and stack[0].name == "VCALENDAR":
+        cut = IcsError(
+            last,
+            _("{name} begun on line {begun} is never ended (END:{name} is missing).").format(
+                name=stack[-1].name, begun=stack[-1].line
+            ),
+        )
+        problems.append(cut)
+        if len(stack) > 1 and stack[1].name == "VEVENT":
+            stack[1].broken = stack[1].broken or cut
+            yield stack[0], stack[1]
+        yield stack[0], None
+        return
     if stack:
         raise IcsError(
             last,
@@ -407,6 +445,25 @@ def _plain_event(
     if "BEGIN" in event or "END" in event:  # a component inside, or an END out of place
         return None
     return event, end + 1, number + 1 + (body.count("\n") + 1 if block else 0)
+
+
+def _read_leniently(
+    stack: list[Component], number: int, line: str, problems: list[IcsError]
+) -> tuple[Component, Component | None] | None:
+    """``_read_line``, passing over what cannot be read (see iter_parse)."""
+    try:
+        return _read_line(stack, number, line)
+    except IcsError as error:
+        if line[:4].upper() == "END:" and stack:  # END:VCALENDARD, END:VTOOD
+            problems.append(error)
+            return _read_line(stack, number, f"END:{stack[-1].name}")
+        if len(stack) > 1 and stack[1].name == "VEVENT":
+            stack[1].broken = stack[1].broken or error
+            return None
+        if stack or line[:6].upper() != "BEGIN:":  # (a calendar within text is read on)
+            problems.append(error)
+            return None
+        raise
 
 
 def _read_line(

@@ -111,15 +111,15 @@ def import_file(
     if len(raw) < _STREAM_FROM:
         calendar = read_calendar(raw)
     else:
-        skipped: dict[str, int] = {}
-        events = iter_events(raw, skipped)
+        calendar = CalendarFile([], {})
+        events = iter_events(raw, calendar)
         seen: list[IncomingEvent] = []
         try:
-            return _stream(engine, events, seen, skipped, file_name, now, cancelled)
+            return _stream(engine, events, seen, calendar.skipped, file_name, now, cancelled)
         except _NotOnlyNew:
             pass
         with paused_gc():
-            calendar = CalendarFile([*seen, *events], skipped)
+            calendar.events = [*seen, *events]
     return apply(engine, calendar, file_name, now=now, cancelled=cancelled)
 
 

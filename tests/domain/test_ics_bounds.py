@@ -105,7 +105,7 @@ def test_a_file_with_carriage_returns_only_is_read() -> None:
     component name")."""
     raw = calendar(START, END).replace(b"\r\n", b"\r")
     assert [e.uid for e in parsing.read_calendar(raw).events] == ["h@x"]
-    assert [e.uid for e in parsing.iter_events(raw, {})] == ["h@x"]
+    assert [e.uid for e in parsing.iter_events(raw, parsing.CalendarFile([], {}))] == ["h@x"]
 
 
 @pytest.mark.parametrize(

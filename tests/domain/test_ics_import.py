@@ -3,7 +3,7 @@ cancellations, malformed files (nothing imported), the round trip and undo."""
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import icalendar
@@ -412,8 +412,16 @@ def test_outlooks_customized_time_zone_is_matched_by_its_rules(engine: Engine) -
         .replace("TZOFFSETFROM:+0100", "TZOFFSETFROM:+0117")
         .replace("TZOFFSETTO:+0200", "TZOFFSETTO:+0217")
     )
-    with pytest.raises(IcsError, match="Unknown time zone"):
-        parsing.read_calendar(crlf(nowhere))
+    # No IANA zone has these rules: the file's own definition is used (read by icalendar),
+    # so the time is exact; the offset is not whole hours, so it is shown in the calendar's
+    # default zone, as a UTC time is.
+    event = parsing.read_calendar(crlf(nowhere)).events[0]
+    assert event.starts_at == datetime(2027, 2, 18, 15, tzinfo=UTC) - timedelta(hours=1, minutes=17)
+    assert event.timezone == "Europe/Berlin"
+    defined = nowhere.replace("+0117", "+0300").replace("+0217", "+0400")
+    event = parsing.read_calendar(crlf(defined)).events[0]  # whole hours: a fixed offset
+    assert event.starts_at == datetime(2027, 2, 18, 12, tzinfo=UTC)
+    assert event.timezone == "Etc/GMT-3"
 
 
 _FOLDED = (
