@@ -55,12 +55,10 @@ def test_export_import_undo(sample_db: str, tmp_path: Path) -> None:
 
 def test_bad_input_gives_one_line_and_exit_status_2(sample_db: str, tmp_path: Path) -> None:
     broken = tmp_path / "broken.ics"
-    broken.write_bytes(
-        crlf(GOOGLE.replace("DTSTART;VALUE=DATE:20270306", "DTSTART;VALUE=DATE:2027036"))
-    )
+    broken.write_bytes(b"BEGIN:VCARD\r\nFN:not a calendar\r\nEND:VCARD\r\n")
     result = run("import-ics", str(broken), "--db", sample_db)
     assert result.returncode == 2
-    assert result.stderr.startswith("coordinator: error: ") and "Line 65" in result.stderr
+    assert result.stderr.startswith("coordinator: error: ") and "Line 1" in result.stderr
     assert "Traceback" not in result.stderr
     for args in (
         ("export-ics", "--series", "99999"),
@@ -73,6 +71,30 @@ def test_bad_input_gives_one_line_and_exit_status_2(sample_db: str, tmp_path: Pa
         result = run(*args, "--db", sample_db)
         assert result.returncode == 2, args
         assert result.stderr.count("\n") == 1 and "Traceback" not in result.stderr, args
+
+
+def test_an_event_that_cannot_be_imported_stops_the_import_unless_skip_bad(
+    sample_db: str, tmp_path: Path
+) -> None:
+    """One broken event of a partner's feed: listed with its line and reason, nothing
+    imported (exit status 1); --skip-bad imports the other events in one transaction."""
+    broken = tmp_path / "broken.ics"
+    broken.write_bytes(
+        crlf(GOOGLE.replace("DTSTART;VALUE=DATE:20270306", "DTSTART;VALUE=DATE:2027036"))
+    )
+    result = run("import-ics", str(broken), "--db", sample_db)
+    assert result.returncode == 1, result.stderr
+    assert "Line 65: " in result.stderr and "is not a valid date or time" in result.stderr
+    assert "1 event cannot be imported, so nothing was imported" in result.stderr
+    assert "--skip-bad imports the other 2" in result.stderr and "Traceback" not in result.stderr
+    preview = run("import-ics", str(broken), "--dry-run", "--db", sample_db)
+    assert preview.returncode == 0 and "2 new" in preview.stdout  # (so nothing was written)
+    assert "Line 65: " in preview.stderr and "cannot be imported" in preview.stderr
+    imported = run("import-ics", str(broken), "--skip-bad", "--db", sample_db)
+    assert imported.returncode == 0 and "2 new" in imported.stdout
+    assert "Imported." in imported.stdout and "Line 65: " in imported.stderr
+    again = run("import-ics", str(broken), "--skip-bad", "--db", sample_db)
+    assert "2 unchanged" in again.stdout and "Nothing imported." in again.stdout
 
 
 def test_invitation_files_per_language(sample_db: str, tmp_path: Path) -> None:

@@ -16,8 +16,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from typing import TYPE_CHECKING, Any, Union
 
-from coordinator.calendar.contentlines import CRLF, fold, param, prop, text
 from coordinator.calendar.timezones import vtimezone
+from coordinator.calendar.writing import CRLF, fold, param, prop, text
 from coordinator.meetings.recurrence import zone
 from storage.enums import MeetingStatus, Rsvp
 from storage.rows import AlchemyRows, Rows, SqliteRows, utc

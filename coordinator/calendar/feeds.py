@@ -11,7 +11,6 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from coordinator.bulk import paused_gc
-from coordinator.calendar.contentlines import prop, text
 from coordinator.calendar.events import (
     CalendarFilter,
     CalendarWriter,
@@ -23,6 +22,7 @@ from coordinator.calendar.events import (
     rows_of,
     utc_text,
 )
+from coordinator.calendar.writing import prop, text
 from coordinator.i18n import _
 from storage.enums import Priority, TaskStatus
 from storage.rows import day, utc

@@ -20,8 +20,10 @@ from typing import Any
 from sqlalchemy import Engine, func, select
 from sqlmodel import Session, col
 
+from coordinator.calendar.addresses import Organisations
 from coordinator.calendar.parsing import (
     Address,
+    BadEvent,
     CalendarFile,
     IncomingEvent,
 )
@@ -71,11 +73,25 @@ class PlanRow:
     line: int
 
 
+@dataclass(frozen=True)
+class Note:
+    """Something the coordinator should know about one event of the file before importing."""
+
+    line: int
+    title: str
+    text: str
+
+
 @dataclass
 class ImportPlan:
     file_name: str
     rows: list[PlanRow]
     skipped: dict[str, int] = field(default_factory=dict)
+    bad: list[BadEvent] = field(default_factory=list)  # events that cannot be imported
+    passed_over: list[BadEvent] = field(default_factory=list)  # lines outside events
+    notes: list[Note] = field(default_factory=list)  # cut, left out, twice in the file ...
+    people_added: int = 0  # to the register, by their addresses
+    people_affiliated: int = 0  # of those: to an organisation, by its name or web domain
 
     def count(self, action: str) -> int:
         return sum(1 for row in self.rows if row.action == action)
@@ -107,6 +123,17 @@ def describe_counts(counts: dict[str, int]) -> str:
         _("{n} ignored").format(n=n[IGNORED]),
     ]
     return ", ".join(parts)
+
+
+def describe_people(plan: ImportPlan) -> str:
+    """How many people the import adds to the register: "3 new people in the register (1 of
+    them to their organisation)"."""
+    added = ngettext(
+        "{n} new person in the register", "{n} new people in the register", plan.people_added
+    ).format(n=plan.people_added)
+    if plan.people_affiliated:
+        added += " " + _("({n} of them to their organisation)").format(n=plan.people_affiliated)
+    return added
 
 
 def stored_summary(text: str) -> str:
@@ -149,6 +176,13 @@ class PlanState:
     people: dict[str, int] = field(default_factory=dict)  # lower-case e-mail -> id
     addresses: dict[int, str] = field(default_factory=dict)  # invited person -> e-mail
     new_people: dict[str, Address] = field(default_factory=dict)
+    _organisations: Organisations | None = None
+
+    def organisations(self) -> Organisations:
+        """The register's organisations, for the people an import adds (loaded once)."""
+        if self._organisations is None:
+            self._organisations = Organisations.load(self.session)
+        return self._organisations
 
     @classmethod
     def load(cls, session: Session, events: list[IncomingEvent]) -> PlanState:
@@ -324,8 +358,56 @@ def plan_events(state: PlanState, calendar: CalendarFile, file_name: str) -> Imp
             before.stamp or datetime.min.replace(tzinfo=UTC),
         ):
             latest[key] = event  # type: ignore[index]
-    rows = [_decide(state, event, masters) for event in latest.values()]
-    return ImportPlan(file_name, rows, dict(calendar.skipped))
+    chosen = list(latest.values())
+    rows = [_decide(state, event, masters) for event in chosen]
+    plan = ImportPlan(
+        file_name, rows, dict(calendar.skipped), list(calendar.bad), list(calendar.passed_over)
+    )
+    for event in calendar.events:
+        for text in event.notes_on_import:
+            plan.notes.append(Note(event.line, event.title, text))
+    if len(chosen) < len(calendar.events):
+        for event in calendar.events:
+            kept = latest[
+                (event.uid, event.recurrence_id, event.method == "REPLY" and _email(event))
+            ]  # type: ignore[index]
+            if kept is not event:
+                plan.notes.append(
+                    Note(
+                        event.line,
+                        event.title,
+                        _("The UID is in the file again on line {line}: that one counts.").format(
+                            line=kept.line
+                        ),
+                    )
+                )
+    _count_people(
+        state,
+        plan,
+        [
+            e
+            for e, r in zip(chosen, rows, strict=True)
+            if r.action in CHANGING and r.action != REPLY
+        ],
+    )
+    plan.notes.sort(key=lambda note: note.line)
+    return plan
+
+
+def _count_people(state: PlanState, plan: ImportPlan, events: list[IncomingEvent]) -> None:
+    """How many people the import adds to the register, and how many to an organisation."""
+    new: dict[str, Address] = {}
+    for event in events:
+        for address in ([event.organiser] if event.organiser else []) + event.attendees:
+            email = address.email.lower()
+            if email not in state.people and email not in new:
+                new[email] = address
+    plan.people_added = len(new)
+    if new:
+        organisations = state.organisations()
+        plan.people_affiliated = sum(
+            1 for address in new.values() if organisations.of(address)[0] is not None
+        )
 
 
 def _email(event: IncomingEvent) -> str:

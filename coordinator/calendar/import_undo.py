@@ -159,15 +159,19 @@ def _check_undo(
             if session.exec(select(model).where(col(column).in_(chunk)).limit(1)).first():  # type: ignore[call-overload]
                 refuse(_("an imported meeting (it has an agenda, minutes, a poll or tasks)"))
     created_invitations = {(m, p) for m, p, _rsvp in created.get("invitation", [])}
+    created_affiliations = {(p, o) for p, o in created.get("affiliation", [])}
     for chunk in chunks(created.get("person", [])):
         if session.exec(  # type: ignore[call-overload]
             select(Person.id).where(col(Person.id).in_(chunk), col(Person.version) > 1)
         ).first():
             refuse(_("a person added by the import"))
-        if session.exec(  # type: ignore[call-overload]
-            select(Affiliation.person_id).where(col(Affiliation.person_id).in_(chunk))
-        ).first():
-            refuse(_("a person added by the import"))
+        for person_id, organisation_id, role in session.exec(  # type: ignore[call-overload]
+            select(Affiliation.person_id, Affiliation.organisation_id, Affiliation.role).where(
+                col(Affiliation.person_id).in_(chunk)
+            )
+        ):  # only the affiliations the import made, as it made them
+            if (person_id, organisation_id) not in created_affiliations or role:
+                refuse(_("a person added by the import"))
         for meeting_id, person_id in session.exec(  # type: ignore[call-overload]
             select(Invitation.meeting_id, Invitation.person_id).where(
                 col(Invitation.person_id).in_(chunk)

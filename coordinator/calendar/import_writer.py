@@ -14,6 +14,7 @@ from typing import Any
 
 from sqlmodel import SQLModel
 
+from coordinator.calendar.addresses import names
 from coordinator.calendar.import_plan import KEPT, REPLY, PlanRow, PlanState, StoredMeeting
 from coordinator.calendar.parsing import (
     Address,
@@ -25,6 +26,7 @@ from coordinator.validation import ValidationError
 from storage.bulk import BulkWriter
 from storage.enums import MeetingStatus, Rsvp
 from storage.models import (
+    Affiliation,
     Invitation,
     Meeting,
     Person,
@@ -79,6 +81,7 @@ class Applier:
         self.journal = journal
         self.file_name = file_name
         self.touched: set[int] = set()
+        self.affiliated = 0  # people added with an affiliation to an organisation
         self.writer = BulkWriter(self.session)  # new rows; the session waits until finish
         self.pending: list[Meeting] = []
         self.pending_invitations: list[tuple[Any, ...]] = []  # in INVITATION_COLUMNS order
@@ -91,11 +94,16 @@ class Applier:
         note = _("Added by the import of the calendar file {name}.").format(name=self.file_name)
         note_key = search_key((note,))  # the same for everyone: folded once
         known = self.state.people
+        organisations = self.state.organisations()
+        member_of: dict[str, int] = {}  # lower-case e-mail -> organisation
         for address in addresses:
             email = address.email.lower()
             if email in known or email in new:
                 continue
-            given, family = _names(address.name, address.email)
+            oid, whole = organisations.of(address)
+            if oid is not None:
+                member_of[email] = oid
+            given, family = names(address.name, address.email, whole=whole)
             key = f"{search_key((given, family, address.email))} {note_key}"
             new[email] = (family, given, address.email, key)
         if not new:
@@ -113,6 +121,15 @@ class Applier:
             known[email.lower()] = pid
         self.journal.created.setdefault("person", []).extend(ids)
         self.writer.insert(person, rows, columns=(*_PERSON_COLUMNS, *rest))
+        self.affiliated += len(member_of)
+        if member_of:  # (undone with the person: the affiliation goes with it)
+            pairs = [[known[email], oid] for email, oid in sorted(member_of.items())]
+            self.journal.created.setdefault("affiliation", []).extend(pairs)
+            self.writer.insert(
+                Affiliation.__table__,  # type: ignore[attr-defined]
+                [(pid, oid, "") for pid, oid in pairs],
+                columns=("person_id", "organisation_id", "role"),
+            )
 
     def person(self, address: Address) -> int:
         return self.state.people[address.email.lower()]
@@ -377,13 +394,3 @@ def _restored_occurrence(series: IncomingEvent, row: Meeting) -> IncomingEvent:
     restored = _cancelled_occurrence(series, row.recurrence_id or row.starts_at, row)
     restored.status = series.status
     return restored
-
-
-def _names(name: str, email: str) -> tuple[str, str]:
-    """Given and family name from a CN: "Family, Given" is kept whole (so it comes back
-    exactly), "Given Family" is split at the last space."""
-    name = name.strip() or email.split("@")[0]
-    if "," in name or " " not in name:
-        return "", name[:120]
-    given, family = name.rsplit(" ", 1)
-    return given[:120], family[:120]

@@ -18,6 +18,7 @@ from coordinator.calendar.import_plan import (
     NEW,
     ImportCancelled,
     ImportPlan,
+    Note,
     PlanRow,
     PlanState,
     known_people,
@@ -26,6 +27,7 @@ from coordinator.calendar.import_plan import (
 )
 from coordinator.calendar.import_writer import Applier, Journal, dump_row
 from coordinator.calendar.parsing import (
+    BadEvent,
     CalendarFile,
     IncomingEvent,
     iter_events,
@@ -89,6 +91,16 @@ def apply(
 _STREAM_FROM = 1_000_000  # bytes: a smaller file is read whole, then imported
 
 
+class BrokenEvents(Exception):
+    """Some events of the file cannot be imported, and the coordinator did not say to import
+    the others (--skip-bad): nothing was written."""
+
+    def __init__(self, bad: list[BadEvent], good: int) -> None:
+        super().__init__(f"{len(bad)} events cannot be imported")
+        self.bad = bad
+        self.good = good  # the events that could be
+
+
 class _NotOnlyNew(Exception):
     """The file holds more than new events: it is imported the ordinary way instead."""
 
@@ -100,26 +112,30 @@ def import_file(
     *,
     now: datetime | None = None,
     cancelled: Callable[[], bool] | None = None,
+    skip_bad: bool = False,
 ) -> ImportPlan:
     """Read a calendar file and import it at once, without a preview (the command line,
-    cron). A big file of events that are all new, the usual feed, is written while it is
+    cron). An event that cannot be imported stops the import (BrokenEvents, nothing
+    written) unless ``skip_bad``: then the others are imported, in one transaction. A big file of events that are all new, the usual feed, is written while it is
     still being read (its rows go to the BulkWriter batch by batch, so SQLite works while
     Python reads on). At the first event that is not simply new (already in the database,
     twice in the file, a reply or cancellation, an occurrence before its series) that work
     is rolled back and the whole file imported by ``apply``: the result is the same."""
     now = now or datetime.now(UTC)
     if len(raw) < _STREAM_FROM:
-        calendar = read_calendar(raw)
+        calendar = read_calendar(raw, lenient=True)
     else:
         calendar = CalendarFile([], {})
-        events = iter_events(raw, calendar)
+        events = iter_events(raw, calendar, lenient=True)
         seen: list[IncomingEvent] = []
         try:
-            return _stream(engine, events, seen, calendar.skipped, file_name, now, cancelled)
+            return _stream(engine, events, seen, calendar, file_name, now, cancelled, skip_bad)
         except _NotOnlyNew:
             pass
         with paused_gc():
             calendar.events = [*seen, *events]
+    if calendar.bad and not skip_bad:
+        raise BrokenEvents(calendar.bad, len(calendar.events))
     return apply(engine, calendar, file_name, now=now, cancelled=cancelled)
 
 
@@ -127,10 +143,11 @@ def _stream(
     engine: Engine,
     events: Iterator[IncomingEvent],
     seen: list[IncomingEvent],
-    skipped: dict[str, int],
+    calendar: CalendarFile,
     file_name: str,
     now: datetime,
     cancelled: Callable[[], bool] | None,
+    skip_bad: bool,
 ) -> ImportPlan:
     with paused_gc(), transaction(engine) as session:
         taken = set(
@@ -177,7 +194,15 @@ def _stream(
             applier.writer.finish()
         finally:
             applier.writer.close()
-        plan = ImportPlan(file_name, rows, dict(skipped))
+        if calendar.bad and not skip_bad:
+            raise BrokenEvents(calendar.bad, len(seen))  # (the transaction is rolled back)
+        plan = ImportPlan(
+            file_name, rows, dict(calendar.skipped), list(calendar.bad), list(calendar.passed_over)
+        )
+        for event in seen:
+            plan.notes.extend(Note(event.line, event.title, t) for t in event.notes_on_import)
+        plan.people_added = len(journal.created.get("person", []))
+        plan.people_affiliated = applier.affiliated
         if rows:
             _record(session, journal, plan, file_name)
     return plan

@@ -13,7 +13,7 @@ import sys
 import time as clock
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, time, timedelta, tzinfo
+from datetime import UTC, date, datetime, time, timedelta
 from itertools import islice
 from typing import NamedTuple
 from zoneinfo import ZoneInfo
@@ -21,8 +21,6 @@ from zoneinfo import ZoneInfo
 from dateutil.rrule import rrule, rrulestr
 
 from coordinator.bounds import (
-    FIRST_YEAR,
-    LAST_YEAR,
     MAX_ATTENDEES,
     MAX_EVENT_DAYS,
     MAX_INTERVAL,
@@ -44,7 +42,17 @@ from coordinator.calendar.contentlines import (
     param_of,
     unescape,
 )
-from coordinator.calendar.timezones import resolve_tzid, zone_like
+from coordinator.calendar.moments import (
+    DATE,
+    Moment,
+    UnknownZone,
+    Zones,
+    check_year,
+    duration,
+    moment,
+    too_long,
+)
+from coordinator.calendar.timezones import resolve_tzid
 from coordinator.i18n import _, ngettext
 from coordinator.meetings.recurrence import too_many_occurrences
 from coordinator.validation import is_email
@@ -116,154 +124,6 @@ class CalendarFile:
     passed_over: list[BadEvent] = field(default_factory=list)  # lines outside events, lenient
 
 
-_DATE_TIME = re.compile(r"(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})(Z?)\Z")
-_DATE = re.compile(r"(\d{4})(\d{2})(\d{2})\Z")
-_DURATION = re.compile(r"([+-]?)P(?:(\d+)W)?(?:(\d+)D)?(?:T(?:(\d+)H)?(?:(\d+)M)?(?:(\d+)S)?)?\Z")
-
-
-class _Zones:
-    """The zones a file names, resolved once each."""
-
-    def __init__(self, default: str, announced: str = "") -> None:
-        self.default = default
-        # X-WR-TIMEZONE (Google): the zone its UTC times are meant in, as x-wr-timezone does
-        self.announced = announced
-        self.found: dict[str, tzinfo] = {}
-        self.defined: dict[str, Component] = {}  # the file's own VTIMEZONEs, by TZID
-        self.moments: dict[tuple[str, str, str], _Moment] = {}
-
-    def define(self, definition: Component) -> None:
-        self.defined[definition.value("TZID").strip().strip('"')] = definition
-
-    def get(self, item: Prop, tzid: str) -> tzinfo:
-        zone = self.found.get(tzid)
-        if zone is None:
-            zone = resolve_tzid(tzid)
-            if zone is None and tzid.strip().strip('"').lower() in ("localtime", "local"):
-                zone = ZoneInfo(self.default)  # the sender's local time: the calendar's zone
-            if zone is None:
-                zone = _named_inside(tzid)  # custom_America/New_York
-            if zone is None and tzid in self.defined:  # Outlook's "Customized Time Zone"
-                zone = zone_like(self.defined[tzid]) or _own_zone(self.defined[tzid])
-            if zone is None:
-                raise UnknownZone(item.line, _("Unknown time zone “{tzid}”.").format(tzid=tzid))
-            self.found[tzid] = zone
-        return zone
-
-
-class UnknownZone(IcsError):
-    """A TZID that is neither a known zone nor defined in the file (so far)."""
-
-
-def _named_inside(tzid: str) -> ZoneInfo | None:
-    """The IANA zone a made-up TZID ends with ("custom_America/New_York")."""
-    for found in re.finditer(r"(?<=[_ .:-])[A-Z][A-Za-z]+/[A-Za-z_/+-]+\Z", tzid):
-        zone = resolve_tzid(found[0])
-        if zone is not None:
-            return zone
-    return None
-
-
-def _own_zone(definition: Component) -> tzinfo | None:
-    """A zone of the file's own that matches no IANA zone, read by icalendar: its times are
-    exact; the meeting keeps the offset it has then (see _key)."""
-    import icalendar
-
-    try:
-        found = icalendar.Timezone.from_ical(definition.text()).to_tz(lookup_tzid=False)
-    except Exception:  # icalendar's own errors are of many kinds: then the zone is unknown
-        return None
-    return found if isinstance(found, tzinfo) else None
-
-
-def _key(zone: tzinfo, moment: datetime) -> str:
-    """The IANA name of the zone a time was written in; for a file's own zone, the fixed
-    offset it had then (Etc/GMT-12 is UTC+12) or UTC."""
-    key = getattr(zone, "key", None)
-    if key:
-        return str(key)
-    offset = moment.utcoffset() or timedelta(0)
-    hours, rest = divmod(int(offset.total_seconds()), 3600)
-    if rest or not offset or abs(hours) > 12:
-        return "UTC"
-    return f"Etc/GMT{-hours:+d}"
-
-
-class _Moment(NamedTuple):
-    """A DATE or DATE-TIME value: aware (UTC), with the zone it was written in."""
-
-    value: datetime
-    zone: str  # IANA key, "UTC", or "" for a date or floating time
-    is_date: bool
-    day: date | None = None
-
-
-def _moment(item: Prop, raw: str, zones: _Zones) -> _Moment:
-    key = (raw, item.params.get("TZID", ""), item.params.get("VALUE", ""))
-    found = zones.moments.get(key)  # DTSTAMP and the like repeat across a whole feed
-    if found is None:
-        found = zones.moments[key] = _read_moment(item, raw, zones)
-    return found
-
-
-def _read_moment(item: Prop, raw: str, zones: _Zones) -> _Moment:
-    raw = raw.strip()
-    try:
-        if item.params.get("VALUE", "").upper() == "DATE" or _DATE.match(raw):
-            found = _DATE.match(raw)
-            if found is None:
-                raise ValueError(raw)
-            _check_year(item, int(found[1]), raw)
-            day = date(int(found[1]), int(found[2]), int(found[3]))
-            local = datetime.combine(day, time(0), ZoneInfo(zones.default))
-            return _Moment(local.astimezone(UTC), "", True, day)
-        found = _DATE_TIME.match(raw)
-        if found is None:
-            raise ValueError(raw)
-        parts = list(map(int, found.groups()[:6]))
-        _check_year(item, parts[0], raw)
-        if found[7]:
-            return _Moment(datetime(*parts, tzinfo=UTC), "UTC", False)  # type: ignore[misc]
-        tzid = item.params.get("TZID")
-        if tzid:
-            zone = zones.get(item, tzid)
-            local = datetime(*parts, tzinfo=zone)  # type: ignore[misc]
-            return _Moment(local.astimezone(UTC), _key(zone, local), False)
-        floating = datetime(*parts, tzinfo=ZoneInfo(zones.default))  # type: ignore[misc]
-        return _Moment(floating.astimezone(UTC), "", False)
-    except IcsError:
-        raise  # an unknown time zone says so itself
-    except ValueError:
-        raise IcsError(
-            item.line, _("“{value}” is not a valid date or time.").format(value=raw)
-        ) from None
-
-
-def _check_year(item: Prop, year: int, raw: str) -> None:
-    if not FIRST_YEAR <= year <= LAST_YEAR:
-        raise IcsError(
-            item.line,
-            _("“{value}”: dates from {first} to {last} are accepted.").format(
-                value=raw, first=FIRST_YEAR, last=LAST_YEAR
-            ),
-        )
-
-
-def _too_long(line: int) -> IcsError:
-    return IcsError(line, _("An event longer than {n} days.").format(n=MAX_EVENT_DAYS))
-
-
-def _duration(item: Prop) -> timedelta:
-    found = _DURATION.match(item.value.strip())
-    if found is None or item.value.strip() in ("P", "PT"):
-        raise IcsError(item.line, _("“{value}” is not a valid duration.").format(value=item.value))
-    weeks, days, hours, minutes, seconds = (int(v or 0) for v in found.groups()[1:])
-    if weeks * 7 + days + (hours * 3600 + minutes * 60 + seconds) / 86_400 > MAX_EVENT_DAYS:
-        raise _too_long(item.line)  # (checked on the numbers: a timedelta would overflow)
-    length = timedelta(weeks=weeks, days=days, hours=hours, minutes=minutes, seconds=seconds)
-    return -length if found[1] == "-" else length
-
-
 def _address(item: Prop) -> Address | None:
     return _address_of(item.value, item.param("CN"), item.param("PARTSTAT"))
 
@@ -310,21 +170,21 @@ def _checked(event: IncomingEvent, address: Address | None, role: str) -> Addres
 _OCCURRENCE_UID = re.compile(r"#\d{8}T\d{6}Z\Z")
 
 
-def _rule(item: Prop, start: _Moment, zone: str) -> str:
+def _rule(item: Prop, start: Moment, zone: str) -> str:
     """The rule as stored: no RRULE: prefix, UNTIL in UTC (dateutil and RFC 5545 want it so
     when DTSTART has a zone)."""
     parts = []
     for part in item.value.strip().split(";"):
         key, _sep, value = part.partition("=")
         if key.upper() == "UNTIL":
-            until = _DATE.match(value)
+            until = DATE.match(value)
             if until is not None:  # a day: the series ends with that day, local time
-                _check_year(item, int(until[1]), value)
+                check_year(item, int(until[1]), value)
                 day = date(int(until[1]), int(until[2]), int(until[3]))
                 end = datetime.combine(day, time(23, 59, 59), ZoneInfo(zone))
                 value = f"{end.astimezone(UTC):%Y%m%dT%H%M%SZ}"
             elif not value.endswith("Z"):
-                local = _moment(item, value, _Zones(zone))
+                local = moment(item, value, Zones(zone))
                 value = f"{local.value:%Y%m%dT%H%M%SZ}"
         parts.append(f"{key.upper()}={value}")
     rule = ";".join(p for p in parts if p != "=")
@@ -350,7 +210,7 @@ def _rule(item: Prop, start: _Moment, zone: str) -> str:
     return rule
 
 
-def _event(component: Component | PlainEvent, method: str, zones: _Zones) -> IncomingEvent:
+def _event(component: Component | PlainEvent, method: str, zones: Zones) -> IncomingEvent:
     uid_prop = component.get("UID")
     made_up = uid_prop is None or not uid_prop.value.strip()
     if made_up:  # RFC 5545 wants one; some programs leave it out
@@ -367,18 +227,18 @@ def _event(component: Component | PlainEvent, method: str, zones: _Zones) -> Inc
             start_prop = Prop("DTSTART", {}, "19700101T000000Z", component.line)
         else:
             raise IcsError(component.line, _("An event without a start (DTSTART)."))
-    start = _moment(start_prop, start_prop.value, zones)
+    start = moment(start_prop, start_prop.value, zones)
     end_prop = component.get("DTEND")
     if end_prop is not None:
-        end = _moment(end_prop, end_prop.value, zones).value
+        end = moment(end_prop, end_prop.value, zones).value
     elif component.get("DURATION") is not None:
-        end = start.value + _duration(component.get("DURATION"))  # type: ignore[arg-type]
+        end = start.value + duration(component.get("DURATION"))  # type: ignore[arg-type]
     else:
         end = start.value + (timedelta(days=1) if start.is_date else timedelta(0))
     if end < start.value:
         raise IcsError((end_prop or start_prop).line, _("The event ends before it starts."))
     if end - start.value > timedelta(days=MAX_EVENT_DAYS):
-        raise _too_long((end_prop or start_prop).line)
+        raise too_long((end_prop or start_prop).line)
     rule_prop = component.get("RRULE")
     zone = start.zone or zones.default
     if zone == "UTC" and zones.announced:
@@ -386,7 +246,7 @@ def _event(component: Component | PlainEvent, method: str, zones: _Zones) -> Inc
     if zone == "UTC" and rule_prop is None:
         zone = zones.default  # shown in local time; a UTC series keeps UTC to stay exact
     stamp_prop = component.get("LAST-MODIFIED") or component.get("DTSTAMP")
-    stamp = _moment(stamp_prop, stamp_prop.value, zones).value if stamp_prop else None
+    stamp = moment(stamp_prop, stamp_prop.value, zones).value if stamp_prop else None
     sequence_raw = component.value("SEQUENCE", "0").strip()
     if not sequence_raw.lstrip("-").isdigit():
         raise IcsError(component.get("SEQUENCE").line, _("SEQUENCE must be a number."))  # type: ignore[union-attr]
@@ -429,11 +289,11 @@ def _event(component: Component | PlainEvent, method: str, zones: _Zones) -> Inc
         event.rrule = _rule(rule_prop, start, zone)
     for item in component.all("EXDATE"):
         for raw in item.value.split(","):
-            event.exdates.append(_occurrence_start(_moment(item, raw, zones), start, zone))
+            event.exdates.append(_occurrence_start(moment(item, raw, zones), start, zone))
     recurrence = component.get("RECURRENCE-ID")
     if recurrence is not None:
-        moment = _moment(recurrence, recurrence.value, zones)
-        event.recurrence_id = _occurrence_start(moment, start, zone)
+        found = moment(recurrence, recurrence.value, zones)
+        event.recurrence_id = _occurrence_start(found, start, zone)
     organiser = component.get("ORGANIZER")
     if organiser is not None:
         event.organiser = _checked(event, _address(organiser), _("Organiser"))
@@ -468,7 +328,7 @@ def _uid_of(component: Component | PlainEvent) -> str:
     return f"{digest}@no-uid.invalid"
 
 
-def _occurrence_start(moment: _Moment, start: _Moment, zone: str) -> datetime:
+def _occurrence_start(moment: Moment, start: Moment, zone: str) -> datetime:
     """An EXDATE or RECURRENCE-ID as the start of the occurrence it names: a bare day means
     the series' own time of day on that day."""
     if not moment.is_date or start.is_date or moment.day is None:
@@ -528,7 +388,7 @@ def _bad(child: Component | PlainEvent, error: IcsError) -> BadEvent:
 
 
 def _events(raw: bytes, into: CalendarFile, fast: bool, lenient: bool) -> Iterator[IncomingEvent]:
-    settings: dict[int, tuple[str, _Zones]] = {}  # per calendar: its method and zones
+    settings: dict[int, tuple[str, Zones]] = {}  # per calendar: its method and zones
     deadline = clock.monotonic() + MAX_SECONDS_PER_FILE
     problems: list[IcsError] | None = [] if lenient else None
     waiting: list[Component | PlainEvent] = []  # a zone defined further down the calendar
@@ -574,7 +434,7 @@ class _LaterZone(Exception):
 def _event_or_bad(
     child: Component | PlainEvent,
     method: str,
-    zones: _Zones,
+    zones: Zones,
     into: CalendarFile,
     lenient: bool,
     *,
@@ -599,7 +459,7 @@ def _event_or_bad(
     return None
 
 
-def _settings(calendar: Component) -> tuple[str, _Zones]:
+def _settings(calendar: Component) -> tuple[str, Zones]:
     method_prop = calendar.get("METHOD")
     method = method_prop.value.strip().upper() if method_prop else "PUBLISH"
     if method not in METHODS:
@@ -612,5 +472,5 @@ def _settings(calendar: Component) -> tuple[str, _Zones]:
     tzid = calendar.value("X-WR-TIMEZONE")
     default = resolve_tzid(tzid) if tzid else None
     if default is None:
-        return method, _Zones(DEFAULT_ZONE)
-    return method, _Zones(default.key, default.key)
+        return method, Zones(DEFAULT_ZONE)
+    return method, Zones(default.key, default.key)

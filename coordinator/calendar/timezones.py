@@ -14,7 +14,8 @@ from datetime import UTC, datetime, timedelta
 from functools import lru_cache
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from coordinator.calendar.contentlines import Component, prop
+from coordinator.calendar.contentlines import Component
+from coordinator.calendar.writing import prop
 
 _CODES = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
 

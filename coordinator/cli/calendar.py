@@ -4,13 +4,14 @@ cancel-ics and poll-ics (for cron jobs and scripts as much as for people)."""
 from __future__ import annotations
 
 import argparse
+import sys
 from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from coordinator.cli.terminal import UsageError, ask, emit
-from coordinator.i18n import _
+from coordinator.i18n import _, ngettext
 
 if TYPE_CHECKING:
     from sqlalchemy import Engine
@@ -45,11 +46,18 @@ def add_parsers(commands: Any, database_options: Callable[[argparse.ArgumentPars
         help=_("read a calendar file (Google, Outlook, Apple, Thunderbird, Nextcloud)"),
         description=_(
             "Shows what each event will do, then imports everything in one transaction "
-            "(or nothing). With --dry-run only the preview is shown."
+            "(or nothing). With --dry-run only the preview is shown. An event that cannot "
+            "be imported is listed with its line and reason, and nothing is imported unless "
+            "--skip-bad is given."
         ),
     )
     load.add_argument("file", metavar="FILE")
     load.add_argument("--dry-run", action="store_true", help=_("only show what would happen"))
+    load.add_argument(
+        "--skip-bad",
+        action="store_true",
+        help=_("import the other events when some cannot be imported"),
+    )
     database_options(load)
 
     undo = commands.add_parser("undo-import", help=_("undo the last calendar import"))
@@ -177,27 +185,63 @@ def _import(args: argparse.Namespace, engine: Engine) -> int:
     name = Path(args.file).name
     try:
         if args.dry_run:
-            plan = import_plan.preview(engine, parsing.read_calendar(raw), name)
+            calendar = parsing.read_calendar(raw, lenient=True)
+            plan = import_plan.preview(engine, calendar, name)
         else:  # at once: a big feed of new events is written while it is read
-            plan = importing.import_file(engine, raw, name)
+            plan = importing.import_file(engine, raw, name, skip_bad=args.skip_bad)
     except IcsError as exc:
         raise UsageError(
             _("{path} is not a usable calendar file: {reason}").format(path=args.file, reason=exc)
         ) from None
+    except importing.BrokenEvents as exc:
+        _print_bad(exc.bad)
+        print(
+            ngettext(
+                "{n} event cannot be imported, so nothing was imported; "
+                "--skip-bad imports the other {good}.",
+                "{n} events cannot be imported, so nothing was imported; "
+                "--skip-bad imports the other {good}.",
+                len(exc.bad),
+            ).format(n=len(exc.bad), good=exc.good),
+            file=sys.stderr,
+        )
+        return 1
     for row in plan.rows:
         print(
             f"{import_plan.action_label(row.action):<26} {_when(row)}  {row.title}  {row.detail}".rstrip()
+        )
+    _print_bad(plan.bad)
+    for note in plan.passed_over:
+        print(_("Line {line}: {reason} (passed over)").format(line=note.line, reason=note.reason))
+    for note in plan.notes:
+        print(
+            _("Line {line}: {title}: {text}").format(
+                line=note.line, title=note.title, text=note.text
+            )
         )
     for component, count in sorted(plan.skipped.items()):
         print(
             _("{n} {component} not imported (only events are)").format(n=count, component=component)
         )
     print(plan.summary())
+    if plan.people_added:
+        print(import_plan.describe_people(plan))
     if args.dry_run or plan.changes == 0:
         print(_("Nothing imported."))
     else:
         print(_("Imported. “coordinator undo-import” undoes it."))
     return 0
+
+
+def _print_bad(bad: list[Any]) -> None:
+    for event in bad:
+        label = event.title or event.uid or _("(no title)")
+        print(
+            _("Line {line}: {title}: cannot be imported: {reason}").format(
+                line=event.line, title=label, reason=event.reason
+            ),
+            file=sys.stderr,
+        )
 
 
 def _when(row: Any) -> str:

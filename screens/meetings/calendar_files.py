@@ -19,7 +19,7 @@ from coordinator.calendar import events, feeds, import_plan, import_undo, import
 from coordinator.calendar.contentlines import IcsError
 from coordinator.context import Context
 from coordinator.files import WriteError, write_private
-from coordinator.i18n import _
+from coordinator.i18n import _, ngettext
 from coordinator.meetings.recurrence import zone
 from coordinator.validation import ValidationError
 from screens.dialogs import ConfirmDialog, Dialog
@@ -41,6 +41,9 @@ def _running(app: App[object], bar: _Progress) -> Iterator[None]:
         yield
     finally:
         app.call_from_thread(bar.end)
+
+
+_SHOWN = 2_000  # rows of the preview table (a feed has 100,000 events)
 
 
 class _Progress(ProgressBar):
@@ -169,6 +172,12 @@ class CalendarImportDialog(Dialog):
     """Read a calendar file, show what each event will do, then import all of it or nothing.
     The last import can be undone here too. Returns True when the database changed."""
 
+    DEFAULT_CSS = """
+    CalendarImportDialog #plan { height: 1fr; min-height: 3; }
+    CalendarImportDialog #row-detail { max-height: 2; }
+    CalendarImportDialog .dialog-buttons { dock: bottom; }
+    """
+
     def __init__(self, context: Context) -> None:
         super().__init__()
         self.context = context
@@ -183,6 +192,7 @@ class CalendarImportDialog(Dialog):
             yield Label("", classes="field-error", id="path-error")
             yield Static(_("Type the path and press Enter to see what it will do."), id="summary")
             yield DataTable(id="plan", cursor_type="row")
+            yield Static("", id="row-detail")
             yield _Progress(id="progress", show_eta=False)
             yield Static("", id="last-import")
             with Horizontal(classes="dialog-buttons"):
@@ -230,7 +240,7 @@ class CalendarImportDialog(Dialog):
                 self.app.call_from_thread(bar.update, total=total, progress=done)
 
             try:
-                calendar = parsing.read_calendar(raw, progress=progress)
+                calendar = parsing.read_calendar(raw, progress=progress, lenient=True)
             except IcsError as exc:
                 self.app.call_from_thread(
                     self.query_one("#path-error", Label).update,
@@ -245,20 +255,57 @@ class CalendarImportDialog(Dialog):
         self.calendar, self.plan = calendar, plan
         table = self.query_one("#plan", DataTable)
         table.clear()
-        for row in plan.rows[:2000]:
+        self.query_one("#row-detail", Static).update("")
+        shown = 0
+        for bad in plan.bad:  # first: what the coordinator must decide about
+            table.add_row(
+                _("cannot be imported"),
+                _("line {n}").format(n=bad.line),
+                bad.title or bad.uid,
+                bad.reason,
+            )
+        for line in plan.passed_over:
+            table.add_row(_("passed over"), _("line {n}").format(n=line.line), "", line.reason)
+        for note in plan.notes[:_SHOWN]:
+            table.add_row(_("note"), _("line {n}").format(n=note.line), note.title, note.text)
+        for row in plan.rows[:_SHOWN]:
             when = (
                 f"{row.starts_at.astimezone(zone(row.timezone or 'Europe/Berlin')):%d.%m.%Y %H:%M}"
                 if row.starts_at
                 else ""
             )
             table.add_row(import_plan.action_label(row.action), when, row.title, row.detail)
-        summary = plan.summary()
+            shown += 1
+        parts = [plan.summary()]
+        if plan.people_added:
+            parts.append(import_plan.describe_people(plan))
         if plan.skipped:
-            summary += " · " + _("not imported: {what}").format(
-                what=", ".join(f"{n} {name}" for name, n in sorted(plan.skipped.items()))
+            parts.append(
+                _("not imported: {what}").format(
+                    what=", ".join(f"{n} {name}" for name, n in sorted(plan.skipped.items()))
+                )
             )
-        self.query_one("#summary", Static).update(summary)
-        self.query_one("#import", Button).disabled = plan.changes == 0
+        if plan.bad:
+            parts.append(
+                ngettext(
+                    "{n} event cannot be imported (listed first): Import brings in the others, "
+                    "Close nothing.",
+                    "{n} events cannot be imported (listed first): Import brings in the others, "
+                    "Close nothing.",
+                    len(plan.bad),
+                ).format(n=len(plan.bad))
+            )
+        if len(plan.rows) > shown:
+            parts.append(_("the first {n} events are listed").format(n=f"{shown:,}"))
+        self.query_one("#summary", Static).update(" · ".join(parts))
+        button = self.query_one("#import", Button)
+        button.disabled = plan.changes == 0
+
+    @on(DataTable.RowHighlighted, "#plan")
+    def _detail(self, event: DataTable.RowHighlighted) -> None:
+        """The highlighted row whole (a reason or a title is often wider than its column)."""
+        cells = [str(cell) for cell in event.data_table.get_row(event.row_key)]
+        self.query_one("#row-detail", Static).update(" · ".join(c for c in cells if c))
 
     @on(Button.Pressed, "#import")
     def _import(self) -> None:

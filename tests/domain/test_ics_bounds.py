@@ -64,9 +64,14 @@ def test_a_refused_file_changes_nothing(engine: Engine) -> None:
 
     before = meetings()
     raw = calendar(START, END, "RRULE:FREQ=HOURLY;COUNT=1000000000")
-    with pytest.raises(IcsError):
+    with pytest.raises(importing.BrokenEvents) as refused:
         importing.import_file(engine, raw, "hostile.ics", now=FROZEN_NOW)
+    assert [bad.reason for bad in refused.value.bad] == [
+        "The recurrence rule's COUNT is over 10,000."
+    ]
     assert meetings() == before
+    plan = importing.import_file(engine, raw, "hostile.ics", now=FROZEN_NOW, skip_bad=True)
+    assert plan.rows == [] and len(plan.bad) == 1 and meetings() == before
 
 
 def test_the_limits_let_real_series_through() -> None:

@@ -539,10 +539,15 @@ def test_a_broken_or_stopped_file_written_while_read_leaves_nothing(
         b"UID:big-33@example.org\r\nDTSTAMP:20261120T100000Z\r\nDTSTART;TZID=Europe/Berlin:20270301T180000",
         b"UID:big-33@example.org\r\nDTSTAMP:20261120T100000Z\r\nDTSTART;TZID=Europe/Berlin:2027030X",
     )  # fmt: skip
-    with pytest.raises(IcsError) as error:
+    with pytest.raises(importing.BrokenEvents) as error:
         importing.import_file(engine, late, "late.ics", now=FROZEN_NOW)
-    assert error.value.line == late[: late.index(b"2027030X")].count(b"\n") + 1
-    assert snapshot(engine) == before  # batches written before the broken line: rolled back
+    [bad] = error.value.bad
+    assert bad.line == late[: late.index(b"2027030X")].count(b"\n") + 1
+    assert bad.uid == "big-33@example.org" and error.value.good == 39
+    assert snapshot(engine) == before  # batches written before the broken event: rolled back
+    with pytest.raises(IcsError):  # broken as a whole: refused
+        importing.import_file(engine, late.replace(b"BEGIN:VCALENDAR", b"BEGIN:VCARD"), "x.ics")
+    assert snapshot(engine) == before
     with pytest.raises(import_plan.ImportCancelled):
         importing.import_file(
             engine, crlf(_big(450)), "many.ics", now=FROZEN_NOW, cancelled=lambda: True

@@ -10,8 +10,9 @@ import icalendar
 import pytest
 from dateutil.rrule import rrulestr
 
-from coordinator.calendar.contentlines import IcsError, fold, param, parse, prop, text, unescape
+from coordinator.calendar.contentlines import IcsError, parse, unescape
 from coordinator.calendar.timezones import onsets, resolve_tzid, vtimezone
+from coordinator.calendar.writing import fold, param, prop, text
 
 
 @pytest.mark.parametrize(

@@ -58,7 +58,7 @@ async def test_import_preview_then_import_then_undo(
     partner = tmp_path / "eltern.ics"
     partner.write_bytes(crlf(GOOGLE))
     broken = tmp_path / "broken.ics"
-    broken.write_bytes(crlf(GOOGLE.replace("END:VEVENT\n", "", 1)))
+    broken.write_bytes(b"BEGIN:VCARD\r\nFN:Ada\r\nEND:VCARD\r\n")  # not a calendar at all
 
     def count() -> int:
         with Session(sample_context.engine) as session:
@@ -98,6 +98,41 @@ async def test_import_preview_then_import_then_undo(
         await settle(pilot)
         assert "is undone" in notices(app)
     assert count() == before
+
+
+async def test_a_file_with_a_broken_event_imports_the_others(
+    sample_context: Context, tmp_path: Path
+) -> None:
+    """The preview lists the event that cannot be imported first, with its line and reason;
+    Import brings in the other two (a series and one changed date of it)."""
+    partner = tmp_path / "eltern.ics"
+    partner.write_bytes(
+        crlf(GOOGLE.replace("DTSTART;VALUE=DATE:20270306", "DTSTART;VALUE=DATE:2027036"))
+    )
+
+    def titles() -> set[str]:
+        with Session(sample_context.engine) as session:
+            return {m.title for m in session.exec(select(Meeting)).all()}
+
+    before = titles()
+    app = CoordinatorApp(sample_context)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await open_meetings(pilot)
+        await pilot.press("i")
+        await settle(pilot)
+        dialog = app.screen
+        assert isinstance(dialog, CalendarImportDialog)
+        await pilot.press(*str(partner), "enter")
+        await settle(pilot)
+        text = screen_text(app)
+        assert "1 event cannot be imported" in text and "line 65" in text
+        assert "is not a valid date or time" in text and "2 new" in text
+        table = dialog.query_one("#plan", DataTable)
+        assert str(table.get_row_at(0)[0]) == "cannot be imported"
+        await click(pilot, "#import")
+        await settle(pilot)
+        assert not isinstance(app.screen, CalendarImportDialog), screen_text(app)
+    assert titles() - before == {"Elterncafé", "Elterncafé (später)"}
 
 
 async def test_meeting_invitation_file(sample_context: Context, tmp_path: Path) -> None:
