@@ -49,8 +49,12 @@ def _their_events(raw: bytes) -> int | None:
         calendars = icalendar.Calendar.from_ical(raw, multiple=True)
     except Exception:  # icalendar's own errors are of many kinds
         return None
-    return sum(
-        1 for calendar in calendars for child in calendar.subcomponents if child.name == "VEVENT"
+    return sum(  # (a file of another top-level component holding events is no calendar)
+        1
+        for calendar in calendars
+        if calendar.name == "VCALENDAR"
+        for child in calendar.subcomponents
+        if child.name == "VEVENT"
     )
 
 

@@ -180,7 +180,12 @@ def _rule(item: Prop, start: Moment, zone: str) -> str:
             until = DATE.match(value)
             if until is not None:  # a day: the series ends with that day, local time
                 check_year(item, int(until[1]), value)
-                day = date(int(until[1]), int(until[2]), int(until[3]))
+                try:
+                    day = date(int(until[1]), int(until[2]), int(until[3]))
+                except ValueError:
+                    raise IcsError(
+                        item.line, _("“{value}” is not a valid date or time.").format(value=value)
+                    ) from None
                 end = datetime.combine(day, time(23, 59, 59), ZoneInfo(zone))
                 value = f"{end.astimezone(UTC):%Y%m%dT%H%M%SZ}"
             elif not value.endswith("Z"):
@@ -190,7 +195,13 @@ def _rule(item: Prop, start: Moment, zone: str) -> str:
     rule = ";".join(p for p in parts if p != "=")
     values = dict(part.partition("=")[::2] for part in rule.upper().split(";"))
     for key, limit in (("COUNT", MAX_OCCURRENCES), ("INTERVAL", MAX_INTERVAL)):
-        if key in values and values[key].isdigit() and int(values[key]) > limit:
+        if key not in values:
+            continue
+        if (
+            not (values[key].isascii() and values[key].isdigit()) or int(values[key]) < 1
+        ):  # INTERVAL=-1 would run backwards
+            raise IcsError(item.line, _("The recurrence rule cannot be read."))
+        if int(values[key]) > limit:
             raise IcsError(
                 item.line,
                 _("The recurrence rule's {key} is over {limit}.").format(
