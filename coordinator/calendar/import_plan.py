@@ -12,7 +12,7 @@ address; unknown ones are added to the register.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -28,6 +28,7 @@ from coordinator.calendar.parsing import (
     IncomingEvent,
 )
 from coordinator.i18n import _, ngettext
+from coordinator.validation import is_email
 from storage.enums import MeetingStatus
 from storage.models import (
     Invitation,
@@ -176,6 +177,7 @@ class PlanState:
     people: dict[str, int] = field(default_factory=dict)  # lower-case e-mail -> id
     addresses: dict[int, str] = field(default_factory=dict)  # invited person -> e-mail
     new_people: dict[str, Address] = field(default_factory=dict)
+    verdicts: dict[str, bool] = field(default_factory=dict)  # e-mail -> valid (see checked)
     _organisations: Organisations | None = None
 
     def organisations(self) -> Organisations:
@@ -347,7 +349,47 @@ def _decide_reply(state: PlanState, stored: StoredMeeting | None, event: Incomin
     return PlanRow(REPLY, event.uid, title, stored.meeting.starts_at, "", detail, event.line)
 
 
+def checked(state: PlanState, events: Iterable[IncomingEvent]) -> None:
+    """Leave out the organisers and attendees that the register would refuse: an address
+    not already in it that is not a valid e-mail address ("mailto:not an email",
+    "<script>@x"); each is noted on its event for the preview. (The register holds valid
+    addresses only, so a known one needs no check: a partner's feed repeats them.)"""
+    known, verdicts = state.people, state.verdicts
+    for event in events:
+        if event.organiser is not None and not _acceptable(event.organiser, known, verdicts):
+            _left_out(event, _("Organiser"), event.organiser)
+            event.organiser = None
+        attendees = event.attendees
+        if all(a.email.lower() in known or verdicts.get(a.email) for a in attendees):
+            continue
+        kept = []
+        for address in attendees:
+            if _acceptable(address, known, verdicts):
+                kept.append(address)
+            else:
+                _left_out(event, _("Attendee"), address)
+        event.attendees = kept
+
+
+def _acceptable(address: Address, known: dict[str, int], verdicts: dict[str, bool]) -> bool:
+    if address.email.lower() in known:
+        return True
+    verdict = verdicts.get(address.email)
+    if verdict is None:
+        verdict = verdicts[address.email] = is_email(address.email)
+    return verdict
+
+
+def _left_out(event: IncomingEvent, role: str, address: Address) -> None:
+    event.notes_on_import.append(
+        _("{role} “{address}” left out: not a valid e-mail address.").format(
+            role=role, address=address.email[:80]
+        )
+    )
+
+
 def plan_events(state: PlanState, calendar: CalendarFile, file_name: str) -> ImportPlan:
+    checked(state, calendar.events)
     masters = {e.uid: e for e in calendar.events if e.recurrence_id is None and e.rrule}
     latest: dict[tuple[str, datetime | None, str], IncomingEvent] = {}
     for event in calendar.events:  # the same event twice in a file: the newest counts

@@ -21,6 +21,7 @@ from coordinator.calendar.import_plan import (
     Note,
     PlanRow,
     PlanState,
+    checked,
     known_people,
     plan_events,
     plan_row,
@@ -172,6 +173,7 @@ def _stream(
         try:
             for event in events:  # from here on the session is the writer's (BulkWriter)
                 seen.append(event)
+                checked(state, (event,))
                 key = (event.uid, event.recurrence_id)
                 if (
                     event.method not in ("PUBLISH", "REQUEST")

@@ -74,12 +74,9 @@ def _own_zone(definition: Component) -> tzinfo | None:
     return found if isinstance(found, tzinfo) else None
 
 
-def _key(zone: tzinfo, moment: datetime) -> str:
-    """The IANA name of the zone a time was written in; for a file's own zone, the fixed
-    offset it had then (Etc/GMT-12 is UTC+12) or UTC."""
-    key = getattr(zone, "key", None)
-    if key:
-        return str(key)
+def _key(moment: datetime) -> str:
+    """For a time in a file's own zone (no IANA name): the fixed offset it had then
+    (Etc/GMT-12 is UTC+12), or UTC."""
     offset = moment.utcoffset() or timedelta(0)
     hours, rest = divmod(int(offset.total_seconds()), 3600)
     if rest or not offset or abs(hours) > 12:
@@ -126,7 +123,7 @@ def _read_moment(item: Prop, raw: str, zones: Zones) -> Moment:
         if tzid:
             zone = zones.get(item, tzid)
             local = datetime(*parts, tzinfo=zone)  # type: ignore[misc]
-            return Moment(local.astimezone(UTC), _key(zone, local), False)
+            return Moment(local.astimezone(UTC), getattr(zone, "key", "") or _key(local), False)
         floating = datetime(*parts, tzinfo=ZoneInfo(zones.default))  # type: ignore[misc]
         return Moment(floating.astimezone(UTC), "", False)
     except IcsError:

@@ -14,6 +14,7 @@ import time as clock
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
+from functools import lru_cache
 from itertools import islice
 from typing import NamedTuple
 from zoneinfo import ZoneInfo
@@ -55,7 +56,6 @@ from coordinator.calendar.moments import (
 from coordinator.calendar.timezones import resolve_tzid
 from coordinator.i18n import _, ngettext
 from coordinator.meetings.recurrence import too_many_occurrences
-from coordinator.validation import is_email
 from storage.enums import MeetingStatus, Rsvp
 
 DEFAULT_ZONE = "Europe/Berlin"
@@ -142,28 +142,14 @@ def _text(component: Component | PlainEvent, name: str) -> str:
     return unescape(component.value(name)).strip()
 
 
-def _kept(event: IncomingEvent, name: str, text: str, limit: int) -> str:
-    """``text`` up to ``limit`` characters; a longer one is cut, and the preview says so."""
-    if len(text) <= limit:
-        return text
+def _cut(event: IncomingEvent, name: str, text: str, limit: int) -> str:
+    """``text`` cut to ``limit`` characters, and the preview says so."""
     event.notes_on_import.append(
         _("{name} cut from {length} to {limit} characters.").format(
             name=name, length=f"{len(text):,}", limit=f"{limit:,}"
         )
     )
     return text[:limit]
-
-
-def _checked(event: IncomingEvent, address: Address | None, role: str) -> Address | None:
-    """An ORGANIZER or ATTENDEE with an address the register accepts; else None, noted."""
-    if address is None or is_email(address.email):
-        return address
-    event.notes_on_import.append(
-        _("{role} “{address}” left out: not a valid e-mail address.").format(
-            role=role, address=address.email[:80]
-        )
-    )
-    return None
 
 
 # The app keeps a single date of a series as "<series UID>#<its start in UTC>".
@@ -208,17 +194,28 @@ def _rule(item: Prop, start: Moment, zone: str) -> str:
                     key=key, limit=f"{limit:,}"
                 ),
             )
-    try:
-        parsed = rrulestr(rule, dtstart=start.value.astimezone(ZoneInfo(zone)))
-    except (ValueError, TypeError, OverflowError):
-        parsed = None
-    if not isinstance(parsed, rrule):
+    if not _readable(rule):
         raise IcsError(item.line, _("The recurrence rule cannot be read."))
     # Several a day and no COUNT: count up to the limit (an UNTIL far away would not end).
     frequent = values.get("FREQ") in ("SECONDLY", "MINUTELY", "HOURLY") and "COUNT" not in values
-    if frequent and sum(1 for _ in islice(parsed, MAX_OCCURRENCES + 1)) > MAX_OCCURRENCES:
-        raise IcsError(item.line, too_many_occurrences())
+    if frequent:
+        parsed = rrulestr(rule, dtstart=start.value.astimezone(ZoneInfo(zone)))
+        if sum(1 for _ in islice(parsed, MAX_OCCURRENCES + 1)) > MAX_OCCURRENCES:  # type: ignore[arg-type]
+            raise IcsError(item.line, too_many_occurrences())
     return rule
+
+
+@lru_cache(maxsize=4096)
+def _readable(rule: str) -> bool:
+    """Whether dateutil reads the rule (as stored: UNTIL in UTC, so any aware start will do;
+    a feed repeats its rules)."""
+    try:
+        return isinstance(rrulestr(rule, dtstart=_ANY_START), rrule)
+    except (ValueError, TypeError, OverflowError):
+        return False
+
+
+_ANY_START = datetime(2026, 1, 1, tzinfo=UTC)
 
 
 def _event(component: Component | PlainEvent, method: str, zones: Zones) -> IncomingEvent:
@@ -227,7 +224,7 @@ def _event(component: Component | PlainEvent, method: str, zones: Zones) -> Inco
     if made_up:  # RFC 5545 wants one; some programs leave it out
         uid_prop = Prop("UID", {}, _uid_of(component), component.line)
     assert uid_prop is not None
-    if _OCCURRENCE_UID.search(uid_prop.value.strip()):
+    if "#" in uid_prop.value and _OCCURRENCE_UID.search(uid_prop.value.strip()):
         raise IcsError(
             uid_prop.line,
             _("A UID ending in “#” and a time is how the app names single dates of a series."),
@@ -282,10 +279,19 @@ def _event(component: Component | PlainEvent, method: str, zones: Zones) -> Inco
         event.notes_on_import.append(
             _("No UID: one was made from its start and title (so a second import finds it).")
         )
-    event.title = _kept(event, "SUMMARY", _text(component, "SUMMARY"), TITLE_LENGTH)
-    event.location = _kept(event, "LOCATION", _text(component, "LOCATION"), PLACE_LENGTH)
-    event.notes = _kept(event, "DESCRIPTION", _text(component, "DESCRIPTION"), NOTES_LENGTH)
-    extra = sum(len(item.value.split(",")) for item in component.all("RDATE"))
+    title, place, notes = (_text(component, n) for n in ("SUMMARY", "LOCATION", "DESCRIPTION"))
+    event.title = (
+        title if len(title) <= TITLE_LENGTH else _cut(event, "SUMMARY", title, TITLE_LENGTH)
+    )
+    event.location = (
+        place if len(place) <= PLACE_LENGTH else _cut(event, "LOCATION", place, PLACE_LENGTH)
+    )
+    event.notes = (
+        notes if len(notes) <= NOTES_LENGTH else _cut(event, "DESCRIPTION", notes, NOTES_LENGTH)
+    )
+    extra = (
+        sum(len(i.value.split(",")) for i in component.all("RDATE")) if "RDATE" in component else 0
+    )
     if extra:
         event.notes_on_import.append(
             ngettext(
@@ -307,29 +313,29 @@ def _event(component: Component | PlainEvent, method: str, zones: Zones) -> Inco
         event.recurrence_id = _occurrence_start(found, start, zone)
     organiser = component.get("ORGANIZER")
     if organiser is not None:
-        event.organiser = _checked(event, _address(organiser), _("Organiser"))
-    attendees = event.attendees
+        event.organiser = _address(organiser)
     if isinstance(component, PlainEvent):  # no objects per attendee line: a feed has 100,000
+        lines = component.raw_all("ATTENDEE")
+        _check_attendees(component, len(lines))
         found = [
             _address_of(value, param_of(raw, "CN"), param_of(raw, "PARTSTAT"))
-            for raw, value in component.raw_all("ATTENDEE")
+            for raw, value in lines
         ]
     else:
-        found = [_address(item) for item in component.all("ATTENDEE")]
-    if len(found) > MAX_ATTENDEES:
-        raise IcsError(
-            component.line,
-            _("An event with more than {n} attendees.").format(n=f"{MAX_ATTENDEES:,}"),
-        )
-    for address in found:
-        if address is not None and _checked(event, address, _("Attendee")) is not None:
-            attendees.append(address)
-    if len(attendees) > MAX_ATTENDEES:
-        raise IcsError(
-            component.line,
-            _("An event with more than {n} attendees.").format(n=f"{MAX_ATTENDEES:,}"),
-        )
+        items = component.all("ATTENDEE")
+        _check_attendees(component, len(items))
+        found = [_address(item) for item in items]
+    # (whether an address may enter the register is the plan's question: import_plan.checked)
+    event.attendees = [address for address in found if address is not None]
     return event
+
+
+def _check_attendees(component: Component | PlainEvent, count: int) -> None:
+    if count > MAX_ATTENDEES:
+        raise IcsError(
+            component.line,
+            _("An event with more than {n} attendees.").format(n=f"{MAX_ATTENDEES:,}"),
+        )
 
 
 def _uid_of(component: Component | PlainEvent) -> str:

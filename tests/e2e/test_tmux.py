@@ -219,3 +219,52 @@ def test_hostile_meeting_and_minutes_in_the_real_command(
         size=size,
     )
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+@pytest.mark.parametrize(
+    ("size", "lang", "words"),
+    [
+        ("80x24", "de", ("Kalenderdatei importieren", "nicht importierbar", "Zeile 65", "Importiert: 2 neu")),
+        ("120x40", "en", ("Import a calendar file", "cannot be imported", "line 65", "Imported: 2 new")),
+    ],
+)  # fmt: skip
+def test_a_partners_file_with_a_broken_event_imports_the_rest_by_keys(
+    tmp_path: Path, size: str, lang: str, words: tuple[str, str, str, str]
+) -> None:
+    """Issue 17 as a coordinator meets it: a partner's feed with one broken date. The
+    preview lists that event first with its line and reason; Tab, Tab, Enter imports the
+    other two."""
+    from tests.fixtures.ics_clients import GOOGLE, crlf
+
+    db = tmp_path / "sample.db"
+    shutil.copy(SAMPLE_DB, db)
+    partner = tmp_path / "eltern.ics"
+    partner.write_bytes(
+        crlf(GOOGLE.replace("DTSTART;VALUE=DATE:20270306", "DTSTART;VALUE=DATE:2027036"))
+    )
+    title, refused, line, imported = words
+    command = f"LANG=C.UTF-8 {shlex.quote(str(COMMAND))} --lang {lang} {shlex.quote(str(db))}"
+    result = drive(
+        command,
+        "wait:Netzw",
+        "keys:m",
+        "wait:.ics",  # the meetings' footer: Export .ics, Import .ics
+        "keys:i",
+        f"wait:{title}",
+        f"type:{partner}",
+        "keys:Enter",
+        f"wait:{refused}",
+        f"wait:{line}",
+        "expect:Frühlingsfest im Park",
+        "keys:Tab",
+        "keys:Tab",
+        PAUSE,
+        "keys:Enter",
+        f"wait:{imported}",
+        f"gone:{title}",
+        "wait:Elterncafé",
+        "keys:q",
+        "exited",
+        size=size,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
