@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from enum import StrEnum
+from zoneinfo import ZoneInfo
 
 from coordinator.i18n import N_, _, current_language
 from coordinator.meetings.schedule import Occurrence
@@ -128,6 +129,26 @@ def format_datetime(value: datetime | None) -> str:
     if current_language() == "de":
         return f"{weekday(value)} {value:%d.%m.%Y %H:%M}"
     return f"{weekday(value)} {value:%Y-%m-%d %H:%M}"
+
+
+NETWORK_ZONE = ZoneInfo("Europe/Berlin")  # where the network is: for times not of a meeting
+
+
+def format_moment(value: datetime | None) -> str:
+    """A moment that is not a meeting's (a mail sent, a change made), in the network's zone:
+    the machine's own zone may be UTC (a server) or anything else."""
+    return format_datetime(value.astimezone(NETWORK_ZONE) if value is not None else None)
+
+
+def format_start(starts_at: datetime, timezone: str, all_day: bool) -> str:
+    """When a meeting starts, in its own time zone; all-day meetings by date."""
+    try:
+        local = starts_at.astimezone(ZoneInfo(timezone))
+    except (ValueError, KeyError):  # (a zone no longer known: the network's)
+        local = starts_at.astimezone(NETWORK_ZONE)
+    if all_day:
+        return f"{weekday(local)} {format_date(local.date())} " + _("all day")
+    return format_datetime(local)
 
 
 def format_when(occ: Occurrence) -> str:

@@ -15,7 +15,7 @@ from textual.worker import get_current_worker
 
 from coordinator.files import WriteError
 from coordinator.i18n import _
-from coordinator.labels import format_datetime, label
+from coordinator.labels import format_moment, label
 from coordinator.mail import announcements, delivery, groups, smtp
 from coordinator.validation import ValidationError
 from screens.base import SectionScreen
@@ -255,7 +255,7 @@ class MailScreen(SectionScreen):
         if log:
             lines += ["", _("Send log")]
             for line in log:
-                when = format_datetime(line.sent_at) if line.sent_at else ""
+                when = format_moment(line.sent_at) if line.sent_at else ""
                 lines.append(f"  {line.email}  {label(line.status)}  {when}  {line.error}".rstrip())
         return "\n".join(lines)
 

@@ -174,14 +174,14 @@ def _send(args: argparse.Namespace, engine: Engine) -> int:
 
 
 def _log(args: argparse.Namespace, engine: Engine) -> int:
-    from coordinator.labels import format_datetime
+    from coordinator.labels import format_moment
     from coordinator.mail import delivery
 
     lines = delivery.send_log(
         engine, announcement_id=args.announcement, person_id=args.person, meeting_id=args.meeting
     )
     for line in lines:
-        when = format_datetime(line.sent_at) if line.sent_at else ""
+        when = format_moment(line.sent_at) if line.sent_at else ""
         print(
             f"{line.announcement_id}\t{line.subject}\t{line.email}\t{line.status.value}\t{when}\t{line.error}"
         )

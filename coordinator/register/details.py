@@ -36,6 +36,8 @@ class MeetingLine:
     title: str
     starts_at: datetime
     rsvp: Rsvp | None
+    timezone: str = "Europe/Berlin"  # the meeting's: its time is shown there
+    all_day: bool = False
 
 
 @dataclass(frozen=True)
@@ -105,7 +107,9 @@ def organisation_detail(engine: Engine, org_id: int) -> OrganisationDetail:
         member_ids = [p[0] for p in people]
         meetings = (
             session.exec(
-                select(Meeting.id, Meeting.title, Meeting.starts_at)
+                select(
+                    Meeting.id, Meeting.title, Meeting.starts_at, Meeting.timezone, Meeting.all_day
+                )
                 .where(
                     col(Meeting.id).in_(
                         select(Invitation.meeting_id).where(
@@ -155,7 +159,7 @@ def organisation_detail(engine: Engine, org_id: int) -> OrganisationDetail:
                     .order_by(col(PhaseChange.changed_on), col(PhaseChange.id))
                 )
             ],
-            meetings=[MeetingLine(mid, title, starts, None) for mid, title, starts in meetings],
+            meetings=[MeetingLine(m[0], m[1], m[2], None, m[3], m[4]) for m in meetings],
             tasks=_tasks(list(tasks)),
             contacts=[],
         )
@@ -181,7 +185,14 @@ def person_detail(engine: Engine, person_id: int) -> PersonDetail:
             .order_by(col(Organisation.name))
         ).all()
         meetings = session.exec(
-            select(Meeting.id, Meeting.title, Meeting.starts_at, Invitation.rsvp)
+            select(
+                Meeting.id,
+                Meeting.title,
+                Meeting.starts_at,
+                Invitation.rsvp,
+                Meeting.timezone,
+                Meeting.all_day,
+            )
             .join(Invitation, col(Invitation.meeting_id) == col(Meeting.id))
             .where(Invitation.person_id == person_id)
             .order_by(col(Meeting.starts_at).desc())
@@ -209,9 +220,7 @@ def person_detail(engine: Engine, person_id: int) -> PersonDetail:
             notes=person.notes,
             last_contact_at=person.last_contact_at,
             organisations=list(orgs),
-            meetings=[
-                MeetingLine(mid, title, starts, Rsvp(rsvp)) for mid, title, starts, rsvp in meetings
-            ],
+            meetings=[MeetingLine(m[0], m[1], m[2], Rsvp(m[3]), m[4], m[5]) for m in meetings],
             tasks=_tasks(list(tasks)),
             contacts=[],
         )

@@ -16,7 +16,7 @@ from textual.widgets import Footer, Header
 
 from coordinator.context import Context
 from coordinator.i18n import _
-from coordinator.labels import format_date, format_datetime, label
+from coordinator.labels import format_date, format_moment, format_start, label
 from coordinator.register.details import (
     LogLine,
     MeetingLine,
@@ -46,7 +46,7 @@ def _section(
 def _meetings(lines: list[MeetingLine]) -> RenderableType:
     return _section(
         _("Meetings"), (_("When"), _("Meeting"), _("Answer")),
-        ((format_datetime(m.starts_at.astimezone()), m.title, label(m.rsvp) if m.rsvp else "") for m in lines),
+        ((format_start(m.starts_at, m.timezone, m.all_day), m.title, label(m.rsvp) if m.rsvp else "") for m in lines),
         _("No meetings."),
     )  # fmt: skip
 
@@ -65,6 +65,14 @@ def _contacts(lines: list[LogLine]) -> RenderableType:
         ((format_date(c.occurred_at.date()), label(c.channel), c.person or c.organisation, c.note) for c in lines),
         _("No contacts recorded yet."),
     )  # fmt: skip
+
+
+def _heading(name: str) -> Text:
+    """The record's name on a line of its own (``literal`` ends without a line break, so
+    the first fact ran into it: "Miriam Aksoy-BrandtE-Mail")."""
+    heading = literal(name, style="bold")
+    heading.end = "\n"
+    return heading
 
 
 def _facts(pairs: Iterable[tuple[str, str]]) -> RenderableType:
@@ -135,7 +143,7 @@ class OrganisationDetailScreen(DetailScreen):
             f"{label(to)} ({format_date(on)})" for on, _from, to in d.phase_history
         )
         return Group(
-            literal(d.name, style="bold"),
+            _heading(d.name),
             _facts(
                 [
                     (_("Kind"), label(d.kind)),
@@ -230,7 +238,7 @@ class PersonDetailScreen(DetailScreen):
             else _("no consent recorded")
         )
         return Group(
-            literal(d.name, style="bold"),
+            _heading(d.name),
             _facts(
                 [
                     (_("E-mail"), d.email),
@@ -259,7 +267,7 @@ class PersonDetailScreen(DetailScreen):
                 _("Messages sent"),
                 (_("When"), _("Subject"), _("Status")),
                 (
-                    (format_datetime(m.sent_at) if m.sent_at else "", m.subject, label(m.status))
+                    (format_moment(m.sent_at) if m.sent_at else "", m.subject, label(m.status))
                     for m in d.messages
                 ),
                 _("No messages sent yet."),

@@ -268,3 +268,44 @@ def test_a_partners_file_with_a_broken_event_imports_the_rest_by_keys(
         size=size,
     )
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+@pytest.mark.parametrize(
+    ("size", "lang", "evening", "all_day"),
+    [
+        ("120x40", "de", "Di 14.01.2025 18:00", "Sa 23.01.2027 ganztägig"),
+        ("80x24", "en", "Tue 2025-01-14 18:00", "Sat 2027-01-23 all day"),
+    ],
+)
+def test_a_persons_meetings_show_in_the_meetings_zone_on_a_utc_machine(
+    tmp_path: Path, size: str, lang: str, evening: str, all_day: str
+) -> None:
+    """Issue 18: on a machine in UTC the 18:00 Netzwerktreffen showed 17:00 and the all-day
+    Saturday "Fri 23:00" in a person's details; and the name ran into the first fact."""
+    db = tmp_path / "sample.db"
+    shutil.copy(SAMPLE_DB, db)
+    command = (
+        f"TZ=UTC LANG=C.UTF-8 {shlex.quote(str(COMMAND))} --lang {lang} {shlex.quote(str(db))}"
+    )
+    result = drive(
+        command,
+        "wait:Netzw",
+        "keys:n",
+        "wait:Kulturverein",
+        "keys:p",
+        "wait:Aksoy-Brandt",
+        PAUSE,
+        "keys:Enter",
+        "wait:miriam.aksoybrandt@example.net",
+        "absent:Aksoy-BrandtE-",
+        *(["keys:" + ",".join(["Down"] * 12)] if size == "80x24" else []),
+        f"wait:{all_day}",
+        *(["keys:" + ",".join(["Down"] * 10)] if size == "80x24" else []),
+        f"wait:{evening}",
+        "keys:Escape",
+        PAUSE,
+        "keys:q",
+        "exited",
+        size=size,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
