@@ -2,25 +2,47 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, datetime
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from textual import on
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
-from textual.screen import ModalScreen
+from textual.screen import ModalScreen, Screen
 from textual.widgets import Input
 
-from coordinator.i18n import _
+from coordinator.i18n import N_, _
 from coordinator.labels import label
 from coordinator.validation import Checker, ValidationError
 from screens.after_work import DismissAfterWork
 from screens.text import Label, Static
 from screens.translate import translate_bindings
 from screens.widgets import Button, Select
-from storage.enums import ContactChannel, Phase
+from storage.enums import ContactChannel, Phase, Priority
 
 LOCAL_ZONE = ZoneInfo("Europe/Berlin")
+
+
+_CAPTIONS = {"title": N_("Title"), "owner": N_("Owner"), "due": N_("Due"), "notes": N_("Notes")}
+
+
+def show_field_errors(
+    screen: Screen[object], error: ValidationError, label_id: str, *, prefix: str
+) -> None:
+    """A dialog's bad fields, each named, in the label ``label_id``; the first bad field
+    (``prefix`` + its name) gets the focus. The dialog stays open with what was typed."""
+    lines = [
+        f"{_(_CAPTIONS[name]) if name in _CAPTIONS else name}: {message}"
+        for name, message in error.errors.items()
+    ]
+    screen.query_one(label_id, Label).update("\n".join(lines))
+    for name in error.errors:
+        found = screen.query(f"{prefix}{name}")
+        if found:
+            found.first().focus()
+            return
 
 
 class Dialog(DismissAfterWork, ModalScreen[object]):
@@ -137,6 +159,70 @@ class ContactDialog(Dialog):
         self.dismiss(
             (self.query_one("#channel", Select).value, when, self.query_one("#note", Input).value)
         )
+
+    @on(Button.Pressed, "#cancel")
+    def _cancelled(self) -> None:
+        self.dismiss(None)
+
+
+class TaskDialog(Dialog):
+    """A new task, or another owner. ``check`` (the domain's checked_task) checks what was
+    typed before the dialog closes: a bad field is named under the fields, the typed text
+    stays, and the dialog closes only with checked values."""
+
+    def __init__(
+        self,
+        title: str,
+        check: Callable[[dict[str, str]], dict[str, Any]],
+        *,
+        ask_title: bool = True,
+        ask_due: bool = True,
+        ask_notes: bool = True,
+    ) -> None:
+        super().__init__()
+        self._title, self._ask_title, self._ask_due = title, ask_title, ask_due
+        self._ask_notes = ask_notes
+        self._check = check
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog"):
+            yield Label(self._title, classes="dialog-title")
+            if self._ask_title:
+                yield Input(placeholder=_("Task"), id="task-title")
+            yield Input(
+                placeholder=_("Owner: person or organisation, as in the register"), id="task-owner"
+            )
+            if self._ask_due:
+                yield Input(placeholder=_("Due (like 31.03.2027)"), id="task-due")
+                yield Select(
+                    [(label(p), p.value) for p in Priority],
+                    value=Priority.NORMAL.value,
+                    allow_blank=False,
+                    id="task-priority",
+                )
+                if self._ask_notes:
+                    yield Input(placeholder=_("Notes"), id="task-notes")
+            yield Label("", classes="field-error", id="task-error")
+            with Horizontal(classes="dialog-buttons"):
+                yield Button(_("Save"), variant="primary", id="save")
+                yield Button(_("Cancel"), id="cancel")
+
+    @on(Button.Pressed, "#save")
+    @on(Input.Submitted)
+    def _save(self) -> None:
+        typed = {
+            name: found.first().value  # type: ignore[attr-defined]
+            for name in ("title", "owner", "due", "notes", "priority")
+            if (found := self.query(f"#task-{name}"))
+        }
+        if "priority" in typed:
+            typed["priority"] = str(typed["priority"])
+        try:
+            checked = self._check(typed)
+        except ValidationError as exc:
+            show_field_errors(self, exc, "#task-error", prefix="#task-")
+            return
+        self.dismiss(checked)
 
     @on(Button.Pressed, "#cancel")
     def _cancelled(self) -> None:

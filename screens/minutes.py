@@ -4,6 +4,7 @@ per agenda item (Enter), decisions (d), action items (t), approval (ctrl+a) and 
 
 from __future__ import annotations
 
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -21,15 +22,15 @@ from coordinator.labels import format_date, label
 from coordinator.minutes import minutes as domain
 from coordinator.minutes.minutes_files import render_minutes
 from coordinator.minutes.overview import MinutesView, minutes_view
-from coordinator.minutes.tasks import owner_filter
-from coordinator.validation import Checker, ValidationError
+from coordinator.minutes.tasks import checked_task, owner_filter
+from coordinator.validation import ValidationError
 from screens.conflict import attempt, save_checked
-from screens.dialogs import Dialog
+from screens.dialogs import Dialog, TaskDialog
 from screens.documents import write_documents
 from screens.text import Label, Static, one_line, styled
 from screens.translate import translate_bindings
 from screens.widgets import Button, DataTable, Select
-from storage.enums import AttendanceStatus, DecisionKind, Priority
+from storage.enums import AttendanceStatus, DecisionKind
 
 ATTENDANCE_KEYS = {
     "p": AttendanceStatus.PRESENT,
@@ -75,39 +76,6 @@ class TextDialog(Dialog):
                 "kind": str(kind.first().value) if kind else "",
             }
         )  # type: ignore[attr-defined]
-
-    @on(Button.Pressed, "#cancel")
-    def _cancelled(self) -> None:
-        self.dismiss(None)
-
-
-class ActionDialog(Dialog):
-    """An action item: title, owner (as in the register) and due date."""
-
-    def compose(self) -> ComposeResult:
-        with Vertical(classes="dialog"):
-            yield Label(_("New action item"), classes="dialog-title")
-            yield Input(placeholder=_("What is to be done?"), id="title")
-            yield Input(
-                placeholder=_("Owner: person or organisation, as in the register"), id="owner"
-            )
-            yield Input(placeholder=_("Due (like 31.03.2027)"), id="due")
-            yield Select(
-                [(label(p), p.value) for p in Priority],
-                value=Priority.NORMAL.value,
-                allow_blank=False,
-                id="priority",
-            )
-            with Horizontal(classes="dialog-buttons"):
-                yield Button(_("Save"), variant="primary", id="save")
-                yield Button(_("Cancel"), id="cancel")
-
-    @on(Button.Pressed, "#save")
-    @on(Input.Submitted)
-    def _save(self) -> None:
-        self.dismiss(
-            {name: self.query_one(f"#{name}", Input).value for name in ("title", "owner", "due")}
-        )
 
     @on(Button.Pressed, "#cancel")
     def _cancelled(self) -> None:
@@ -301,28 +269,17 @@ class MinutesScreen(Screen[bool]):
     def action_action_item(self) -> None:
         item = self._key("#items-table") if self.focused is self.query_one("#items-table") else None
 
-        def done(result: Any) -> None:
-            if not result:
-                return
-
-            def add() -> None:
-                check = Checker()
-                due = check.date("due", result["due"])
-                check.check()
-                owner = (
-                    owner_filter(self.context.engine, result["owner"])
-                    if result["owner"].strip()
-                    else {}
+        def done(values: Any) -> None:
+            if values:
+                values.pop("notes", None)
+                self._guard(
+                    lambda: domain.add_action_item(
+                        self.context.engine, self.meeting_id, agenda_item_id=item, **values
+                    )
                 )
-                domain.add_action_item(
-                    self.context.engine, self.meeting_id, result["title"], due_on=due, agenda_item_id=item,
-                    priority=Priority(result.get("priority") or Priority.NORMAL),
-                    owner_person_id=owner.get("owner_person_id"), owner_organisation_id=owner.get("owner_organisation_id"),
-                )  # fmt: skip
 
-            self._guard(add)
-
-        self.app.push_screen(ActionDialog(), done)
+        check = partial(checked_task, self.context.engine)
+        self.app.push_screen(TaskDialog(_("New action item"), check, ask_notes=False), done)
 
     def action_approve(self) -> None:
         self._guard(lambda: domain.approve(self.context.engine, self.meeting_id))

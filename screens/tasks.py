@@ -11,7 +11,7 @@ from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical
+from textual.containers import Horizontal
 from textual.widgets import Input, TabbedContent, TabPane
 
 from coordinator.i18n import _
@@ -20,14 +20,14 @@ from coordinator.minutes import tasks as domain
 from coordinator.minutes.minutes import set_decision_status
 from coordinator.minutes.minutes_files import decision_rows
 from coordinator.network.concurrency import version_of
-from coordinator.validation import Checker, ValidationError
+from coordinator.validation import ValidationError
 from screens.base import SectionScreen
-from screens.conflict import save_checked
-from screens.dialogs import Dialog
+from screens.conflict import attempt, save_checked
+from screens.dialogs import TaskDialog
 from screens.paged_table import Cell, PagedTable
 from screens.text import Label
-from screens.widgets import Button, DataTable, Select
-from storage.enums import DecisionStatus, Priority, TaskStatus
+from screens.widgets import DataTable, Select
+from storage.enums import DecisionStatus, TaskStatus
 from storage.models import Task
 
 STATUS_KEYS = {
@@ -42,52 +42,6 @@ STATE_CHOICES = {
     "dropped": (TaskStatus.DROPPED,),
     "all": tuple(TaskStatus),
 }
-
-
-class TaskDialog(Dialog):
-    """A new task, or another owner: returns the typed values (title, owner, due)."""
-
-    def __init__(self, title: str, *, ask_title: bool = True, ask_due: bool = True) -> None:
-        super().__init__()
-        self._title, self._ask_title, self._ask_due = title, ask_title, ask_due
-
-    def compose(self) -> ComposeResult:
-        with Vertical(classes="dialog"):
-            yield Label(self._title, classes="dialog-title")
-            if self._ask_title:
-                yield Input(placeholder=_("Task"), id="task-title")
-            yield Input(
-                placeholder=_("Owner: person or organisation, as in the register"), id="task-owner"
-            )
-            if self._ask_due:
-                yield Input(placeholder=_("Due (like 31.03.2027)"), id="task-due")
-                yield Select(
-                    [(label(p), p.value) for p in Priority],
-                    value=Priority.NORMAL.value,
-                    allow_blank=False,
-                    id="task-priority",
-                )
-                yield Input(placeholder=_("Notes"), id="task-notes")
-            yield Label("", classes="field-error", id="task-error")
-            with Horizontal(classes="dialog-buttons"):
-                yield Button(_("Save"), variant="primary", id="save")
-                yield Button(_("Cancel"), id="cancel")
-
-    def value(self, name: str) -> str:
-        found = self.query(f"#task-{name}")
-        return found.first().value if found else ""  # type: ignore[attr-defined]
-
-    @on(Button.Pressed, "#save")
-    @on(Input.Submitted)
-    def _save(self) -> None:
-        priority = self.query("#task-priority")
-        values = {name: self.value(name) for name in ("title", "owner", "due", "notes")}
-        values["priority"] = str(priority.first().value) if priority else Priority.NORMAL.value  # type: ignore[attr-defined]
-        self.dismiss(values)
-
-    @on(Button.Pressed, "#cancel")
-    def _cancelled(self) -> None:
-        self.dismiss(None)
 
 
 class TasksScreen(SectionScreen):
@@ -380,46 +334,40 @@ class TasksScreen(SectionScreen):
             return
         version = self.shown_version(task_id)
 
-        def chosen(values: Any) -> None:
-            if not values:
-                return
-            try:
-                owner = self._owner(values["owner"])
-            except ValidationError as exc:
-                self.notify("; ".join(exc.errors.values()), severity="error")
+        def chosen(owner: Any) -> None:
+            if not owner:
                 return
             save_checked(
                 self,
                 lambda expected: domain.reassign(
                     self.context.engine, task_id, expected_version=expected,
-                    person_id=owner.get("owner_person_id"), organisation_id=owner.get("owner_organisation_id"),
+                    person_id=owner["owner_person_id"], organisation_id=owner["owner_organisation_id"],
                 ),
                 version, done=self.refresh_tasks, reload=self.refresh_tasks,
-                yours=[_("owner: {value}").format(value=values["owner"] or "–")],
+                yours=[_("owner: {value}").format(value=owner["typed_owner"] or "–")],
             )  # fmt: skip
 
-        self.app.push_screen(TaskDialog(_("Reassign"), ask_title=False, ask_due=False), chosen)
+        def check(typed: dict[str, str]) -> dict[str, Any]:
+            return {
+                **domain.checked_task(self.context.engine, typed),
+                "typed_owner": typed["owner"],
+            }
+
+        self.app.push_screen(
+            TaskDialog(_("Reassign"), check, ask_title=False, ask_due=False), chosen
+        )
 
     def action_add(self) -> None:
         def chosen(values: Any) -> None:
-            if not values:
-                return
-            check = Checker()
-            due = check.date("due", values["due"])
-            try:
-                check.check()
-                owner = self._owner(values["owner"])
-                domain.create_task(
-                    self.context.engine, values["title"], due_on=due, notes=values["notes"],
-                    priority=Priority(values["priority"]),
-                    owner_person_id=owner.get("owner_person_id"), owner_organisation_id=owner.get("owner_organisation_id"),
-                )  # fmt: skip
-            except ValidationError as exc:
-                self.notify("; ".join(exc.errors.values()), severity="error")
-                return
-            self.refresh_tasks()
+            if values and attempt(self, lambda: domain.create_task(self.context.engine, **values)):
+                self.refresh_tasks()
 
-        self.app.push_screen(TaskDialog(_("New task")), chosen)
+        self.app.push_screen(
+            TaskDialog(
+                _("New task"), lambda typed: domain.checked_task(self.context.engine, typed)
+            ),
+            chosen,
+        )
 
     @on(Input.Submitted, "#task-search, #task-owner-filter, #task-meeting-filter")
     def _filter_typed(self) -> None:

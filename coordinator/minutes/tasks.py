@@ -355,6 +355,33 @@ def owner_filter(engine: Engine, name: str) -> dict[str, int]:
     )
 
 
+def checked_task(engine: Engine, typed: dict[str, str]) -> dict[str, Any]:
+    """What a task dialog typed (any of title, owner, due, priority, notes), checked at once
+    before the dialog closes: every bad field named (a due date 31.02.2027, an owner that
+    fits nobody or several), so the coordinator can correct it without typing it again.
+    Returns the values ready for create_task or reassign."""
+    checker = Checker()
+    found: dict[str, Any] = {}
+    if "title" in typed:
+        found["title"] = checker.required("title", typed["title"], max_length=300)
+    if "due" in typed:
+        found["due_on"] = checker.date("due", typed["due"])
+    if "notes" in typed:
+        found["notes"] = typed["notes"]
+    found["priority"] = Priority(typed.get("priority") or Priority.NORMAL)
+    owner: dict[str, int] = {}
+    if typed.get("owner", "").strip():
+        try:
+            owner = owner_filter(engine, typed["owner"])
+        except ValidationError as exc:
+            for name, message in exc.errors.items():
+                checker.fail(name, message)
+    checker.check()
+    found["owner_person_id"] = owner.get("owner_person_id")
+    found["owner_organisation_id"] = owner.get("owner_organisation_id")
+    return found
+
+
 def notes_of(engine: Engine, task_id: int) -> str:
     with reading(engine) as session:  # a plain read: no row lock
         task = session.get(Task, task_id)

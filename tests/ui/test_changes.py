@@ -14,8 +14,8 @@ from coordinator.context import Context
 from coordinator.minutes import tasks
 from screens.changes import ChangesScreen, RecordChangesDialog
 from screens.conflict import ConflictDialog
+from screens.dialogs import TaskDialog
 from screens.minutes import TextDialog
-from screens.tasks import TaskDialog
 from storage.enums import TaskStatus
 from storage.models import Task
 from storage.uow import reading

@@ -13,7 +13,8 @@ from coordinator.app import CoordinatorApp
 from coordinator.context import Context
 from coordinator.meetings import agenda, invitations, meetings
 from coordinator.meetings.meetings import MeetingInput
-from screens.minutes import ActionDialog, MinutesScreen, TextDialog
+from screens.dialogs import TaskDialog
+from screens.minutes import MinutesScreen, TextDialog
 from screens.tasks import TasksScreen
 from storage.enums import AttendanceStatus, MinutesStatus, TaskStatus
 from storage.models import Attendance, Decision, Minutes, Task
@@ -71,12 +72,12 @@ async def test_minutes_during_the_meeting_then_tasks_on_board_and_next_agenda(
         ):
             await pilot.press("t")
             await settle(pilot)
-            assert isinstance(app.screen, ActionDialog)
-            app.screen.query_one("#title", Input).value = title
-            app.screen.query_one("#owner", Input).value = owner
-            app.screen.query_one("#due", Input).value = (FROZEN_NOW + timedelta(days=3)).strftime(
-                "%d.%m.%Y"
-            )
+            assert isinstance(app.screen, TaskDialog)
+            app.screen.query_one("#task-title", Input).value = title
+            app.screen.query_one("#task-owner", Input).value = owner
+            app.screen.query_one("#task-due", Input).value = (
+                FROZEN_NOW + timedelta(days=3)
+            ).strftime("%d.%m.%Y")
             await pilot.press("enter")
             await settle(pilot)
         text = screen_text(app)
@@ -175,7 +176,7 @@ async def test_decision_register_search_and_status(sample_context: Context) -> N
 async def test_new_task_with_owner_priority_and_notes_then_postpone(
     sample_context: Context,
 ) -> None:
-    from screens.tasks import TaskDialog
+    from screens.dialogs import TaskDialog
     from storage.enums import Priority
 
     app = CoordinatorApp(sample_context)
@@ -210,3 +211,40 @@ async def test_new_task_with_owner_priority_and_notes_then_postpone(
             and task.due_on is not None
             and task.due_on.isoformat() == "2026-12-08"
         )
+
+
+async def test_a_bad_due_date_or_owner_keeps_the_action_item_dialog_open(
+    sample_context: Context,
+) -> None:
+    """Issue 18: due 31.02.2027 or owner "Chiara" closed the dialog and lost everything.
+    Now both fields are named, the typed text stays, and the corrected item is saved; all
+    by keys."""
+    engine = sample_context.engine
+    meeting = meetings.create_meeting(
+        engine, MeetingInput(title="AG Tippfehler", day="2026-11-20", start="18:00", end="19:00")
+    )
+    app = CoordinatorApp(sample_context)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        app.push_screen(MinutesScreen(sample_context, meeting))
+        await settle(pilot)
+        await pilot.press("t")
+        await settle(pilot)
+        assert isinstance(app.screen, TaskDialog)
+        await pilot.press(*"Raumliste schicken", "tab", *"Chiarra", "tab", *"31.02.2027", "enter")
+        await settle(pilot)
+        dialog = app.screen
+        assert isinstance(dialog, TaskDialog), "the dialog must stay open"
+        text = screen_text(app)
+        assert "Due: " in text and "Owner: " in text and "Chiarra" in text, text
+        assert dialog.query_one("#task-title", Input).value == "Raumliste schicken"
+        assert dialog.query_one("#task-due", Input).value == "31.02.2027"
+        assert dialog.focused is dialog.query_one("#task-due", Input)
+        await pilot.press(
+            "ctrl+u", *"28.02.2027", "shift+tab", "ctrl+u", *"Syrisches Haus", "enter"
+        )
+        await settle(pilot)
+        assert isinstance(app.screen, MinutesScreen), screen_text(app)
+    with Session(engine) as session:
+        task = session.exec(select(Task).where(Task.title == "Raumliste schicken")).one()
+        assert str(task.due_on) == "2027-02-28" and task.owner_organisation_id is not None

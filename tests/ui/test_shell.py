@@ -80,11 +80,14 @@ async def test_long_lists_load_page_by_page(sample_context: Context) -> None:
         await pilot.press("l")  # the task list
         await settle(pilot)
         table = app.screen.query_one(PagedTable)
-        assert table.loaded == PagedTable.PAGE_SIZE  # the sample has more open tasks than a page
+        # Whole pages, not all 349 open tasks of the sample (on a slow run a scroll event at
+        # mount may already have asked for the second page: seen once on PostgreSQL).
+        first = table.loaded
+        assert first % PagedTable.PAGE_SIZE == 0 and PagedTable.PAGE_SIZE <= first < 349
         table.focus()
         await pilot.press("ctrl+end")
         await settle(pilot)
-        assert table.loaded > PagedTable.PAGE_SIZE
+        assert table.loaded > first
 
 
 async def test_past_meetings_tab(sample_context: Context) -> None:
