@@ -65,6 +65,9 @@ def meeting_view(engine: Engine, source: RowSource, meeting_id: int) -> MeetingV
             .where(DatePoll.meeting_id == meeting_id)
             .order_by(col(DatePoll.id).desc())
         ).first()
+        rule = m.rrule  # a date of a series shows the series' rule
+        if not rule and m.series_id is not None:
+            rule = session.exec(select(Meeting.rrule).where(Meeting.id == m.series_id)).one()
     clashes = busy(
         source,
         [inv.person_id for inv, _g, _f in rows],
@@ -82,6 +85,6 @@ def meeting_view(engine: Engine, source: RowSource, meeting_id: int) -> MeetingV
     poll = matrix(engine, poll_id) if poll_id else None
     return MeetingView(
         m.id or 0, m.title, m.kind, m.status, m.starts_at, m.ends_at, m.timezone, m.all_day, m.location,
-        m.online_url, m.rrule, m.series_id, m.sequence, agenda(engine, meeting_id), invitees, poll,
+        m.online_url, rule, m.series_id, m.sequence, agenda(engine, meeting_id), invitees, poll,
         ranking(engine, source, poll_id) if poll_id else [],
     )  # fmt: skip

@@ -22,6 +22,7 @@ from coordinator.meetings import agenda, date_poll, invitations, meetings
 from coordinator.meetings.agenda_files import FORMATS, render
 from coordinator.meetings.overview import MeetingView, meeting_view
 from coordinator.meetings.recurrence import zone
+from coordinator.meetings.rule_words import describe_rule
 from coordinator.network.concurrency import version_of
 from screens.after_work import DismissAfterWork
 from screens.conflict import attempt
@@ -146,7 +147,8 @@ class MeetingScreen(DismissAfterWork, Screen[bool]):
             ),
         ]
         if view.rrule:
-            facts.append(plain_line(_("Part of a series: {rule}").format(rule=view.rrule)))
+            rule = describe_rule(view.rrule, view.starts_at, view.timezone)
+            facts.append(plain_line(_("Part of a series: {rule}").format(rule=rule)))
         self.query_one("#meeting-facts", Static).update(Content("\n").join(facts))
 
         items = self.query_one("#agenda-table", DataTable)

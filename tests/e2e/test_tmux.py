@@ -309,3 +309,33 @@ def test_a_persons_meetings_show_in_the_meetings_zone_on_a_utc_machine(
         size=size,
     )
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+@pytest.mark.parametrize(
+    ("size", "lang", "words"),
+    [
+        ("120x40", "en", "every month on the second Thursday, until 2030-12-31"),
+        ("80x24", "de", "jeden Monat am zweiten Donnerstag"),
+    ],
+)
+def test_a_series_shows_its_rule_in_words(tmp_path: Path, size: str, lang: str, words: str) -> None:
+    """Issue 18: the meeting showed FREQ=MONTHLY;BYDAY=2TH;UNTIL=20301231T230000Z."""
+    db = tmp_path / "sample.db"
+    shutil.copy(SAMPLE_DB, db)
+    command = f"LANG=C.UTF-8 {shlex.quote(str(COMMAND))} --lang {lang} {shlex.quote(str(db))}"
+    result = drive(
+        command,
+        "wait:Netzw",
+        "keys:m",
+        "wait:.ics",
+        "wait:AG Bildung",
+        "keys:Enter",
+        f"wait:{words}",
+        "absent:FREQ=",
+        "keys:Escape",
+        PAUSE,
+        "keys:q",
+        "exited",
+        size=size,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
