@@ -296,7 +296,7 @@ class TasksScreen(SectionScreen):
         if task_id is None:
             return
         lines = [
-            f"{format_date(at.date())}  {_(field)}: {old or '–'} → {new or '–'}"
+            f"{format_date(at.date())}  {field}: {old or '–'} → {new or '–'}"
             for at, field, old, new in domain.history(self.context.engine, task_id)
         ]
         self.notify("\n".join(lines) or _("No changes recorded."), title=_("History"), timeout=15)

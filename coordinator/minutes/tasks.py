@@ -194,13 +194,13 @@ def board(
     return columns
 
 
-FIELD_LABELS = (
-    N_("created"),
-    N_("status"),
-    N_("owner"),
-    N_("due_on"),
-    N_("notes"),
-)  # what history lines name
+FIELD_LABELS = {
+    "created": N_("created"),
+    "status": N_("Status"),
+    "owner": N_("Owner"),
+    "due_on": N_("Due"),
+    "notes": N_("Notes"),
+}  # what history lines name
 
 
 def _record(session: Session, task: Task, name: str, old: object, new: object) -> None:
@@ -304,13 +304,57 @@ def postpone(
 
 
 def history(engine: Engine, task_id: int) -> list[tuple[datetime, str, str, str]]:
+    """A task's changes in words: when, what (Status, Owner, Due ...), before and after as a
+    person reads them ("in progress", "31.03.2027", the owner's name), not as stored."""
     with reading(engine) as session:
-        return [
-            (e.at, e.field, e.old_value, e.new_value)
-            for e in session.exec(
+        events = list(
+            session.exec(
                 select(TaskEvent).where(TaskEvent.task_id == task_id).order_by(col(TaskEvent.id))
             )
-        ]
+        )
+        owners = _owner_names(
+            session, [v for e in events if e.field == "owner" for v in (e.old_value, e.new_value)]
+        )
+    return [
+        (
+            e.at,
+            _(FIELD_LABELS[e.field]) if e.field in FIELD_LABELS else e.field,
+            _in_words(e.field, e.old_value, owners),
+            _in_words(e.field, e.new_value, owners),
+        )
+        for e in events
+    ]
+
+
+def _in_words(name: str, value: str, owners: dict[str, str]) -> str:
+    from coordinator.labels import format_date, label
+
+    if not value:
+        return ""
+    try:
+        if name == "status":
+            return label(TaskStatus(value))
+        if name == "due_on":
+            return format_date(date.fromisoformat(value))
+    except ValueError:
+        return value
+    if name == "owner":
+        return owners.get(value, value)
+    return value
+
+
+def _owner_names(session: Session, values: list[str]) -> dict[str, str]:
+    """Stored owners ("person/organisation" ids: "12/" or "/3") by name."""
+    names: dict[str, str] = {}
+    for value in {v for v in values if v}:
+        person, _sep, organisation = value.partition("/")
+        if person.isdigit() and (found := session.get(Person, int(person))) is not None:
+            names[value] = found.full_name
+        elif organisation.isdigit() and (org := session.get(Organisation, int(organisation))):
+            names[value] = org.name
+        elif value == "/":
+            names[value] = ""
+    return names
 
 
 def owner_filter(engine: Engine, name: str) -> dict[str, int]:

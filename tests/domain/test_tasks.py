@@ -7,6 +7,7 @@ from datetime import date, timedelta
 import pytest
 from sqlalchemy import Engine
 
+from coordinator.labels import format_date
 from coordinator.meetings import meetings
 from coordinator.meetings.meetings import MeetingInput
 from coordinator.minutes import tasks
@@ -91,8 +92,15 @@ def test_quick_changes_are_recorded_and_show_on_the_board(
     new_due = tasks.postpone(engine, setup["undated"], to=TODAY + timedelta(days=14))
     assert new_due == TODAY + timedelta(days=14)
     assert [h[1:] for h in tasks.history(engine, setup["late"])] == [
-        ("created", "", "Flyer drucken"), ("status", "open", "in_progress"),
-    ]  # fmt: skip
+        ("created", "", "Flyer drucken"),
+        ("Status", "open", "in progress"),
+    ]  # fmt: skip  (in words: issue 18; it said status: open → in_progress)
+    owner, due = (
+        tasks.history(engine, setup["later"])[-1],
+        tasks.history(engine, setup["undated"])[-1],
+    )
+    assert owner[1] == "Owner" and owner[3] == "Ada Aydın"  # it said "owner: / → 2/"
+    assert due[1:] == ("Due", "", format_date(TODAY + timedelta(days=14)))
     columns = {c.status: c for c in tasks.board(engine, today=TODAY)}
     assert columns[TaskStatus.IN_PROGRESS].count == 1 and columns[TaskStatus.DONE].count == 1
     assert [t.title for t in columns[TaskStatus.OPEN].tasks] == ["Ideen sammeln", "Jahresbericht"]
@@ -110,7 +118,7 @@ def test_quick_changes_are_recorded_and_show_on_the_board(
 def test_notes_are_recorded_in_the_history(engine: Engine, setup: dict[str, int]) -> None:
     tasks.set_notes(engine, setup["late"], "Druckerei Müller fragen")
     assert tasks.notes_of(engine, setup["late"]) == "Druckerei Müller fragen"
-    assert tasks.history(engine, setup["late"])[-1][1:] == ("notes", "", "Druckerei Müller fragen")
+    assert tasks.history(engine, setup["late"])[-1][1:] == ("Notes", "", "Druckerei Müller fragen")
 
 
 def test_search_ignores_case_and_accents_like_the_register(sample_engine: Engine) -> None:
