@@ -12,9 +12,10 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
+from textual.timer import Timer
 from textual.widgets import Input, TabbedContent, TabPane
 
-from coordinator.i18n import _
+from coordinator.i18n import _, ngettext
 from coordinator.labels import format_date, label
 from coordinator.minutes import tasks as domain
 from coordinator.minutes.minutes import set_decision_status
@@ -49,6 +50,7 @@ class TasksScreen(SectionScreen):
         Binding("b", "show_tab('board')", "Board", show=False),
         Binding("l", "show_tab('list')", "List", show=False),
         Binding("a", "add", "New task"),
+        Binding("slash", "search", "Search", key_display="/"),
         Binding("1", "status('1')", "Open", key_display="1"),
         Binding("2", "status('2')", "In progress", key_display="2"),
         Binding("3", "status('3')", "Done", key_display="3"),
@@ -68,6 +70,7 @@ class TasksScreen(SectionScreen):
         super().__init__(*args, **kwargs)
         self.filter = domain.TaskFilter()
         self.versions: dict[int, int] = {}  # of the rows shown: a quick change checks them
+        self._search_timer: Timer | None = None
 
     def compose(self) -> ComposeResult:
         yield from self.compose_frame()
@@ -157,7 +160,8 @@ class TasksScreen(SectionScreen):
         if offset == 0:
             total = domain.count_tasks(self.context.engine, self.filter, today=today)
             self.app.call_from_thread(
-                self.query_one("#task-summary", Label).update, _("{n} tasks").format(n=total)
+                self.query_one("#task-summary", Label).update,
+                ngettext("{n} task", "{n} tasks", total).format(n=total),
             )
         result: list[tuple[int, Sequence[Cell]]] = []
         for row in domain.task_page(
@@ -197,7 +201,9 @@ class TasksScreen(SectionScreen):
 
     def action_show_tab(self, tab: str) -> None:
         self.query_one(TabbedContent).active = tab
-        targets = {"list": "#task-table", "decisions": "#decision-table"}
+        # The list opens in its search box: typing searches ("Stand" opened New task); Esc or
+        # Down goes to the list, where the keys act.
+        targets = {"list": "#task-search", "decisions": "#decision-table"}
         self.query_one(targets.get(tab, f"#board-{TaskStatus.OPEN.value}")).focus()
         if tab == "decisions":
             self.load_decisions()
@@ -368,6 +374,16 @@ class TasksScreen(SectionScreen):
             ),
             chosen,
         )
+
+    def action_search(self) -> None:
+        self.action_show_tab("list")
+
+    @on(Input.Changed, "#task-search")
+    def _search_typed(self) -> None:
+        """Search as you type, as in the register (after a short pause)."""
+        if self._search_timer is not None:
+            self._search_timer.stop()
+        self._search_timer = self.set_timer(0.15, self._filter_typed)
 
     @on(Input.Submitted, "#task-search, #task-owner-filter, #task-meeting-filter")
     def _filter_typed(self) -> None:

@@ -339,3 +339,39 @@ def test_a_series_shows_its_rule_in_words(tmp_path: Path, size: str, lang: str, 
         size=size,
     )
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+@pytest.mark.parametrize(
+    ("size", "lang", "new", "found"),
+    [("120x40", "en", "New task", "1 task"), ("80x24", "de", "Neue Aufgabe", "1 Aufgabe")],
+)
+def test_typing_in_the_task_list_searches_and_esc_goes_to_the_list(
+    tmp_path: Path, size: str, lang: str, new: str, found: str
+) -> None:
+    """Issue 18: typing "Stand" in the task list opened New task (the "a"). The list opens
+    in its search box and searches as you type; Esc goes to the list, where "a" is New task."""
+    db = tmp_path / "sample.db"
+    shutil.copy(SAMPLE_DB, db)
+    command = f"LANG=C.UTF-8 {shlex.quote(str(COMMAND))} --lang {lang} {shlex.quote(str(db))}"
+    result = drive(
+        command,
+        "wait:Netzw",
+        "keys:t",
+        "wait:(l)",  # the tabs: Board (b), List (l)
+        "keys:l",
+        PAUSE,
+        "type:Stand",
+        f"wait:{found}",  # searched as typed: the one task with "Stand" in its title
+        "expect:Stand für die",
+        "absent:" + new,
+        "keys:Escape",
+        PAUSE,
+        "keys:a",
+        f"wait:{new}",
+        "keys:Escape",
+        PAUSE,
+        "keys:q",
+        "exited",
+        size=size,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
