@@ -5,10 +5,11 @@ from __future__ import annotations
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, Input, TabPane
+from textual.widgets import Footer, Header, Input, TabPane
 
 from coordinator.context import Context
 from screens.translate import translate_bindings
+from screens.widgets import DataTable
 
 
 class SectionScreen(Screen[None]):

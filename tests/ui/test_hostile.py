@@ -73,6 +73,7 @@ async def test_sections_and_tabs_show_hostile_text_literally(hostile: Context) -
         text = await press(pilot, "t", "b")
         literal_on_screen(text, ["Anna Kaputt [/]"], "task board")
         literal_on_screen(await press(pilot, "l"), MARKUP[:4], "task list")
+        await press(pilot, "escape")  # from the list's search box to the list (issue 18)
         literal_on_screen(await press(pilot, "c"), MARKUP[:4], "decisions")
         literal_on_screen(await press(pilot, "s"), MARKUP[:2], "mail")
         literal_on_screen(await press(pilot, "C"), [], "changes")
@@ -190,7 +191,7 @@ async def test_every_dialog_of_a_meeting_and_its_minutes_is_literal(
 async def test_every_dialog_of_the_task_list_is_literal(hostile: Context) -> None:
     app = CoordinatorApp(hostile, watch_changes=False)
     async with app.run_test(size=SIZE, notifications=True) as pilot:
-        await press(pilot, "t", "l")
+        await press(pilot, "t", "l", "escape")  # the list opens in its search box
         title = str(app.screen.query_one("#task-table").get_row_at(0)[0])  # type: ignore[attr-defined]
         seen = await each_dialog(pilot, "aroH", type(app.screen))
         assert set(seen) == set("aroH"), sorted(seen)

@@ -216,7 +216,8 @@ async def test_opening_an_occurrence_of_a_series_and_the_calendars(sample_contex
         await settle(pilot)
         assert isinstance(app.screen, MeetingScreen)
         text = screen_text(app)
-        assert "Netzwerktreffen" in text and "Part of a series" not in text
+        # a date of a series shows the series' rule, in words (issue 18)
+        assert "Netzwerktreffen" in text and "Part of a series: every 2 weeks on Tuesday" in text
         assert app.screen.query_one("#invitee-table", DataTable).row_count > 10
         await pilot.press("escape")
         await settle(pilot)
