@@ -151,8 +151,11 @@ def test_hostile_network_shows_literally_in_every_section(
         "keys:t",
         "keys:l",
         "wait:Anna Kaputt [/]",
+        PAUSE,
+        "keys:Escape",  # from the list's search box to the list, where "s" is Mail
+        PAUSE,
         "keys:s",
-        "wait:Rotkäppchen",
+        "wait:<U+202E>gnp.exe right-to-left override",  # the mail list, newest first: shown literally
         "keys:q",
         "exited",
         size=size,
