@@ -207,6 +207,7 @@ class CoordinatorApp(App[None]):
             "register": (_("Network register"), _("Organisations and contact people")),
             "meetings": (_("Meetings"), _("Upcoming and past meetings")),
             "tasks": (_("Tasks"), _("Open tasks, most urgent first")),
+            "mail": (_("Mail"), _("Announcements to groups of partners, and what was sent")),
             "changes": (_("Changes"), _("Who changed what, and your name")),
         }
         for name, (title, help_text) in names.items():

@@ -72,6 +72,21 @@ async def test_command_palette_switches_sections(sample_context: Context) -> Non
         assert isinstance(app.screen, TasksScreen)
 
 
+async def test_command_palette_offers_the_mail_section(sample_context: Context) -> None:
+    """Issue 18: the palette offered every section but Mail."""
+    from screens.mail import MailScreen
+
+    app = CoordinatorApp(sample_context)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("ctrl+p")
+        await pilot.press(*"Mail")
+        await pilot.pause(0.3)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, MailScreen)
+
+
 async def test_long_lists_load_page_by_page(sample_context: Context) -> None:
     app = CoordinatorApp(sample_context)
     async with app.run_test(size=(120, 40)) as pilot:
