@@ -146,15 +146,16 @@ def format_start(starts_at: datetime, timezone: str, all_day: bool) -> str:
         local = starts_at.astimezone(ZoneInfo(timezone))
     except (ValueError, KeyError):  # (a zone no longer known: the network's)
         local = starts_at.astimezone(NETWORK_ZONE)
-    if all_day:
-        return f"{weekday(local)} {format_date(local.date())} " + _("all day")
-    return format_datetime(local)
+    return _format_local(local, all_day)
 
 
 def format_when(occ: Occurrence) -> str:
     """When a meeting takes place, in its own time zone; all-day meetings by date."""
-    local = occ.local_start
-    if occ.all_day:
+    return _format_local(occ.local_start, occ.all_day)
+
+
+def _format_local(local: datetime, all_day: bool) -> str:
+    if all_day:
         return f"{weekday(local)} {format_date(local.date())} " + _("all day")
     return format_datetime(local)
 

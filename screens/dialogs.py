@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from textual import on
 from textual.app import ComposeResult
@@ -14,16 +13,13 @@ from textual.screen import ModalScreen, Screen
 from textual.widgets import Input
 
 from coordinator.i18n import N_, _
-from coordinator.labels import label
+from coordinator.labels import NETWORK_ZONE, label
 from coordinator.validation import Checker, ValidationError
 from screens.after_work import DismissAfterWork
 from screens.text import Label, Static
 from screens.translate import translate_bindings
 from screens.widgets import Button, Select
 from storage.enums import ContactChannel, Phase, Priority
-
-LOCAL_ZONE = ZoneInfo("Europe/Berlin")
-
 
 _CAPTIONS = {"title": N_("Title"), "owner": N_("Owner"), "due": N_("Due"), "notes": N_("Notes")}
 
@@ -154,7 +150,9 @@ class ContactDialog(Dialog):
             self.query_one("#date-error", Label).update(exc.errors["date"])
             return
         assert day is not None
-        when = datetime.combine(day, datetime.now(LOCAL_ZONE).time(), LOCAL_ZONE).astimezone(UTC)
+        when = datetime.combine(day, datetime.now(NETWORK_ZONE).time(), NETWORK_ZONE).astimezone(
+            UTC
+        )
         when = min(when, datetime.now(UTC))
         self.dismiss(
             (self.query_one("#channel", Select).value, when, self.query_one("#note", Input).value)

@@ -405,9 +405,7 @@ def plan_events(state: PlanState, calendar: CalendarFile, file_name: str) -> Imp
     plan = ImportPlan(
         file_name, rows, dict(calendar.skipped), list(calendar.bad), list(calendar.passed_over)
     )
-    for event in calendar.events:
-        for text in event.notes_on_import:
-            plan.notes.append(Note(event.line, event.title, text))
+    plan.notes.extend(notes_of(calendar.events))
     if len(chosen) < len(calendar.events):
         for event in calendar.events:
             kept = latest[
@@ -434,6 +432,11 @@ def plan_events(state: PlanState, calendar: CalendarFile, file_name: str) -> Imp
     )
     plan.notes.sort(key=lambda note: note.line)
     return plan
+
+
+def notes_of(events: Iterable[IncomingEvent]) -> list[Note]:
+    """What the reader and the checks noted on the events (cut, left out ...), for the preview."""
+    return [Note(e.line, e.title, text) for e in events for text in e.notes_on_import]
 
 
 def _count_people(state: PlanState, plan: ImportPlan, events: list[IncomingEvent]) -> None:

@@ -18,11 +18,11 @@ from coordinator.calendar.import_plan import (
     NEW,
     ImportCancelled,
     ImportPlan,
-    Note,
     PlanRow,
     PlanState,
     checked,
     known_people,
+    notes_of,
     plan_events,
     plan_row,
 )
@@ -201,8 +201,7 @@ def _stream(
         plan = ImportPlan(
             file_name, rows, dict(calendar.skipped), list(calendar.bad), list(calendar.passed_over)
         )
-        for event in seen:
-            plan.notes.extend(Note(event.line, event.title, t) for t in event.notes_on_import)
+        plan.notes.extend(notes_of(seen))
         plan.people_added = len(journal.created.get("person", []))
         plan.people_affiliated = applier.affiliated
         if rows:

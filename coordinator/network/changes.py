@@ -8,13 +8,12 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import Engine
 from sqlmodel import Session, col, select
 
 from coordinator.i18n import N_, _
-from coordinator.labels import format_date, format_datetime
+from coordinator.labels import NETWORK_ZONE, format_date, format_moment
 from storage.models import (
     Announcement,
     AuditEntry,
@@ -28,7 +27,6 @@ from storage.models import (
 from storage.rows import utc
 from storage.uow import reading
 
-LOCAL_ZONE = ZoneInfo("Europe/Berlin")
 MAX_SHOWN = 60  # characters of a value in a one-line summary
 ISO_MOMENT = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}[+-]\d{2}:\d{2}$")
 ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
@@ -83,7 +81,7 @@ def shown_value(value: Any) -> str:
     if value is None or value == "":
         return "–"
     if isinstance(value, str) and ISO_MOMENT.match(value):
-        return format_datetime(datetime.fromisoformat(value).astimezone(LOCAL_ZONE))
+        return format_moment(datetime.fromisoformat(value))
     if isinstance(value, str) and ISO_DAY.fullmatch(value):
         return format_date(date.fromisoformat(value))
     text = str(value).replace("\n", " ")
@@ -179,7 +177,7 @@ def recent(
         record = names.get(entry.subject) or (
             f"{_(TABLE_LABELS.get(kind, kind))} {key}" if key else entry.subject
         )
-        at = (utc(entry.at) or entry.at).astimezone(LOCAL_ZONE)
+        at = (utc(entry.at) or entry.at).astimezone(NETWORK_ZONE)
         result.append(
             ChangeEntry(
                 id=entry.id or 0,

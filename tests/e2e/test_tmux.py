@@ -37,6 +37,13 @@ def drive(command: str, *steps: str, size: str = "120x40") -> subprocess.Complet
     )
 
 
+def on_a_sample_copy(tmp_path: Path, lang: str, env: str = "LANG=C.UTF-8") -> str:
+    """The command that opens a copy of sample.db in ``lang`` (with ``env`` before it)."""
+    db = tmp_path / "sample.db"
+    shutil.copy(SAMPLE_DB, db)
+    return f"{env} {shlex.quote(str(COMMAND))} --lang {lang} {shlex.quote(str(db))}"
+
+
 def test_coordinator_on_the_sample_shows_the_dashboard_and_sections(tmp_path: Path) -> None:
     db = tmp_path / "sample.db"
     shutil.copy(SAMPLE_DB, db)
@@ -62,9 +69,7 @@ def test_coordinator_on_the_sample_shows_the_dashboard_and_sections(tmp_path: Pa
 
 
 def test_coordinator_in_german_on_a_small_terminal(tmp_path: Path) -> None:
-    db = tmp_path / "sample.db"
-    shutil.copy(SAMPLE_DB, db)
-    command = f"{shlex.quote(str(COMMAND))} --lang de {shlex.quote(str(db))}"
+    command = on_a_sample_copy(tmp_path, "de", env="")
     result = drive(
         command,
         "wait:Nächste Sitzungen",
@@ -248,14 +253,12 @@ def test_a_partners_file_with_a_broken_event_imports_the_rest_by_keys(
     other two."""
     from tests.fixtures.ics_clients import GOOGLE, crlf
 
-    db = tmp_path / "sample.db"
-    shutil.copy(SAMPLE_DB, db)
+    command = on_a_sample_copy(tmp_path, lang)
     partner = tmp_path / "eltern.ics"
     partner.write_bytes(
         crlf(GOOGLE.replace("DTSTART;VALUE=DATE:20270306", "DTSTART;VALUE=DATE:2027036"))
     )
     title, refused, line, imported = words
-    command = f"LANG=C.UTF-8 {shlex.quote(str(COMMAND))} --lang {lang} {shlex.quote(str(db))}"
     result = drive(
         command,
         "wait:Netzw",
@@ -294,11 +297,7 @@ def test_a_persons_meetings_show_in_the_meetings_zone_on_a_utc_machine(
 ) -> None:
     """Issue 18: on a machine in UTC the 18:00 Netzwerktreffen showed 17:00 and the all-day
     Saturday "Fri 23:00" in a person's details; and the name ran into the first fact."""
-    db = tmp_path / "sample.db"
-    shutil.copy(SAMPLE_DB, db)
-    command = (
-        f"TZ=UTC LANG=C.UTF-8 {shlex.quote(str(COMMAND))} --lang {lang} {shlex.quote(str(db))}"
-    )
+    command = on_a_sample_copy(tmp_path, lang, env="TZ=UTC LANG=C.UTF-8")
     result = drive(
         command,
         "wait:Netzw",
@@ -332,9 +331,7 @@ def test_a_persons_meetings_show_in_the_meetings_zone_on_a_utc_machine(
 )
 def test_a_series_shows_its_rule_in_words(tmp_path: Path, size: str, lang: str, words: str) -> None:
     """Issue 18: the meeting showed FREQ=MONTHLY;BYDAY=2TH;UNTIL=20301231T230000Z."""
-    db = tmp_path / "sample.db"
-    shutil.copy(SAMPLE_DB, db)
-    command = f"LANG=C.UTF-8 {shlex.quote(str(COMMAND))} --lang {lang} {shlex.quote(str(db))}"
+    command = on_a_sample_copy(tmp_path, lang)
     result = drive(
         command,
         "wait:Netzw",
@@ -362,9 +359,7 @@ def test_typing_in_the_task_list_searches_and_esc_goes_to_the_list(
 ) -> None:
     """Issue 18: typing "Stand" in the task list opened New task (the "a"). The list opens
     in its search box and searches as you type; Esc goes to the list, where "a" is New task."""
-    db = tmp_path / "sample.db"
-    shutil.copy(SAMPLE_DB, db)
-    command = f"LANG=C.UTF-8 {shlex.quote(str(COMMAND))} --lang {lang} {shlex.quote(str(db))}"
+    command = on_a_sample_copy(tmp_path, lang)
     result = drive(
         command,
         "wait:Netzw",
