@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Input, TabPane
+from textual.widgets import Footer, Header, Input, TabbedContent, TabPane
 
 from coordinator.context import Context
 from screens.translate import translate_bindings
@@ -25,7 +27,25 @@ class SectionScreen(Screen[None]):
     def __init__(self, context: Context) -> None:
         super().__init__()
         self.context = context
+        self._painted = False
         translate_bindings(self)
+
+    def on_mount(self) -> None:  # runs with the subclass's own on_mount (Textual calls both)
+        self.call_after_refresh(self._first_paint_done)
+
+    def _first_paint_done(self) -> None:
+        self._painted = True
+
+    def activate_tab(self, tab: str, then: Callable[[], None] | None = None) -> None:
+        """Show the tab ``tab``, then run ``then`` (focus its list). A key typed right after
+        the one that opened the section ("m" then "p") arrives while the tabs are still
+        activating their first tab, which would win: such a key waits for the first paint."""
+        if not self._painted:
+            self.call_after_refresh(self.activate_tab, tab, then)
+            return
+        self.query_one(TabbedContent).active = tab
+        if then is not None:
+            then()
 
     def compose_frame(self) -> ComposeResult:
         yield Header(show_clock=False)

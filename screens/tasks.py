@@ -200,13 +200,15 @@ class TasksScreen(SectionScreen):
         self.query_one("#task-table", PagedTable).reload()
 
     def action_show_tab(self, tab: str) -> None:
-        self.query_one(TabbedContent).active = tab
-        # The list opens in its search box: typing searches ("Stand" opened New task); Esc or
-        # Down goes to the list, where the keys act.
-        targets = {"list": "#task-search", "decisions": "#decision-table"}
-        self.query_one(targets.get(tab, f"#board-{TaskStatus.OPEN.value}")).focus()
-        if tab == "decisions":
-            self.load_decisions()
+        def focus_and_load() -> None:
+            # The list opens in its search box: typing searches ("Stand" opened New task);
+            # Esc or Down goes to the list, where the keys act.
+            targets = {"list": "#task-search", "decisions": "#decision-table"}
+            self.query_one(targets.get(tab, f"#board-{TaskStatus.OPEN.value}")).focus()
+            if tab == "decisions":
+                self.load_decisions()
+
+        self.activate_tab(tab, focus_and_load)
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="decisions")
     def load_decisions(self) -> None:

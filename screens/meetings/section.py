@@ -80,10 +80,12 @@ class MeetingsScreen(SectionScreen):
         self.load_calendars()
 
     def action_show_tab(self, tab: str) -> None:
-        self.query_one(TabbedContent).active = tab
-        tables = self.query(f"#{tab} PagedTable")
-        if tables:
-            tables.first().focus()
+        def focus_list() -> None:
+            tables = self.query(f"#{tab} PagedTable")
+            if tables:
+                tables.first().focus()
+
+        self.activate_tab(tab, focus_list)
 
     def action_shift(self, step: int) -> None:
         tab = self.query_one(TabbedContent).active

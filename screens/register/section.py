@@ -277,9 +277,7 @@ class RegisterScreen(SectionScreen):
         self.load_choices()
 
     def action_show_tab(self, tab: str) -> None:
-        self.query_one(TabbedContent).active = tab
-        if tab != "pipeline":
-            self.table(tab).focus()
+        self.activate_tab(tab, None if tab == "pipeline" else lambda: self.table(tab).focus())
 
     def action_search(self) -> None:
         target = {

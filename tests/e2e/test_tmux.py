@@ -155,6 +155,7 @@ def test_hostile_network_shows_literally_in_every_section(
         "wait:Haushalt [@click=app.quit]",
         "keys:t",
         "keys:l",
+        "wait:Aufgaben suchen" if lang == "de" else "wait:Search tasks",  # the list, not the board
         "wait:Anna Kaputt [/]",
         PAUSE,
         "keys:Escape",  # from the list's search box to the list, where "s" is Mail

@@ -116,6 +116,28 @@ async def test_past_meetings_tab(sample_context: Context) -> None:
         assert "Tue 2026-11-17 18:00" in text  # the last network meeting before the frozen now
 
 
+@pytest.mark.parametrize(
+    ("section", "key", "tab"),
+    [("meetings", "p", "past"), ("register", "p", "people"), ("tasks", "l", "list")],
+)
+async def test_a_tab_key_typed_the_instant_a_section_opens_is_kept(
+    sample_context: Context, section: str, key: str, tab: str
+) -> None:
+    """On a slow machine "m" then "p" reached the meetings screen before its tabs had
+    activated their first one, which then won (CI saw the upcoming list after "m p")."""
+    from textual.widgets import TabbedContent
+
+    app = CoordinatorApp(sample_context)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        app.action_section(section)
+        screen = app.screen
+        await screen.run_action(f"show_tab('{tab}')")  # before the screen has composed
+        await settle(pilot)
+        assert screen.query_one(TabbedContent).active == tab
+        assert getattr(screen, "_painted", True)
+
+
 async def test_german_interface(sample_context: Context) -> None:
     set_language("de")
     app = CoordinatorApp(sample_context)
