@@ -58,6 +58,8 @@ class CoordinatorApp(App[None]):
         Binding("s", "section('mail')", "Mail", id="section.mail"),
         Binding("C", "section('changes')", "Changes", id="section.changes", key_display="C"),
         Binding("q", "quit", "Quit", id="quit"),
+        Binding("question_mark", "toggle_keys", "Keys", key_display="?", id="keys"),
+        Binding("f1", "toggle_keys", "Keys", show=False),
     ]
 
     def __init__(
@@ -201,6 +203,14 @@ class CoordinatorApp(App[None]):
         if name in SECTIONS and self.current_mode != name:
             self.switch_mode(name)
 
+    def action_toggle_keys(self) -> None:
+        """`?` or F1: every key of the current screen, of the focused list or field and of
+        the app, in the user's language (the dialog closes on the same keys)."""
+        from screens.keys import KeysDialog, key_groups
+
+        if not isinstance(self.screen, KeysDialog):
+            self.push_screen(KeysDialog(key_groups(self.screen, self)))
+
     def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
         names = {
             "dashboard": (_("Dashboard"), _("Meetings, tasks and partners that need attention")),
@@ -212,4 +222,9 @@ class CoordinatorApp(App[None]):
         }
         for name, (title, help_text) in names.items():
             yield SystemCommand(title, help_text, lambda name=name: self.action_section(name))
+        yield SystemCommand(
+            _("Keys"),
+            _("Every key of this screen and of the app (? or F1)"),
+            self.action_toggle_keys,
+        )
         yield SystemCommand(_("Quit"), _("Quit the application"), self.exit)

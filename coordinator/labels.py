@@ -149,12 +149,16 @@ def format_start(starts_at: datetime, timezone: str, all_day: bool) -> str:
     return _format_local(local, all_day)
 
 
-def format_when(occ: Occurrence) -> str:
-    """When a meeting takes place, in its own time zone; all-day meetings by date."""
-    return _format_local(occ.local_start, occ.all_day)
+def format_when(occ: Occurrence, *, short: bool = False) -> str:
+    """When a meeting takes place, in its own time zone; all-day meetings by date. ``short``:
+    day and month without weekday and year, for narrow lists of the next weeks."""
+    return _format_local(occ.local_start, occ.all_day, short=short)
 
 
-def _format_local(local: datetime, all_day: bool) -> str:
+def _format_local(local: datetime, all_day: bool, *, short: bool = False) -> str:
+    if short:
+        day = f"{local:%d.%m.}" if current_language() == "de" else f"{local:%m-%d}"
+        return day if all_day else f"{day} {local:%H:%M}"  # a day without a time: all day
     if all_day:
         return f"{weekday(local)} {format_date(local.date())} " + _("all day")
     return format_datetime(local)

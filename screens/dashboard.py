@@ -59,6 +59,7 @@ class DashboardScreen(SectionScreen):
         super().__init__(context)
         self._initial = initial
         self._shown_at = 0.0
+        self._data: domain.Dashboard | None = None
 
     def compose(self) -> ComposeResult:
         yield from self.compose_frame()
@@ -99,16 +100,26 @@ class DashboardScreen(SectionScreen):
     def _panel(self, panel_id: str) -> Panel:
         return self.query_one(f"#{panel_id}", Panel)
 
+    def on_resize(self) -> None:
+        if self._data is not None:
+            self.show(self._data)  # narrow or wide: the meetings' dates take less or more room
+
     def show(self, data: domain.Dashboard) -> None:
+        self._data = data
+        # At 80 columns a panel has about 34 cells: the date without weekday and year and the
+        # answers as "3/5" leave the meeting's title room to be read.
+        narrow = self.size.width < 100
         self._panel("next-meetings").show(
             _("No meetings in the next 60 days.")
             if not data.next_meetings
             else _("In the next 60 days:"),
             (
                 (
-                    format_when(occ),
+                    format_when(occ, short=narrow),
                     occ.title,
-                    _("{yes}/{invited} yes").format(
+                    f"{occ.rsvp.accepted}/{occ.rsvp.invited}"
+                    if narrow
+                    else _("{yes}/{invited} yes").format(
                         yes=occ.rsvp.accepted, invited=occ.rsvp.invited
                     ),
                 )

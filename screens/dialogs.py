@@ -18,7 +18,7 @@ from coordinator.validation import Checker, ValidationError
 from screens.after_work import DismissAfterWork
 from screens.text import Label, Static
 from screens.translate import translate_bindings
-from screens.widgets import Button, Select
+from screens.widgets import Button, SaveButton, Select
 from storage.enums import ContactChannel, Phase, Priority
 
 _CAPTIONS = {"title": N_("Title"), "owner": N_("Owner"), "due": N_("Due"), "notes": N_("Notes")}
@@ -44,7 +44,7 @@ def show_field_errors(
 class Dialog(DismissAfterWork, ModalScreen[object]):
     """A centred box with a title, a body and buttons; Escape cancels."""
 
-    BINDINGS = [("escape", "cancel", "Cancel")]
+    BINDINGS = [("escape", "cancel", "Cancel"), ("ctrl+s", "save", "Save")]
 
     def __init__(self) -> None:
         super().__init__()
@@ -52,6 +52,12 @@ class Dialog(DismissAfterWork, ModalScreen[object]):
 
     def action_cancel(self) -> None:
         self.dismiss(None)
+
+    def action_save(self) -> None:
+        """ctrl+s: what the dialog's Save button does, in a dialog that has one."""
+        found = self.query("#save")
+        if found and not found.first().disabled:
+            found.first(Button).press()
 
 
 class ConfirmDialog(Dialog):
@@ -102,7 +108,7 @@ class PhaseDialog(Dialog):
             )
             yield Input(placeholder=_("Note (optional)"), id="note")
             with Horizontal(classes="dialog-buttons"):
-                yield Button(_("Save"), variant="primary", id="save")
+                yield SaveButton()
                 yield Button(_("Cancel"), id="cancel")
 
     @on(Button.Pressed, "#save")
@@ -134,7 +140,7 @@ class ContactDialog(Dialog):
             yield Label("", classes="field-error", id="date-error")
             yield Input(placeholder=_("What was it about?"), id="note")
             with Horizontal(classes="dialog-buttons"):
-                yield Button(_("Save"), variant="primary", id="save")
+                yield SaveButton()
                 yield Button(_("Cancel"), id="cancel")
 
     @on(Button.Pressed, "#save")
@@ -202,7 +208,7 @@ class TaskDialog(Dialog):
                     yield Input(placeholder=_("Notes"), id="task-notes")
             yield Label("", classes="field-error", id="task-error")
             with Horizontal(classes="dialog-buttons"):
-                yield Button(_("Save"), variant="primary", id="save")
+                yield SaveButton()
                 yield Button(_("Cancel"), id="cancel")
 
     @on(Button.Pressed, "#save")

@@ -26,7 +26,7 @@ from coordinator.validation import ValidationError
 from screens.conflict import OVERWRITE, ConflictDialog, refuse_busy
 from screens.dialogs import Dialog
 from screens.text import Label
-from screens.widgets import Button, Select, SelectionList
+from screens.widgets import Button, SaveButton, Select, SelectionList
 from storage.enums import Membership, OrgKind, Phase, Topic
 
 Saver = Callable[..., None]  # save(value) or, for an edit, save(value, expected_version)
@@ -36,7 +36,6 @@ RELOAD = "reload"
 class Form(Dialog):
     """A modal form over a dataclass of text fields; ``save`` raises ValidationError."""
 
-    BINDINGS = [("escape", "cancel", "Cancel"), ("ctrl+s", "save", "Save")]
     AUTO_FOCUS = "Input, Select, SelectionList"  # the first field, not its scroll container
 
     def __init__(self, title: str, value: Any, save: Saver, *, version: int | None = None) -> None:
@@ -54,10 +53,11 @@ class Form(Dialog):
             yield Label(self._title, classes="dialog-title")
             with VerticalScroll():
                 yield from self.compose_fields()
-            yield Label("", classes="field-error", id="form-error")
-            with Horizontal(classes="dialog-buttons"):
-                yield Button(_("Save"), variant="primary", id="save")
-                yield Button(_("Cancel"), id="cancel")
+            with Vertical(classes="dialog-foot"):
+                yield Label("", classes="field-error", id="form-error")
+                with Horizontal(classes="dialog-buttons"):
+                    yield SaveButton()
+                    yield Button(_("Cancel"), id="cancel")
 
     def field(self, name: str, caption: str, widget: Any) -> ComposeResult:
         widget.id = f"field-{name}"

@@ -24,7 +24,7 @@ from screens.dialogs import ConfirmDialog, Dialog
 from screens.forms import GroupForm
 from screens.minutes import TextDialog
 from screens.text import Label, Static
-from screens.widgets import Button, DataTable, Select
+from screens.widgets import Button, DataTable, SaveButton, Select
 from storage.enums import DeliveryStatus
 
 
@@ -34,7 +34,7 @@ class _FormDialog(Dialog):
     def compose_buttons(self) -> ComposeResult:
         yield Label("", classes="field-error", id="error")
         with Horizontal(classes="dialog-buttons"):
-            yield Button(_("Save"), variant="primary", id="save")
+            yield SaveButton()
             yield Button(_("Cancel"), id="cancel")
 
     def show_errors(self, exc: ValidationError) -> None:

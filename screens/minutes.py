@@ -29,7 +29,7 @@ from screens.dialogs import Dialog, TaskDialog
 from screens.documents import write_documents
 from screens.text import Label, Static, one_line, styled
 from screens.translate import translate_bindings
-from screens.widgets import Button, DataTable, Select
+from screens.widgets import Button, DataTable, SaveButton, Select
 from storage.enums import AttendanceStatus, DecisionKind
 
 ATTENDANCE_KEYS = {
@@ -60,7 +60,7 @@ class TextDialog(Dialog):
                     id="kind",
                 )
             with Horizontal(classes="dialog-buttons"):
-                yield Button(_("Save"), variant="primary", id="save")
+                yield SaveButton()
                 yield Button(_("Cancel"), id="cancel")
 
     def on_mount(self) -> None:

@@ -22,6 +22,17 @@ class Button(_w.Button):
         return content(label) if isinstance(label, str) else super().validate_label(label)
 
 
+class SaveButton(Button):
+    """A dialog's Save button, which names its key (every dialog saves on ctrl+s)."""
+
+    def __init__(self, label: str | None = None, **kwargs: Any) -> None:
+        from coordinator.i18n import _
+
+        kwargs.setdefault("variant", "primary")
+        kwargs.setdefault("id", "save")
+        super().__init__(f"{label or _('Save')} · ctrl+s", **kwargs)
+
+
 class Checkbox(_w.Checkbox):
     """A Checkbox whose label is literal text."""
 

@@ -16,7 +16,7 @@ from coordinator.validation import ValidationError
 from screens.dialogs import Dialog
 from screens.forms import Form
 from screens.text import Label
-from screens.widgets import Button, Checkbox, Select
+from screens.widgets import Button, Checkbox, SaveButton, Select
 from storage.enums import MeetingKind
 
 REPEAT_LABELS = {
@@ -77,7 +77,7 @@ class AgendaItemDialog(Dialog):
             yield Input(value="15", placeholder=_("Minutes"), id="item-minutes", type="integer")
             yield Label("", classes="field-error", id="item-error")
             with Horizontal(classes="dialog-buttons"):
-                yield Button(_("Save"), variant="primary", id="save")
+                yield SaveButton()
                 yield Button(_("Cancel"), id="cancel")
 
     @on(Button.Pressed, "#save")
@@ -111,7 +111,7 @@ class InviteDialog(Dialog):
             )
             yield Label("", classes="field-error", id="invite-error")
             with Horizontal(classes="dialog-buttons"):
-                yield Button(_("Invite"), variant="primary", id="save")
+                yield SaveButton(_("Invite"))
                 yield Button(_("Cancel"), id="cancel")
 
     def on_mount(self) -> None:
@@ -155,7 +155,7 @@ class PollDialog(Dialog):
             )
             yield Label("", classes="field-error", id="slots-error")
             with Horizontal(classes="dialog-buttons"):
-                yield Button(_("Start the poll"), variant="primary", id="save")
+                yield SaveButton(_("Start the poll"))
                 yield Button(_("Cancel"), id="cancel")
 
     @on(Button.Pressed, "#save")

@@ -42,27 +42,32 @@ POLL_MARKS = {Availability.YES: "✓", Availability.IF_NEED_BE: "(✓)", Availab
 
 
 class MeetingScreen(DismissAfterWork, Screen[bool]):
+    # The footer shows the meeting's own actions in the order they are used; the agenda's
+    # ^↑ ^↓ and Del are named above the agenda, y/m/n above the invitees; `c` shows while a
+    # poll is open, `k` while the meeting is planned (check_action). `?` lists every key.
     BINDINGS = [
         Binding("escape", "close", "Back"),
         Binding("e", "edit", "Edit"),
         Binding("a", "add_item", "Agenda item"),
-        Binding("ctrl+up", "move(-1)", "Item up", key_display="^↑"),
-        Binding("ctrl+down", "move(1)", "Item down", key_display="^↓"),
-        Binding("f", "followups", "Follow-ups"),
         Binding("i", "invite", "Invite"),
-        Binding("y", "answer('y')", "Yes", show=False),
-        Binding("m", "answer('m')", "Maybe", show=False),
-        Binding("n", "answer('n')", "No", show=False),
+        Binding("r", "minutes", "Minutes"),
+        Binding("w", "write_agenda", "Agenda files"),
+        Binding("s", "calendar_file", "Calendar file"),
         Binding("p", "poll", "Find a date"),
         Binding("c", "choose", "Choose date"),
         Binding("k", "confirm_meeting", "Confirm"),
+        Binding("f", "followups", "Follow-ups"),
         Binding("x", "cancel_meeting", "Cancel meeting"),
-        Binding("w", "write_agenda", "Agenda files"),
-        Binding("s", "calendar_file", "Calendar file"),
-        Binding("r", "minutes", "Minutes"),
-        Binding("delete", "remove_item", "Remove item", show=False),
         Binding("H", "record_changes", "Changes", key_display="H"),
+        Binding("ctrl+up", "move(-1)", "Item up", key_display="^↑", show=False),
+        Binding("ctrl+down", "move(1)", "Item down", key_display="^↓", show=False),
+        Binding("delete", "remove_item", "Remove item", show=False),
+        Binding("y", "answer('y')", "Yes", show=False),
+        Binding("m", "answer('m')", "Maybe", show=False),
+        Binding("n", "answer('n')", "No", show=False),
     ]
+    # y/m/n answer for the highlighted invitee as soon as the meeting opens.
+    AUTO_FOCUS = "#invitee-table"
 
     def __init__(self, context: Context, meeting_id: int) -> None:
         super().__init__()
@@ -74,7 +79,7 @@ class MeetingScreen(DismissAfterWork, Screen[bool]):
 
     def compose(self) -> ComposeResult:
         yield Header()
-        with VerticalScroll():
+        with VerticalScroll(can_focus=False):  # Tab goes from table to table
             yield Static(_("Loading…"), id="meeting-facts")
             yield Label(
                 _("Agenda")
@@ -118,7 +123,18 @@ class MeetingScreen(DismissAfterWork, Screen[bool]):
             return
         self.app.call_from_thread(self.show, view)
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Choosing a date only while a poll is open, confirming only a planned meeting: the
+        footer then does not offer what would do nothing."""
+        view = self.view
+        if action == "choose":
+            return bool(view and view.poll and view.poll.status == "open")
+        if action == "confirm_meeting":
+            return bool(view and view.status == MeetingStatus.PLANNED)
+        return True
+
     def show(self, view: MeetingView) -> None:
+        first = self.view is None
         self.view = view
         self.sub_title = f"{one_line(view.title)} · ID {view.id}"
         tz = zone(view.timezone)
@@ -182,10 +198,14 @@ class MeetingScreen(DismissAfterWork, Screen[bool]):
             )
         if view.invitees:
             people.move_cursor(row=min(cursor, len(view.invitees) - 1))
+        elif first and view.agenda and self.focused is people:
+            items.focus()  # nobody invited yet: the keys act on the agenda
         self._show_poll(view)
+        self.refresh_bindings()
 
     def _show_poll(self, view: MeetingView) -> None:
         table = self.query_one("#poll-table", DataTable)
+        cursor = table.cursor_coordinate  # an answer keeps the cursor on its cell
         table.clear(columns=True)
         title = self.query_one("#poll-title", Label)
         if view.poll is None:
@@ -195,11 +215,14 @@ class MeetingScreen(DismissAfterWork, Screen[bool]):
         table.display = True
         best = view.poll_ranking[0].slot_id if view.poll_ranking else None
         tz = zone(view.poll.timezone)
-        title.update(
-            _(
-                "Date poll ({status}): y / m / n records availability, c chooses the highlighted date"
-            ).format(status=_("open") if view.poll.status == "open" else _("closed"))
-        )
+        if view.poll.status == "open":
+            title.update(
+                _(
+                    "Date poll (open): y / m / n records availability, c chooses the highlighted date"
+                )
+            )
+        else:
+            title.update(_("Date poll (closed)"))
         table.add_column(_("Name"), key="name")
         for slot_id, start, end in view.poll.slots:
             mark = " ★" if slot_id == best else ""
@@ -222,6 +245,7 @@ class MeetingScreen(DismissAfterWork, Screen[bool]):
             ],
             key="score",
         )
+        table.cursor_coordinate = table.validate_cursor_coordinate(cursor)
 
     # -- actions --------------------------------------------------------------------------------
 

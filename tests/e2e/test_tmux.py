@@ -149,7 +149,10 @@ def test_hostile_network_shows_literally_in_every_section(
         "keys:p",
         "wait:Anna Kaputt [/] H0",
         "keys:o",
-        "wait:[bold red]Rotkäppchen[/]",
+        "wait:Migrantenorgani"
+        if lang == "de"
+        else "wait:migrant organisation",  # the organisations' kind column: the list, not the people
+        "expect:<script>alert(1)</script>",
         "keys:m",
         "keys:p",
         "wait:Haushalt [@click=app.quit]",
@@ -376,6 +379,63 @@ def test_typing_in_the_task_list_searches_and_esc_goes_to_the_list(
         PAUSE,
         "keys:a",
         f"wait:{new}",
+        "keys:Escape",
+        PAUSE,
+        "keys:q",
+        "exited",
+        size=size,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+@pytest.mark.parametrize(
+    ("size", "lang", "words"),
+    [
+        (
+            "80x24",
+            "de",
+            dict(answered="1 nein · 1 offen", keys="Diese Ansicht", minutes="Minuten", save="Speichern · ctrl+s", person="Neue Person"),
+        ),
+        (
+            "120x40",
+            "en",
+            dict(answered="1 no · 1 open", keys="This screen", minutes="Minutes", save="Save · ctrl+s", person="New person"),
+        ),
+    ],
+)  # fmt: skip
+def test_every_control_in_sight_and_keys_where_the_user_looks(
+    tmp_path: Path, size: str, lang: str, words: dict[str, str]
+) -> None:
+    """Issue 18, "See every control": the dashboard names the next meetings at 80 columns;
+    a meeting takes y/m/n for the highlighted invitee as soon as it opens (Amira Khalil, the
+    eighth, has not answered); `?` lists the meeting's keys; New person shows Save with its
+    key inside the screen."""
+    command = on_a_sample_copy(tmp_path, lang)
+    result = drive(
+        command,
+        "wait:AG Bildung un",  # the title beside its date, at 80 columns too
+        "keys:m",
+        "wait:.ics",
+        "wait:AG Bildung",
+        "keys:Enter",
+        "wait:Amira Khalil",
+        *["keys:Down"] * 7,
+        "keys:n",
+        f"wait:{words['answered']}",
+        "keys:?",
+        f"wait:{words['keys']}",
+        f"expect:{words['minutes']}",
+        "keys:Escape",
+        f"gone:{words['keys']}",
+        "keys:Escape",
+        PAUSE,
+        "keys:n",
+        PAUSE,
+        "keys:p",
+        PAUSE,
+        "keys:a",
+        f"wait:{words['person']}",
+        f"wait:{words['save']}",
         "keys:Escape",
         PAUSE,
         "keys:q",
