@@ -7,11 +7,13 @@ import sys
 import threading
 from collections.abc import Iterable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from rich.text import Text
 from textual import on, work
 from textual.app import App, SystemCommand
 from textual.binding import Binding
+from textual.command import Provider
 from textual.notifications import SeverityLevel
 from textual.screen import ModalScreen, Screen
 from textual.worker import Worker, WorkerState
@@ -24,6 +26,9 @@ from coordinator.network.concurrency import blocked_message
 from coordinator.network.freshness import ChangePoller
 from screens.dashboard import DashboardScreen
 from screens.translate import translate_bindings
+
+if TYPE_CHECKING:
+    from coordinator import records
 
 # Section name -> (module, screen class). Sections other than the dashboard are imported when
 # first shown (or by the warm-up after the dashboard has painted), keeping start-up short.
@@ -47,7 +52,14 @@ def section_screen(name: str) -> type[Screen[None]]:
     return screen_type
 
 
+def _records_provider() -> type[Provider]:
+    from screens.palette import RecordsProvider  # imported when the palette opens
+
+    return RecordsProvider
+
+
 class CoordinatorApp(App[None]):
+    COMMANDS = App.COMMANDS | {_records_provider}
     CSS_PATH = Path(__file__).parent.parent / "screens" / "app.tcss"
     TITLE = "coordinator"
     BINDINGS = [
@@ -202,6 +214,27 @@ class CoordinatorApp(App[None]):
     def action_section(self, name: str) -> None:
         if name in SECTIONS and self.current_mode != name:
             self.switch_mode(name)
+
+    def open_record(self, found: records.Found) -> None:
+        """A record the command palette found: its detail view, or its list with it shown."""
+        from screens.meetings.meeting import MeetingScreen
+        from screens.register.details import OrganisationDetailScreen, PersonDetailScreen
+
+        if found.kind == "person":
+            self.push_screen(PersonDetailScreen(self.context, found.id))
+        elif found.kind == "organisation":
+            self.push_screen(OrganisationDetailScreen(self.context, found.id))
+        elif found.kind == "meeting":
+            meeting_id = found.id
+            if found.occurrence is not None:  # a series' next date, made a row when opened
+                from coordinator.meetings import meetings
+
+                meeting_id = meetings.occurrence(self.context.engine, found.id, found.occurrence)
+            self.push_screen(MeetingScreen(self.context, meeting_id))
+        else:
+            self.action_section("tasks")
+            tab = "list" if found.kind == "task" else "decisions"
+            self.call_after_refresh(lambda: self.screen.show_found(tab, found.title))  # type: ignore[attr-defined]
 
     def action_toggle_keys(self) -> None:
         """`?` or F1: every key of the current screen, of the focused list or field and of

@@ -26,7 +26,7 @@ from screens.base import SectionScreen
 from screens.conflict import attempt, save_checked
 from screens.dialogs import TaskDialog
 from screens.paged_table import Cell, PagedTable
-from screens.text import Label
+from screens.text import Label, one_line
 from screens.widgets import DataTable, Select
 from storage.enums import DecisionStatus, TaskStatus
 from storage.models import Task
@@ -209,6 +209,15 @@ class TasksScreen(SectionScreen):
                 self.load_decisions()
 
         self.activate_tab(tab, focus_and_load)
+
+    def show_found(self, tab: str, text: str) -> None:
+        """A task or decision the command palette found: its list, searched for its words."""
+        words = " ".join(one_line(text).split()[:8])
+        field = "#task-search" if tab == "list" else "#decision-search"
+        self.query_one(field, Input).value = words
+        self.action_show_tab(tab)
+        if tab == "list":
+            self._filter_typed()
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="decisions")
     def load_decisions(self) -> None:

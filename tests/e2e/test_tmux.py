@@ -443,3 +443,36 @@ def test_every_control_in_sight_and_keys_where_the_user_looks(
         size=size,
     )
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+@pytest.mark.parametrize(
+    ("size", "lang", "kind"), [("80x24", "de", "Sitzung"), ("120x40", "en", "Meeting")]
+)
+def test_the_palette_finds_hostile_records_and_shows_them_literally(
+    tmp_path: Path, size: str, lang: str, kind: str
+) -> None:
+    """Issue 18: ctrl+p finds records; a partner's name in markup is shown as typed, and
+    Enter opens the meeting."""
+    from storage.engine import open_database, resolve_target
+    from tests.hostile import HOSTILE_NOW, fill_hostile
+
+    db = tmp_path / "hostile.db"
+    engine = open_database(resolve_target(str(db)))
+    fill_hostile(engine, HOSTILE_NOW)
+    engine.dispose()
+    command = f"LANG=C.UTF-8 {shlex.quote(str(COMMAND))} --lang {lang} {shlex.quote(str(db))}"
+    result = drive(
+        command,
+        "wait:Anna Kaputt [/]",
+        "keys:C-p",
+        PAUSE,
+        "type:Rotkäppchen",
+        f"wait:{kind}: [bold red]Rotkäppchen[/]",
+        "absent:Traceback",
+        "keys:Escape",
+        PAUSE,
+        "keys:q",
+        "exited",
+        size=size,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
