@@ -20,6 +20,18 @@ TUI_DRIVE = ROOT.parent / "shared" / "tools" / "tui-drive"
 COMMAND = Path(sys.executable).parent / "coordinator"
 
 
+def on_a_hostile_network(tmp_path: Path, lang: str) -> str:
+    """The command that opens a new network whose every field holds a hostile string."""
+    from storage.engine import open_database, resolve_target
+    from tests.hostile import HOSTILE_NOW, fill_hostile
+
+    db = tmp_path / "hostile.db"
+    engine = open_database(resolve_target(str(db)))
+    fill_hostile(engine, HOSTILE_NOW)
+    engine.dispose()
+    return f"LANG=C.UTF-8 {shlex.quote(str(COMMAND))} --lang {lang} {shlex.quote(str(db))}"
+
+
 def drive(command: str, *steps: str, size: str = "120x40") -> subprocess.CompletedProcess[str]:
     if not TUI_DRIVE.exists() or not shutil.which("tmux"):
         if os.environ.get("CI"):
@@ -134,14 +146,7 @@ def test_hostile_network_shows_literally_in_every_section(
     register, meetings, tasks and mail show the markup as text and nothing crashes
     (tui-drive fails on any traceback or MarkupError on the screen). A meeting and its
     minutes: the next test."""
-    from storage.engine import open_database, resolve_target
-    from tests.hostile import HOSTILE_NOW, fill_hostile
-
-    db = tmp_path / "hostile.db"
-    engine = open_database(resolve_target(str(db)))
-    fill_hostile(engine, HOSTILE_NOW)
-    engine.dispose()
-    command = f"LANG=C.UTF-8 {shlex.quote(str(COMMAND))} --lang {lang} {shlex.quote(str(db))}"
+    command = on_a_hostile_network(tmp_path, lang)
     result = drive(
         command,
         "wait:[bold red]Rotkäppchen[/]" if size == "120x40" else "wait:Anna Kaputt [/]",
@@ -451,16 +456,9 @@ def test_every_control_in_sight_and_keys_where_the_user_looks(
 def test_the_palette_finds_hostile_records_and_shows_them_literally(
     tmp_path: Path, size: str, lang: str, kind: str
 ) -> None:
-    """Issue 18: ctrl+p finds records; a partner's name in markup is shown as typed, and
-    Enter opens the meeting."""
-    from storage.engine import open_database, resolve_target
-    from tests.hostile import HOSTILE_NOW, fill_hostile
-
-    db = tmp_path / "hostile.db"
-    engine = open_database(resolve_target(str(db)))
-    fill_hostile(engine, HOSTILE_NOW)
-    engine.dispose()
-    command = f"LANG=C.UTF-8 {shlex.quote(str(COMMAND))} --lang {lang} {shlex.quote(str(db))}"
+    """Issue 18: ctrl+p finds records; a partner's name in markup is shown as typed (opening
+    a found record by Enter: tests/ui/test_palette_records.py)."""
+    command = on_a_hostile_network(tmp_path, lang)
     result = drive(
         command,
         "wait:Anna Kaputt [/]",
