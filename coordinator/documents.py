@@ -40,8 +40,13 @@ def md_inline(text: str) -> str:
 
 def md_paragraph(text: str) -> str:
     """A paragraph whose line breaks stay (as hard breaks), every line literal."""
-    lines = [_LINE_START.sub(r"\1\\\2", md_inline(line)) for line in _LINE_BREAKS.split(text)]
+    lines = [_LINE_START.sub(r"\1\\\2", md_inline(line)) for line in text_lines(text)]
     return "  \n".join(lines)
+
+
+def text_lines(text: str) -> list[str]:
+    """The lines of a text, whichever line breaks it was written with."""
+    return _LINE_BREAKS.split(text)
 
 
 def plain_line(text: str) -> str:

@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import Engine, func
+from sqlalchemy import Engine, false, func
 from sqlmodel import Session, col, select
 
 from coordinator.i18n import N_, _
@@ -133,20 +133,33 @@ def open_followups(engine: Engine, meeting_id: int) -> list[tuple[int, str]]:
 
 
 def _open_followups(session: Session, meeting_id: int) -> list[tuple[int, str]]:
+    """Open tasks agreed at the series' earlier meetings. Tasks kept on the series itself (its
+    master row, which also holds the first date) are the series' plan: only those due by this
+    meeting's day, or without a due date and made before it, are its follow-up; the rest are
+    future work, not something to report on yet."""
     meeting = session.get(Meeting, meeting_id)
     if meeting is None:
         raise LookupError(meeting_id)
     series = meeting.series_id or (meeting.id if meeting.rrule else None)
     if series is None:
         return []
-    earlier = select(Meeting.id).where(
-        (col(Meeting.series_id) == series) | (col(Meeting.id) == series),
-        col(Meeting.starts_at) < meeting.starts_at,
+    starts = meeting.starts_at
+    day = starts.astimezone(zone(meeting.timezone)).date()
+    earlier_dates = select(Meeting.id).where(
+        col(Meeting.series_id) == series, col(Meeting.starts_at) < starts
     )
+    on_earlier_date = col(Task.meeting_id).in_(earlier_dates)
+    if series == meeting.id:
+        planned = false()
+    else:
+        planned = (col(Task.meeting_id) == series) & (
+            (col(Task.due_on) <= day)
+            | (col(Task.due_on).is_(None) & (col(Task.created_at) < starts))
+        )
     rows = session.exec(
         select(Task.id, Task.title)
         .where(
-            col(Task.meeting_id).in_(earlier),
+            on_earlier_date | planned,
             col(Task.status).in_((TaskStatus.OPEN, TaskStatus.IN_PROGRESS)),
         )
         .order_by(col(Task.due_on), col(Task.id))

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import Engine
 
-from coordinator.documents import md_inline, plain_line
+from coordinator.documents import md_inline, md_paragraph, plain_line, text_lines
 from coordinator.i18n import N_, translator
 from coordinator.meetings.agenda import AgendaLine, agenda
 from coordinator.meetings.recurrence import zone
@@ -95,11 +95,7 @@ def render(engine: Engine, meeting_id: int, fmt: str, language: str | None = Non
     if doc.online:
         facts.append((tr("Online"), doc.online))
     items = _item_lines(doc)
-    notes = [
-        (n, item.note)
-        for n, item in zip((r[0] for r in items), doc.items, strict=True)
-        if item.note
-    ]
+    notes = [item.note for item in doc.items]
     empty = tr("No agenda items yet.")
     if fmt == "md":
         out = (
@@ -107,12 +103,12 @@ def render(engine: Engine, meeting_id: int, fmt: str, language: str | None = Non
             + [f"- **{k}:** {md_inline(v)}" for k, v in facts]
             + ["", f"## {tr('Agenda items')}", ""]
         )
-        out += [
-            f"{n} **{md_inline(title)}** ({clock}; {md_inline(extra)})"
-            for n, clock, title, extra in items
-        ] or [empty]
-        for n, note in notes:
-            out += ["", f"> {n} {md_inline(note)}"]
+        for (n, clock, title, extra), note in zip(items, notes, strict=True):
+            out.append(f"{n} **{md_inline(title)}** ({clock}; {md_inline(extra)})")
+            # The note as a quote inside the item, its lines kept as they were typed.
+            indent = " " * (len(n) + 1)
+            out += [f"{indent}> {line}" for line in md_paragraph(note).split("\n")] if note else []
+        out += [] if items else [empty]
         return "\n".join(out) + "\n"
     if fmt == "txt":
         heading = plain_line(heading)
@@ -121,19 +117,24 @@ def render(engine: Engine, meeting_id: int, fmt: str, language: str | None = Non
             + [f"{k}: {v}" for k, v in facts]
             + ["", tr("Agenda items"), "-" * len(tr("Agenda items"))]
         )
-        out += [f"{n:<4}{clock}  {title} ({extra})" for n, clock, title, extra in items] or [empty]
-        for n, note in notes:
-            out.append(f"    {n} {note}")
+        for (n, clock, title, extra), note in zip(items, notes, strict=True):
+            out.append(f"{n:<4}{clock}  {plain_line(title)} ({extra})")
+            # Every line of the note under the item's title, not at the page's edge.
+            indent = " " * (4 + len(clock) + 2)
+            out += [f"{indent}{line}" for line in text_lines(note)] if note else []
+        out += [] if items else [empty]
         return "\n".join(out) + "\n"
     esc = html.escape
     rows = (
         "\n".join(
             f"      <tr><td>{esc(n)}</td><td>{esc(clock)}</td><td>{esc(title)}"
-            + "".join(
-                f"<br><small>{esc(item.note)}</small>" for item in [doc.items[i]] if item.note
+            + (
+                "<br><small>" + "<br>".join(esc(line) for line in text_lines(note)) + "</small>"
+                if note
+                else ""
             )
             + f"</td><td>{esc(extra)}</td></tr>"
-            for i, (n, clock, title, extra) in enumerate(items)
+            for (n, clock, title, extra), note in zip(items, notes, strict=True)
         )
         or f'      <tr><td colspan="4">{esc(empty)}</td></tr>'
     )

@@ -40,7 +40,7 @@ def meeting_with_agenda(engine: Engine, language: str) -> tuple[int, int]:
         "Sommerfest & Ramadan-Kalender",
         minutes=40,
         presenter_id=presenter,
-        note="Bitte Ideen mitbringen",
+        note="Bitte Ideen mitbringen:\r\n- Stände\n- Musik <laut>",
     )
     agenda.add_item(engine, meeting_id, "Verschiedenes", minutes=10)
     return meeting_id, reader

@@ -4,7 +4,7 @@ updates, conflicts, date polls and their ranking, agendas."""
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -265,6 +265,29 @@ def test_agenda_order_start_times_and_follow_ups(engine: Engine, folks: list[int
     assert len(agenda.agenda(engine, second)) == 4
     with pytest.raises(ValidationError):
         agenda.add_item(engine, second, "", minutes=10)
+
+
+def test_follow_up_leaves_out_the_series_planned_future_tasks(engine: Engine) -> None:
+    """Tasks kept on the series itself (as the sample's 321 planned to 2030) are followed up
+    only once due; tasks from an earlier date always, tasks from a later date never."""
+    series = meetings.create_meeting(
+        engine,
+        MeetingInput(
+            title="Netzwerktreffen", day="2027-03-02", start="18:00", end="20:00", repeat="biweekly"
+        ),
+    )
+    first = meetings.occurrence(engine, series, local(2027, 3, 2, 18))
+    third = meetings.occurrence(engine, series, local(2027, 3, 30, 18))
+    later = meetings.occurrence(engine, series, local(2027, 4, 13, 18))
+    with transaction(engine) as session:
+        session.add(Task(title="Vom ersten Treffen", meeting_id=first, due_on=date(2028, 1, 1)))
+        session.add(Task(title="Vom späteren Treffen", meeting_id=later))
+        session.add(Task(title="Geplant, fällig", meeting_id=series, due_on=date(2027, 3, 30)))
+        session.add(Task(title="Geplant, Zukunft", meeting_id=series, due_on=date(2027, 3, 31)))
+        session.add(Task(title="Geplant 2030", meeting_id=series, due_on=date(2030, 12, 13)))
+    offered = [title for _id, title in agenda.open_followups(engine, third)]
+    assert offered == ["Geplant, fällig", "Vom ersten Treffen"]
+    assert agenda.open_followups(engine, series) == []  # the first date: nothing before it
 
 
 def test_preparing_the_next_meeting_of_a_series_carries_its_open_tasks(engine: Engine) -> None:
