@@ -9,11 +9,12 @@ from datetime import datetime, timedelta
 from sqlalchemy import Engine, false, func
 from sqlmodel import Session, col, select
 
-from coordinator.i18n import N_, _
+from coordinator.i18n import LANGUAGES, N_, _, translator
 from coordinator.meetings.recurrence import zone
+from coordinator.register.gdpr import shown_names
 from coordinator.validation import Checker
 from storage.enums import TaskStatus
-from storage.models import AgendaItem, Meeting, Person, Task
+from storage.models import AgendaItem, Meeting, Task
 from storage.uow import reading, transaction
 
 
@@ -102,17 +103,17 @@ def remove_item(engine: Engine, item_id: int) -> None:
             it.position = position
 
 
-def agenda(engine: Engine, meeting_id: int) -> list[AgendaLine]:
+def agenda(engine: Engine, meeting_id: int, language: str | None = None) -> list[AgendaLine]:
+    """The items in order with their start times; presenters named as a document in
+    ``language`` shows them (the interface's language when none is given)."""
     with reading(engine) as session:
         meeting = session.get(Meeting, meeting_id)
         if meeting is None:
             raise LookupError(meeting_id)
-        names = {
-            pid: f"{g} {f}".strip()
-            for pid, g, f in session.exec(select(Person.id, Person.given_name, Person.family_name).where(
-                col(Person.id).in_(select(AgendaItem.presenter_id).where(AgendaItem.meeting_id == meeting_id))
-            ))
-        }  # fmt: skip
+        presenters = session.exec(
+            select(AgendaItem.presenter_id).where(AgendaItem.meeting_id == meeting_id)
+        ).all()
+        names = shown_names(session, set(presenters), language)
         clock = meeting.starts_at.astimezone(zone(meeting.timezone))
         lines = []
         for item in _items(session, meeting_id):
@@ -184,12 +185,19 @@ def carry_open_tasks(session: Session, meeting_id: int) -> int:
     if not offered:
         return 0
     note = "\n".join(f"- {title}" for _id, title in offered)
-    title = _(FOLLOW_UP_TITLE)
+    meeting = session.get(Meeting, meeting_id)
+    assert meeting is not None  # _open_followups found it
+    # The agenda is the meeting's document: its title in the meeting's language, whatever
+    # the screen speaks; one written earlier in another language is renewed, not doubled.
+    title = translator(meeting.language).gettext(FOLLOW_UP_TITLE)
+    titles = {translator(code).gettext(FOLLOW_UP_TITLE) for code in LANGUAGES} | {title}
     existing = session.exec(
-        select(AgendaItem).where(AgendaItem.meeting_id == meeting_id, AgendaItem.title == title)
+        select(AgendaItem).where(
+            AgendaItem.meeting_id == meeting_id, col(AgendaItem.title).in_(titles)
+        )
     ).first()
     if existing is not None:
-        existing.note = note
+        existing.title, existing.note = title, note
     else:
         _add_item(session, meeting_id, title, min(5 + len(offered), 20), note=note)
     return len(offered)

@@ -61,7 +61,7 @@ def document(engine: Engine, meeting_id: int, language: str | None = None) -> Ag
             _when(meeting, lang),
             meeting.location,
             meeting.online_url,
-            agenda(engine, meeting_id),
+            agenda(engine, meeting_id, lang),
             lang,
         )
 

@@ -13,6 +13,7 @@ from coordinator.i18n import translator
 from coordinator.labels import english_label
 from coordinator.meetings.recurrence import zone
 from coordinator.minutes.tasks import TaskFilter, task_page
+from coordinator.register.gdpr import shown_names
 from storage.enums import AttendanceStatus, DecisionStatus, MinutesStatus
 from storage.models import (
     AgendaItem,
@@ -21,7 +22,6 @@ from storage.models import (
     Meeting,
     Minutes,
     Organisation,
-    Person,
     Task,
 )
 from storage.uow import reading
@@ -59,14 +59,7 @@ def minutes_document(engine: Engine, meeting_id: int, language: str | None = Non
         # Only the names this document shows, not the whole register.
         person_ids = {a.person_id for a in attendance} | {t.owner_person_id for t in actions}
         person_ids = (person_ids | {minutes.minute_taker_id}) - {None}
-        names = {
-            pid: f"{g} {f}".strip()
-            for pid, g, f in session.exec(
-                select(Person.id, Person.given_name, Person.family_name).where(
-                    col(Person.id).in_(person_ids)
-                )
-            )
-        }
+        names = shown_names(session, person_ids, lang)
         org_ids = {t.owner_organisation_id for t in actions} - {None}
         org_names = dict(
             session.exec(

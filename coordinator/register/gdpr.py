@@ -9,9 +9,9 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Engine, delete, update
-from sqlmodel import col, select
+from sqlmodel import Session, col, select
 
-from coordinator.i18n import _
+from coordinator.i18n import N_, _, translator
 from storage import audit
 from storage.models import (
     Affiliation,
@@ -219,8 +219,31 @@ def export_text(engine: Engine, person_id: int) -> str:
     return "\n".join(lines)
 
 
-def anonymised_name(person_id: int) -> str:
-    return _("Erased person {id}").format(id=person_id)
+ERASED_NAME = N_("Erased person {id}")
+
+
+def anonymised_name(person_id: int, language: str | None = None) -> str:
+    """The name an erased person keeps in minutes and task lists, in a document's language
+    (the interface's when none is given)."""
+    tr = translator(language).gettext if language else _
+    return tr(ERASED_NAME).format(id=person_id)
+
+
+def shown_names(
+    session: Session, person_ids: set[int | None], language: str | None = None
+) -> dict[int, str]:
+    """The names of these people as a document in ``language`` shows them: an erased person as
+    "Erased person 19" in that language, whatever language the eraser's screen spoke."""
+    rows = session.exec(
+        select(Person.id, Person.given_name, Person.family_name, Person.erased_at).where(
+            col(Person.id).in_(person_ids - {None})
+        )
+    )
+    return {
+        pid: anonymised_name(pid, language) if erased else f"{given} {family}".strip()
+        for pid, given, family, erased in rows
+        if pid is not None
+    }
 
 
 def erase_person(engine: Engine, person_id: int) -> None:
@@ -234,7 +257,7 @@ def erase_person(engine: Engine, person_id: int) -> None:
         if person.erased_at is not None:
             return
         person.given_name = ""
-        person.family_name = anonymised_name(person_id)
+        person.family_name = _(ERASED_NAME).format(id=person_id)
         person.email = ""
         person.phone = ""
         person.notes = ""

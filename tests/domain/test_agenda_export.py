@@ -8,11 +8,13 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import Engine
+from sqlmodel import Session, select
 
 from coordinator.meetings import agenda, agenda_files, meetings
 from coordinator.meetings.meetings import MeetingInput
-from coordinator.register import people
+from coordinator.register import gdpr, people
 from coordinator.register.people import PersonInput
+from storage.models import Person
 
 GOLDEN = Path(__file__).resolve().parent.parent / "golden"
 UPDATE = os.environ.get("UPDATE_GOLDEN") == "1"  # UPDATE_GOLDEN=1 pytest ... rewrites them
@@ -66,3 +68,19 @@ def test_invitation_in_the_invitees_language(engine: Engine, preferred: str, gre
     text = agenda_files.invitation_text(engine, meeting_id, person)
     assert text.startswith(greeting)
     assert "18:00" in text and "Stadtteilzentrum Mitte" in text and "Sommerfest" in text
+
+
+def test_an_erased_presenter_is_named_in_the_agendas_language(engine: Engine) -> None:
+    """Erased from an English screen, the presenter reads "Gelöschte Person N" in a German
+    agenda and "Erased person N" in an English one (the stored name is not the document's)."""
+    meeting_id, _reader = meeting_with_agenda(engine, "de")
+    presenter = next(line for line in agenda.agenda(engine, meeting_id) if line.presenter)
+    with Session(engine) as session:
+        pid = session.exec(select(Person.id).where(Person.family_name == "Diallo")).one()
+    gdpr.erase_person(engine, pid)
+    german = agenda_files.render(engine, meeting_id, "txt")
+    english = agenda_files.render(engine, meeting_id, "txt", language="en")
+    assert presenter.presenter == "Aminata Diallo"
+    assert f"vorgestellt von {gdpr.anonymised_name(pid, 'de')}" in german
+    assert "Erased person" not in german and "Diallo" not in german
+    assert f"presented by Erased person {pid}," in english

@@ -261,7 +261,9 @@ def test_agenda_order_start_times_and_follow_ups(engine: Engine, folks: list[int
     assert agenda.add_followups(engine, second) == 1
     assert agenda.add_followups(engine, second) == 1  # renewed, not added twice
     follow_up = agenda.agenda(engine, second)[-1]
-    assert follow_up.title == "Follow-up of agreed steps" and follow_up.note == "- Flyer drucken"
+    # the meeting speaks German (the default), so does its agenda, whatever the screen speaks
+    assert follow_up.title == "Nachverfolgung verabredeter Arbeitsschritte"
+    assert follow_up.note == "- Flyer drucken"
     assert len(agenda.agenda(engine, second)) == 4
     with pytest.raises(ValidationError):
         agenda.add_item(engine, second, "", minutes=10)
@@ -304,7 +306,7 @@ def test_preparing_the_next_meeting_of_a_series_carries_its_open_tasks(engine: E
     second = meetings.occurrence(engine, series, local(2027, 3, 16, 18))
     lines = agenda.agenda(engine, second)
     assert [(line.title, line.note) for line in lines] == [
-        ("Follow-up of agreed steps", "- Flyer drucken")
+        ("Nachverfolgung verabredeter Arbeitsschritte", "- Flyer drucken")
     ]
     assert meetings.occurrence(engine, series, local(2027, 3, 16, 18)) == second  # once only
     assert len(agenda.agenda(engine, second)) == 1
@@ -406,3 +408,29 @@ def test_inviting_by_name_finds_an_organisation_a_group_or_a_person(
     with pytest.raises(ValidationError):
         invitations.invite_by_name(engine, meeting, "any", "Niemand")
     assert invited() == {ada, ben, cem}
+
+
+def test_the_follow_up_item_speaks_the_meetings_language(engine: Engine) -> None:
+    """An English screen writes a German meeting's follow-up item in German (and an English
+    meeting's in English; the tests' screen speaks English); renewing it after the meeting's language changed renames it and
+    does not add a second item."""
+    series = meetings.create_meeting(
+        engine,
+        MeetingInput(
+            title="Network", day="2027-03-02", start="18:00", end="20:00", repeat="biweekly",
+            language="en",
+        ),
+    )  # fmt: skip
+    first = meetings.occurrence(engine, series, local(2027, 3, 2, 18))
+    with transaction(engine) as session:
+        session.add(Task(title="Print flyers", meeting_id=first))
+    second = meetings.occurrence(engine, series, local(2027, 3, 16, 18))
+    assert [line.title for line in agenda.agenda(engine, second)] == ["Follow-up of agreed steps"]
+    with transaction(engine) as session:
+        meeting = session.get(Meeting, second)
+        assert meeting is not None
+        meeting.language = "de"
+    agenda.add_followups(engine, second)
+    assert [line.title for line in agenda.agenda(engine, second)] == [
+        "Nachverfolgung verabredeter Arbeitsschritte"
+    ]

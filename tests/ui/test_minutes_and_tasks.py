@@ -137,7 +137,7 @@ async def test_minutes_during_the_meeting_then_tasks_on_board_and_next_agenda(
     # preparing the next meeting of the series carries the open tasks onto its agenda
     second = meetings.occurrence(engine, series, first_start + timedelta(days=7))
     follow_up = next(
-        line for line in agenda.agenda(engine, second) if line.title == "Follow-up of agreed steps"
+        line for line in agenda.agenda(engine, second) if line.title.startswith("Nachverfolgung")
     )
     assert (
         "- Liste an alle Vereine schicken" in follow_up.note
