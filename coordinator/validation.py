@@ -6,12 +6,12 @@ import re
 from datetime import date
 
 from coordinator.i18n import _
+from coordinator.languages import language_code, split_languages
 
 EMAIL = re.compile(
     r"^[^@\s<>(),;:\"\[\]]+@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)+$"
 )
 PHONE = re.compile(r"^\+?[0-9 ()/.\-]{5,30}$")
-LANGUAGE = re.compile(r"^[a-z]{2,3}$")
 URL = re.compile(r"^https?://[^\s/$.?#][^\s]*$", re.IGNORECASE)
 
 
@@ -68,16 +68,24 @@ class Checker:
         return value
 
     def language(self, field: str, value: str) -> str:
-        value = value.strip().lower()
-        if value and not LANGUAGE.match(value):
-            self.fail(field, _("Use a language code such as de, tr or ar."))
-        return value
+        """A language typed by name (Türkisch, Turkish, Türkçe) or code, as its code."""
+        if not value.strip():
+            return ""
+        code = language_code(value)
+        if code is None:
+            self.fail(field, _unknown_language(value))
+            return ""
+        return code
 
     def languages(self, field: str, value: str) -> list[str]:
-        codes = [code.strip().lower() for code in re.split(r"[,;\s]+", value) if code.strip()]
-        for code in codes:
-            if not LANGUAGE.match(code):
-                self.fail(field, _("Use language codes such as de, tr, ar, separated by commas."))
+        """Languages typed as "Deutsch, Türkisch und Arabisch" or "de, tr, ar", as codes."""
+        codes = []
+        for part in split_languages(value):
+            code = language_code(part)
+            if code is None:
+                self.fail(field, _unknown_language(part))
+                return []
+            codes.append(code)
         return list(dict.fromkeys(codes))
 
     def date(self, field: str, value: str) -> date | None:
@@ -100,3 +108,11 @@ class Checker:
 def _german_date(value: str) -> date:
     day, month, year = value.split(".")
     return date(int(year), int(month), int(day))
+
+
+def _unknown_language(typed: str) -> str:
+    shown = " ".join(typed.split())  # one line, whatever breaks it held
+    shown = shown if len(shown) <= 40 else shown[:39] + "…"
+    return _("Unknown language “{typed}”: type its name (Türkisch) or its code (tr).").format(
+        typed=shown
+    )

@@ -187,8 +187,8 @@ class PersonForm(Form):
         )
         yield Label(_("Roles (in the same order)"), classes="field-label")
         yield Input(value=roles, id="roles")
-        yield from self.text("languages", _("Languages"), placeholder="de, tr, ar")
-        yield from self.text("preferred_language", _("Preferred language"), placeholder="de")
+        yield from self.text("languages", _("Languages"), placeholder=_("German, Turkish, Arabic"))
+        yield from self.text("preferred_language", _("Preferred language"), placeholder=_("German"))
         yield from self.text("consent_on", _("Consent given on"), placeholder="31.03.2026")
         yield from self.text("consent_purpose", _("Consent purpose"))
         yield from self.text("notes", _("Notes"))
@@ -222,7 +222,7 @@ class GroupForm(Form):
         yield from self._choices("topic", _("Topics"), Topic)
         yield from self._choices("phase", _("Network phase"), Phase)
         yield from self.text("city", _("Cities"), placeholder="Bielefeld, Gütersloh")
-        yield from self.text("language", _("Languages spoken"), placeholder="tr, ar")
+        yield from self.text("language", _("Languages spoken"), placeholder=_("Turkish, Arabic"))
         yield from self.text(
             "people",
             _("People picked by hand: names, e-mail addresses or #ID"),

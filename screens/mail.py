@@ -123,7 +123,7 @@ class TranslationDialog(_FormDialog):
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog wide"):
             yield Label(_("Translation"), classes="dialog-title")
-            yield Input(placeholder=_("Language code, like en, tr or ar"), id="language")
+            yield Input(placeholder=_("Language, like English, Turkish or Arabic"), id="language")
             yield Input(placeholder=_("Subject"), id="subject")
             yield TextArea(id="body")
             yield from self.compose_buttons()

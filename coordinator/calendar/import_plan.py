@@ -390,7 +390,13 @@ def _left_out(event: IncomingEvent, role: str, address: Address) -> None:
 
 def plan_events(state: PlanState, calendar: CalendarFile, file_name: str) -> ImportPlan:
     checked(state, calendar.events)
-    masters = {e.uid: e for e in calendar.events if e.recurrence_id is None and e.rrule}
+    # Series this file brings (a CANCEL of one not in the database brings none: its dates
+    # belong to nothing).
+    masters = {
+        e.uid: e
+        for e in calendar.events
+        if e.recurrence_id is None and e.rrule and e.method not in ("CANCEL", "REPLY")
+    }
     latest: dict[tuple[str, datetime | None, str], IncomingEvent] = {}
     for event in calendar.events:  # the same event twice in a file: the newest counts
         key = (event.uid, event.recurrence_id, event.method == "REPLY" and _email(event))

@@ -196,13 +196,29 @@ def _rule(item: Prop, start: Moment, zone: str) -> str:
             )
     if not _readable(rule):
         raise IcsError(item.line, _("The recurrence rule cannot be read."))
-    # Several a day and no COUNT: count up to the limit (an UNTIL far away would not end).
-    frequent = values.get("FREQ") in ("SECONDLY", "MINUTELY", "HOURLY") and "COUNT" not in values
-    if frequent:
+    # No COUNT: count up to the limit where the rule could pass it (an UNTIL far away would
+    # not end, or make more rows than a series may have). Without times of day in the rule a
+    # series has at most one start a day, so a span shorter than the limit in days is safe.
+    frequent = values.get("FREQ") in ("SECONDLY", "MINUTELY", "HOURLY") or any(
+        key in values for key in ("BYHOUR", "BYMINUTE", "BYSECOND")
+    )
+    until = _until_of(values.get("UNTIL", ""))
+    long = until is not None and (until - start.value.astimezone(UTC)).days >= MAX_OCCURRENCES
+    if "COUNT" not in values and (frequent or long):
         parsed = rrulestr(rule, dtstart=start.value.astimezone(ZoneInfo(zone)))
         if sum(1 for _ in islice(parsed, MAX_OCCURRENCES + 1)) > MAX_OCCURRENCES:  # type: ignore[arg-type]
             raise IcsError(item.line, too_many_occurrences())
     return rule
+
+
+def _until_of(value: str) -> datetime | None:
+    """A rule's UNTIL as written above (UTC, or a date), for its span."""
+    try:
+        if len(value) == 8:
+            return datetime.strptime(value, "%Y%m%d").replace(tzinfo=UTC)
+        return datetime.strptime(value, "%Y%m%dT%H%M%SZ").replace(tzinfo=UTC)
+    except ValueError:
+        return None
 
 
 @lru_cache(maxsize=4096)

@@ -12,6 +12,7 @@ from sqlmodel import Session, col, select
 
 from coordinator.choices import parse_choice
 from coordinator.i18n import N_, _
+from coordinator.languages import language_name, language_names
 from coordinator.meetings.invitations import group_members
 from coordinator.register.people import find_person, person_label
 from coordinator.validation import Checker, ValidationError
@@ -96,7 +97,10 @@ def describe_rules(rules: dict[str, object]) -> str:
     parts = []
     for key, value in sorted(rules.items()):
         enum_cls = _ENUMS.get(key)
-        shown = [label(enum_cls(v)) if enum_cls else v for v in _values(value)]
+        shown = [
+            label(enum_cls(v)) if enum_cls else language_name(v) if key == "language" else v
+            for v in _values(value)
+        ]
         parts.append(f"{_(_KEYS.get(key, key))}: {', '.join(shown)}")
     return "; ".join(parts)
 
@@ -175,7 +179,9 @@ def group_input(engine: Engine, group_id: int) -> GroupInput:
         rules = json.loads(group.filter_json or "{}")
         typed: dict[str, str] = {"name": group.name}
         for key in _KEYS:
-            if key in rules:
+            if key == "language" and key in rules:
+                typed[key] = language_names(_values(rules[key]))
+            elif key in rules:
                 typed[key] = ", ".join(_values(rules[key]))
         members = session.exec(
             select(Person.id)

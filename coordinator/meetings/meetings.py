@@ -15,6 +15,7 @@ from sqlmodel import Session, col, select
 
 from coordinator.choices import parse_choice
 from coordinator.i18n import _
+from coordinator.languages import language_name
 from coordinator.meetings.recurrence import (
     RecurrenceError,
     last_occurrence,
@@ -390,7 +391,7 @@ def input_of(engine: Engine, meeting_id: int) -> MeetingInput:
         return MeetingInput(
             title=m.title, kind=m.kind.value, day=local_start.date().isoformat(),
             start=f"{local_start:%H:%M}", end=f"{local_end:%H:%M}", all_day=m.all_day, timezone=m.timezone,
-            location=m.location, online_url=m.online_url, language=m.language, notes=m.notes,
+            location=m.location, online_url=m.online_url, language=language_name(m.language), notes=m.notes,
             repeat=_repeat_of(m.rrule), until=until, count=count, rule=m.rrule,
             organiser=person_label(session, m.organiser_id) if m.organiser_id else "",
         )  # fmt: skip

@@ -4,15 +4,26 @@ erase them on request while the network's minutes and tasks stay readable."""
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
+from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Engine, delete, update
 from sqlmodel import Session, col, select
 
-from coordinator.i18n import N_, _, translator
+from coordinator.i18n import LANGUAGES, N_, _, current_language, translator
+from coordinator.labels import NETWORK_ZONE, english_label
+from coordinator.languages import language_name
 from storage import audit
+from storage.enums import (
+    AttendanceStatus,
+    Availability,
+    ContactChannel,
+    DeliveryStatus,
+    Rsvp,
+    TaskStatus,
+)
 from storage.models import (
     Affiliation,
     AgendaItem,
@@ -172,37 +183,120 @@ def export_json(engine: Engine, person_id: int) -> str:
     return json.dumps(export_person(engine, person_id), ensure_ascii=False, indent=2) + "\n"
 
 
-def export_text(engine: Engine, person_id: int) -> str:
-    """The same export as readable text, for printing or sending to the person."""
+# The export's keys as the person reads them (the JSON keeps the keys).
+_SECTION_TITLES = {
+    "person": N_("Personal data"),
+    "languages": N_("Languages"),
+    "organisations": N_("Organisations"),
+    "contact_log": N_("Contact log"),
+    "invitations": N_("Invitations"),
+    "date_poll_answers": N_("Date poll answers"),
+    "attendance": N_("Attendance in minutes"),
+    "tasks": N_("Tasks"),
+    "agenda_items_presented": N_("Agenda items presented"),
+    "groups": N_("Recipient groups"),
+    "messages_sent": N_("Messages sent"),
+    "record_changes": N_("Changes to the record (who, when)"),
+}
+_FIELD_NAMES = {
+    "id": N_("Number"),
+    "given_name": N_("Given name"),
+    "family_name": N_("Family name"),
+    "email": N_("E-mail"),
+    "phone": N_("Phone"),
+    "preferred_language": N_("Preferred language"),
+    "consent_on": N_("Consent given on"),
+    "consent_purpose": N_("Consent purpose"),
+    "notes": N_("Notes"),
+    "erased_at": N_("Erased at"),
+    "last_contact_at": N_("Last contact"),
+    "created_at": N_("Created at"),
+    "updated_at": N_("Last changed at"),
+    "organisation": N_("Organisation"),
+    "role": N_("Role"),
+    "occurred_at": N_("When"),
+    "channel": N_("Channel"),
+    "note": N_("Note"),
+    "meeting": N_("Meeting"),
+    "starts_at": N_("Starts"),
+    "answer": N_("Answer"),
+    "responded_at": N_("Answered at"),
+    "subject": N_("Subject"),
+    "address": N_("Address"),
+    "status": N_("Status"),
+    "sent_at": N_("Sent at"),
+    "slot_starts_at": N_("Date offered"),
+    "title": N_("Title"),
+    "due_on": N_("Due"),
+    "item": N_("Agenda item"),
+    "at": N_("When"),
+    "by": N_("By"),
+    "action": N_("Change"),
+    "fields": N_("Fields"),
+}
+# Which vocabulary a section's value comes from, to show its word, not its code.
+_VOCABULARIES: dict[tuple[str, str], type[StrEnum]] = {
+    ("contact_log", "channel"): ContactChannel,
+    ("invitations", "answer"): Rsvp,
+    ("date_poll_answers", "answer"): Availability,
+    ("attendance", "status"): AttendanceStatus,
+    ("tasks", "status"): TaskStatus,
+    ("messages_sent", "status"): DeliveryStatus,
+}
+
+
+def export_language(engine: Engine, person_id: int) -> str:
+    """The language the readable export speaks: the person's own where the app has it, else
+    the interface's."""
+    with reading(engine) as session:
+        person = session.get(Person, person_id)
+        if person is None:
+            raise LookupError(person_id)
+        code = person.preferred_language
+    return code if code in LANGUAGES else current_language()
+
+
+def export_text(engine: Engine, person_id: int, language: str | None = None) -> str:
+    """The same export as readable text, for printing or sending to the person: in their
+    language (or ``language``), times in the network's zone, field names and answers in
+    words."""
+    lang = language or export_language(engine, person_id)
+    tr = translator(lang).gettext
     data = export_person(engine, person_id)
     person = data["person"]
+
+    def shown(section: str, key: str, value: Any) -> str:
+        if value in (None, "", [], {}):
+            return "–"
+        vocabulary = _VOCABULARIES.get((section, key))
+        if vocabulary is not None:
+            try:
+                return tr(english_label(vocabulary(value)))
+            except ValueError:
+                return str(value)
+        if key == "preferred_language":
+            return language_name(str(value), lang)
+        if isinstance(value, dict):  # an audit entry's changed fields
+            return "; ".join(
+                f"{tr(_FIELD_NAMES.get(k, k))}: {shown('', k, v)}" for k, v in value.items()
+            )
+        if isinstance(value, list):
+            return ", ".join(shown(section, key, v) for v in value)
+        return _local(value, lang) if isinstance(value, str) else str(value)
+
     lines = [
-        _("Data held about {name}").format(
+        tr("Data held about {name}").format(
             name=f"{person['given_name']} {person['family_name']}".strip()
         ),
-        _("Exported at {when}").format(when=data["exported_at"]),
+        tr("Exported at {when}").format(when=_local(data["exported_at"], lang)),
         "",
     ]
-    titles = {
-        "person": _("Personal data"),
-        "languages": _("Languages"),
-        "organisations": _("Organisations"),
-        "contact_log": _("Contact log"),
-        "invitations": _("Invitations"),
-        "date_poll_answers": _("Date poll answers"),
-        "attendance": _("Attendance in minutes"),
-        "tasks": _("Tasks"),
-        "agenda_items_presented": _("Agenda items presented"),
-        "groups": _("Recipient groups"),
-        "messages_sent": _("Messages sent"),
-        "record_changes": _("Changes to the record (who, when)"),
-    }
-    for key, title in titles.items():
+    for key, title in _SECTION_TITLES.items():
         value = data[key]
-        lines.append(f"{title}:")
+        lines.append(f"{tr(title)}:")
         if isinstance(value, dict):
             lines += [
-                f"  {name}: {item if item not in (None, '') else '–'}"
+                f"  {tr(_FIELD_NAMES.get(name, name))}: {shown(key, name, item)}"
                 for name, item in value.items()
             ]
         elif not value:
@@ -210,13 +304,35 @@ def export_text(engine: Engine, person_id: int) -> str:
         else:
             for item in value:
                 text = (
-                    ", ".join(f"{k}: {v}" for k, v in item.items() if v not in (None, ""))
+                    ", ".join(
+                        f"{tr(_FIELD_NAMES.get(k, k))}: {shown(key, k, v)}"
+                        for k, v in item.items()
+                        if v not in (None, "")
+                    )
                     if isinstance(item, dict)
+                    else language_name(str(item), lang)
+                    if key == "languages"
                     else str(item)
                 )
                 lines.append(f"  - {text}")
         lines.append("")
     return "\n".join(lines)
+
+
+def _local(value: str, language: str) -> str:
+    """An ISO date or time of the export as the reader writes it, times in the network's
+    zone; any other text as it is."""
+    try:
+        if len(value) == 10:
+            day = date.fromisoformat(value)
+            return f"{day:%d.%m.%Y}" if language == "de" else day.isoformat()
+        moment = datetime.fromisoformat(value)
+    except ValueError:
+        return value
+    if moment.tzinfo is None:
+        return value
+    local = moment.astimezone(NETWORK_ZONE)
+    return f"{local:%d.%m.%Y %H:%M}" if language == "de" else f"{local:%Y-%m-%d %H:%M}"
 
 
 ERASED_NAME = N_("Erased person {id}")

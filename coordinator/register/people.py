@@ -12,6 +12,7 @@ from sqlalchemy import Engine, delete, func, update
 from sqlmodel import Session, col, select
 
 from coordinator.i18n import _
+from coordinator.languages import language_name, language_names
 from coordinator.network.concurrency import check, locked
 from coordinator.validation import Checker, ValidationError
 from storage.models import (
@@ -223,8 +224,8 @@ def input_of(engine: Engine, person_id: int) -> PersonInput:
             family_name=person.family_name,
             email=person.email,
             phone=person.phone,
-            languages=", ".join(languages),
-            preferred_language=person.preferred_language,
+            languages=language_names(list(languages)),
+            preferred_language=language_name(person.preferred_language),
             consent_on=person.consent_on.isoformat() if person.consent_on else "",
             consent_purpose=person.consent_purpose,
             notes=person.notes,

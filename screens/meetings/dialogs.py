@@ -53,7 +53,9 @@ class MeetingForm(Form):
         )  # fmt: skip
         yield from self.text("until", _("Last date of the series"), placeholder="31.12.2027")
         yield from self.text("count", _("or number of meetings"))
-        yield from self.text("language", _("Language of agenda and invitations"), placeholder="de")
+        yield from self.text(
+            "language", _("Language of agenda and invitations"), placeholder=_("German")
+        )
         yield from self.text(
             "organiser",
             _("Organiser, who gets the replies: name, e-mail or #ID"),

@@ -17,6 +17,7 @@ from textual.widgets import Footer, Header
 from coordinator.context import Context
 from coordinator.i18n import _
 from coordinator.labels import format_date, format_moment, format_start, label
+from coordinator.languages import language_name, language_names
 from coordinator.register.details import (
     LogLine,
     MeetingLine,
@@ -243,8 +244,8 @@ class PersonDetailScreen(DetailScreen):
                 [
                     (_("E-mail"), d.email),
                     (_("Phone"), d.phone),
-                    (_("Languages"), ", ".join(d.languages)),
-                    (_("Preferred language"), d.preferred_language),
+                    (_("Languages"), language_names(d.languages)),
+                    (_("Preferred language"), language_name(d.preferred_language)),
                     (_("Consent"), consent),
                     (
                         _("Last contact"),

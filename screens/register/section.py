@@ -19,6 +19,7 @@ from coordinator.context import Context
 from coordinator.dashboard import DEFAULT_FOLLOWUP_WEEKS
 from coordinator.i18n import N_, _, ngettext
 from coordinator.labels import format_date, label
+from coordinator.languages import language_name
 from coordinator.register import contacts, organisations
 from coordinator.register import listing as domain
 from screens.base import SectionScreen
@@ -159,7 +160,7 @@ class RegisterScreen(SectionScreen):
         )
         self.app.call_from_thread(
             self.query_one("#person-language", Select).set_options,
-            [(lang, lang) for lang in languages],
+            [(language_name(lang), lang) for lang in languages],
         )
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="pipeline")
@@ -201,7 +202,7 @@ class RegisterScreen(SectionScreen):
         else:
             rows = domain.people_page(self.context.engine, flt, offset=offset, limit=limit)
         return [
-            (row.id, (row.name, row.organisations, row.email, row.phone, row.preferred_language,
+            (row.id, (row.name, row.organisations, row.email, row.phone, language_name(row.preferred_language),
                       format_date(row.last_contact_at.date() if row.last_contact_at else None)))
             for row in rows
         ]  # fmt: skip

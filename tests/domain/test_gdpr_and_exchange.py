@@ -36,8 +36,16 @@ def test_gdpr_export_holds_everything_about_the_person(sample_engine: Engine) ->
     assert json.loads(gdpr.export_json(sample_engine, 5)) | {"exported_at": None} == data | {
         "exported_at": None
     }
+    # Readable in the person's language (she prefers German; the screen speaks English):
+    # field names and answers in words, times in Berlin's zone, languages by name.
     text = gdpr.export_text(sample_engine, 5)
-    assert "Ayşe Erdem" in text and "Invitations:" in text
+    assert text.startswith("Gespeicherte Daten zu Ayşe Erdem\n")
+    assert "  Bevorzugte Sprache: Deutsch\n" in text
+    assert "Sprachen:\n  - Deutsch\n  - Türkisch\n" in text
+    assert "Sitzung: Netzwerktreffen, Beginn: 14.01.2025 18:00, Antwort: keine Antwort" in text
+    assert "no_reply" not in text and "starts_at" not in text and "+00:00" not in text
+    english = gdpr.export_text(sample_engine, 5, language="en")
+    assert "Meeting: Netzwerktreffen, Starts: 2025-01-14 18:00, Answer: no reply" in english
 
 
 def test_erasure_removes_personal_data_and_keeps_tasks_and_minutes(sample_engine: Engine) -> None:

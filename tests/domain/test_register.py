@@ -72,7 +72,7 @@ def test_bad_fields_are_reported_each_and_nothing_is_saved(engine: Engine) -> No
             PersonInput(
                 email="zeynep(at)example",
                 phone="call me",
-                languages="Deutsch",
+                languages="Deutsch, Elbisch",
                 consent_on="31.02.2026",
             ),
         )

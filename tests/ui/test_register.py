@@ -232,7 +232,8 @@ async def test_person_detail_gdpr_export_and_erase(
         await pilot.press("x")
         await settle(pilot)
         assert "ayse.erdem@example.org" in (tmp_path / "person-5-data.json").read_text()
-        assert "Data held about Ayşe Erdem" in (tmp_path / "person-5-data.txt").read_text()
+        # in her language (German), though the screen speaks English
+        assert "Gespeicherte Daten zu Ayşe Erdem" in (tmp_path / "person-5-data.txt").read_text()
         await pilot.press("ctrl+x")
         await settle(pilot)
         assert isinstance(app.screen, ConfirmDialog)
