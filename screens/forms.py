@@ -110,6 +110,11 @@ class Form(Dialog):
             focus = self.query(f"#field-{first}")
             if focus:
                 focus.first().focus()
+            # The message lies under the field: bring it into sight too (at 80x24 the
+            # focused field may be the dialog's last visible line).
+            shown = self.query(f"#error-{first}") or self.query("#form-error")
+            if shown:
+                self.call_after_refresh(shown.first().scroll_visible, animate=False)
             return
         except Exception as exc:  # (another writer held the lock: input kept)
             refuse_busy(self, exc)

@@ -474,3 +474,60 @@ def test_the_palette_finds_hostile_records_and_shows_them_literally(
         size=size,
     )
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+@pytest.mark.parametrize(
+    ("size", "lang", "known", "typed", "unknown", "saved"),
+    [
+        ("80x24", "de", "Deutsch, Türkisch", "Deutsch, Türkçe und Kurdisch", "Unbekannte Sprache",
+         "Deutsch, Kurdisch, Türkisch"),
+        ("120x40", "en", "German, Turkish", "German, Türkçe and Kurdish", "Unknown language",
+         "German, Kurdish, Turkish"),
+    ],
+)  # fmt: skip
+def test_languages_are_typed_and_shown_by_name(
+    tmp_path: Path, size: str, lang: str, known: str, typed: str, unknown: str, saved: str
+) -> None:
+    """Issue 18: the person form wanted codes ("de, tr") and the detail showed them. Now the
+    form shows names, takes names in German, English or the language's own, names an unknown
+    one in sight (at 80x24 too) and keeps what was typed; the detail shows names."""
+    command = on_a_sample_copy(tmp_path, lang)
+    result = drive(
+        command,
+        "wait:Netzw",
+        "keys:n",
+        "wait:(p)",
+        "keys:p",
+        "wait:Ayşe Erdem",
+        "keys:/",
+        PAUSE,
+        "type:Ayşe Erdem",
+        "gone:Emre Erdem",
+        "keys:Enter",
+        PAUSE,
+        "keys:e",
+        "wait:ctrl+s",
+        "keys:Tab,Tab,Tab,Tab,Tab,Tab",
+        f"wait:{known}",
+        "keys:C-u",
+        f"type:{typed}",
+        "keys:Tab,C-u",
+        "type:Elbisch",
+        "keys:C-s",
+        f"wait:{unknown}",
+        "expect:Elbisch",
+        f"expect:{typed}",  # nothing typed is lost
+        "keys:C-u",
+        "type:Türkisch" if lang == "de" else "type:Turkish",
+        "keys:C-s",
+        "gone:ctrl+s",
+        "wait:Bündnis der Migrantinnen OWL;",  # the list read again, her row back
+        "keys:Enter",
+        f"wait:{saved}",
+        "keys:Escape",
+        PAUSE,
+        "keys:q",
+        "exited",
+        size=size,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
