@@ -271,7 +271,7 @@ def test_editing_keeps_what_was_not_changed(engine: Engine, network: dict[str, i
     again = people.input_of(engine, network["zeynep"])
     assert again.phone == "+49 221 1234567"
     assert again.affiliations == [(network["verein"], "Vorstand")]
-    assert again.languages == "de, tr"
+    assert again.languages == "German, Turkish"  # the form shows names, in the screen's language
     org = organisations.input_of(engine, network["verein"])
     org.name = "Türkisch-Deutscher Elternverein Köln"
     organisations.update_organisation(engine, network["verein"], org, today=TODAY)
