@@ -55,7 +55,7 @@ from coordinator.calendar.moments import (
 )
 from coordinator.calendar.timezones import resolve_tzid
 from coordinator.i18n import _, ngettext
-from coordinator.meetings.recurrence import too_many_occurrences
+from coordinator.meetings.recurrence import too_many_occurrences, until_of
 from storage.enums import MeetingStatus, Rsvp
 
 DEFAULT_ZONE = "Europe/Berlin"
@@ -202,23 +202,13 @@ def _rule(item: Prop, start: Moment, zone: str) -> str:
     frequent = values.get("FREQ") in ("SECONDLY", "MINUTELY", "HOURLY") or any(
         key in values for key in ("BYHOUR", "BYMINUTE", "BYSECOND")
     )
-    until = _until_of(values.get("UNTIL", ""))
+    until = until_of(values.get("UNTIL", ""))
     long = until is not None and (until - start.value.astimezone(UTC)).days >= MAX_OCCURRENCES
     if "COUNT" not in values and (frequent or long):
         parsed = rrulestr(rule, dtstart=start.value.astimezone(ZoneInfo(zone)))
         if sum(1 for _ in islice(parsed, MAX_OCCURRENCES + 1)) > MAX_OCCURRENCES:  # type: ignore[arg-type]
             raise IcsError(item.line, too_many_occurrences())
     return rule
-
-
-def _until_of(value: str) -> datetime | None:
-    """A rule's UNTIL as written above (UTC, or a date), for its span."""
-    try:
-        if len(value) == 8:
-            return datetime.strptime(value, "%Y%m%d").replace(tzinfo=UTC)
-        return datetime.strptime(value, "%Y%m%dT%H%M%SZ").replace(tzinfo=UTC)
-    except ValueError:
-        return None
 
 
 @lru_cache(maxsize=4096)

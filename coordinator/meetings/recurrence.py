@@ -141,6 +141,16 @@ def last_occurrence(text: str, dtstart_utc: datetime, tz_name: str) -> datetime 
     return last.astimezone(UTC) if last is not None else None
 
 
+def until_of(value: str) -> datetime | None:
+    """A stored rule's UNTIL (UTC, or a date), for its span."""
+    try:
+        if len(value) == 8:
+            return datetime.strptime(value, "%Y%m%d").replace(tzinfo=UTC)
+        return datetime.strptime(value, "%Y%m%dT%H%M%SZ").replace(tzinfo=UTC)
+    except ValueError:
+        return None
+
+
 def too_many_occurrences() -> str:
     """The one message for a series past the limit, from a form or a calendar file."""
     from coordinator.i18n import _
