@@ -183,7 +183,10 @@ def _simple_last(text: str, dtstart_utc: datetime, tz_name: str) -> datetime | N
         if byday and (parts["FREQ"] == "DAILY" or byday != _DAY_CODES[local.weekday()]):
             return None
         days = steps * (7 if parts["FREQ"] == "WEEKLY" else 1)
-        day = local.date() + timedelta(days=days)
+        try:
+            day = local.date() + timedelta(days=days)
+        except OverflowError:  # past the year 9999: dateutil walks it and stops there
+            return None
     elif parts["FREQ"] == "MONTHLY" and byday[-2:] in _DAY_CODES:
         nth = byday[:-2]
         if nth not in ("1", "2", "3", "4", "-1", "+1", "+2", "+3", "+4"):
