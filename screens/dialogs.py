@@ -10,18 +10,22 @@ from textual import on
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen, Screen
-from textual.widgets import Input
+from textual.widgets import Input, TextArea
 
 from coordinator.i18n import N_, _
 from coordinator.labels import NETWORK_ZONE, label
 from coordinator.validation import Checker, ValidationError
 from screens.after_work import DismissAfterWork
+from screens.complete import NameComplete
 from screens.text import Label, Static
 from screens.translate import translate_bindings
 from screens.widgets import Button, SaveButton, Select
 from storage.enums import ContactChannel, Phase, Priority
 
-_CAPTIONS = {"title": N_("Title"), "owner": N_("Owner"), "due": N_("Due"), "notes": N_("Notes")}
+_CAPTIONS = {
+    "title": N_("Title"), "owner": N_("Owner"), "due": N_("Due"), "notes": N_("Notes"),
+    "minutes": N_("Minutes"), "presenter": N_("Presenter"),
+}  # fmt: skip
 
 
 def show_field_errors(
@@ -85,6 +89,37 @@ class ConfirmDialog(Dialog):
             self.dismiss(self.query_one("#extra", Input).value.strip())
         else:
             self.dismiss(True)
+
+    @on(Button.Pressed, "#cancel")
+    def _cancelled(self) -> None:
+        self.dismiss(None)
+
+
+class NotesDialog(Dialog):
+    """Notes of several lines (a TextArea: Enter starts a new line, ctrl+s saves, Esc
+    cancels); returns {"text": ...} like the one-line dialogs."""
+
+    def __init__(self, title: str, value: str = "") -> None:
+        super().__init__()
+        self._title, self._value = title, value
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog"):
+            yield Label(self._title, classes="dialog-title")
+            yield TextArea(self._value, id="notes-text", soft_wrap=True, show_line_numbers=False)
+            yield Label(_("Enter starts a new line; ctrl+s saves."), classes="dialog-hint")
+            with Horizontal(classes="dialog-buttons"):
+                yield SaveButton()
+                yield Button(_("Cancel"), id="cancel")
+
+    def on_mount(self) -> None:
+        area = self.query_one("#notes-text", TextArea)
+        area.focus()
+        area.move_cursor(area.document.end)
+
+    @on(Button.Pressed, "#save")
+    def _save(self) -> None:
+        self.dismiss({"text": self.query_one("#notes-text", TextArea).text})
 
     @on(Button.Pressed, "#cancel")
     def _cancelled(self) -> None:
@@ -193,9 +228,11 @@ class TaskDialog(Dialog):
             yield Label(self._title, classes="dialog-title")
             if self._ask_title:
                 yield Input(placeholder=_("Task"), id="task-title")
-            yield Input(
+            owner = Input(
                 placeholder=_("Owner: person or organisation, as in the register"), id="task-owner"
             )
+            yield owner
+            yield NameComplete(owner, ["person", "organisation"])
             if self._ask_due:
                 yield Input(placeholder=_("Due (like 31.03.2027)"), id="task-due")
                 yield Select(

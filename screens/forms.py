@@ -23,6 +23,7 @@ from coordinator.network.concurrency import EditConflict, blocked_message
 from coordinator.register.organisations import OrganisationInput
 from coordinator.register.people import PersonInput
 from coordinator.validation import ValidationError
+from screens.complete import NameComplete
 from screens.conflict import OVERWRITE, ConflictDialog, refuse_busy
 from screens.dialogs import Dialog
 from screens.text import Label
@@ -190,6 +191,7 @@ class PersonForm(Form):
         yield from self.field(
             "affiliations", _("Organisations (several: A | B)"), Input(value=names)
         )
+        yield NameComplete("#field-affiliations", ["organisation"], separator="|")
         yield Label(_("Roles (in the same order)"), classes="field-label")
         yield Input(value=roles, id="roles")
         yield from self.text("languages", _("Languages"), placeholder=_("German, Turkish, Arabic"))
@@ -233,3 +235,4 @@ class GroupForm(Form):
             _("People picked by hand: names, e-mail addresses or #ID"),
             placeholder="Ayşe Yılmaz, jonas@example.org, #12",
         )
+        yield NameComplete("#field-people", ["person"], separator=",")

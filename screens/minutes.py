@@ -18,14 +18,15 @@ from textual.widgets import Footer, Header, Input
 from coordinator.context import Context
 from coordinator.documents import FORMATS
 from coordinator.i18n import _
-from coordinator.labels import format_date, label
+from coordinator.labels import format_date, format_start, label
 from coordinator.minutes import minutes as domain
 from coordinator.minutes.minutes_files import render_minutes
 from coordinator.minutes.overview import MinutesView, minutes_view
 from coordinator.minutes.tasks import checked_task, owner_filter
 from coordinator.validation import ValidationError
+from screens.complete import NameComplete
 from screens.conflict import attempt, save_checked
-from screens.dialogs import Dialog, TaskDialog
+from screens.dialogs import ConfirmDialog, Dialog, NotesDialog, TaskDialog
 from screens.documents import write_documents
 from screens.text import Label, Static, one_line, styled
 from screens.translate import translate_bindings
@@ -43,15 +44,21 @@ class TextDialog(Dialog):
     """One or two fields: returns {"text": ..., "kind": ...} (kind for decisions)."""
 
     def __init__(
-        self, title: str, value: str = "", *, kinds: bool = False, placeholder: str = ""
-    ) -> None:
+        self, title: str, value: str = "", *, kinds: bool = False, placeholder: str = "",
+        names: tuple[str, ...] = (),
+    ) -> None:  # fmt: skip
+        """``names``: the register's kinds of names to suggest while typing (like "person")."""
         super().__init__()
         self._title, self._value, self._kinds, self._placeholder = title, value, kinds, placeholder
+        self._names = names
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
             yield Label(self._title, classes="dialog-title")
-            yield Input(value=self._value, placeholder=self._placeholder, id="text")
+            text = Input(value=self._value, placeholder=self._placeholder, id="text")
+            yield text
+            if self._names:
+                yield NameComplete(text, self._names)
             if self._kinds:
                 yield Select(
                     [(label(k), k.value) for k in DecisionKind],
@@ -152,8 +159,20 @@ class MinutesScreen(Screen[bool]):
         state = (
             _("approved: read-only (ctrl+o reopens)") if view.status == "approved" else _("draft")
         )
+        when = format_start(view.starts_at, view.timezone, view.all_day) if view.starts_at else ""
+        taker = (
+            _("minutes taken by {name}").format(name=view.minute_taker)
+            if view.minute_taker
+            else _("no minute-taker yet (k)")
+        )
         self.query_one("#minutes-state", Static).update(
-            styled("[b]$title[/b] · $state", title=view.title, state=state)
+            styled(
+                "[b]$title[/b] · $when · $taker · $state",
+                title=view.title,
+                when=when,
+                taker=taker,
+                state=state,
+            )
         )
         self._fill(
             "#attendance-table",
@@ -165,8 +184,8 @@ class MinutesScreen(Screen[bool]):
         )
         self._fill(
             "#decisions-table",
-            [_("Kind"), _("Decision")],
-            [(i, label(k), t) for i, k, t in view.decisions],
+            [_("Kind"), _("Decision"), _("Agenda item")],
+            [(i, label(k), t, item or "–") for i, k, t, item in view.decisions],
         )
         self._fill(
             "#actions-table", [_("Task"), _("Owner"), _("Due"), _("Status")],
@@ -215,7 +234,10 @@ class MinutesScreen(Screen[bool]):
             self._guard(save)
 
         self.app.push_screen(
-            TextDialog(_("Minute-taker"), placeholder=_("Name, exactly as in the register")), done
+            TextDialog(
+                _("Minute-taker"), placeholder=_("Name as in the register"), names=("person",)
+            ),
+            done,
         )
 
     def action_guest(self) -> None:
@@ -247,7 +269,7 @@ class MinutesScreen(Screen[bool]):
                 yours=[_("notes: {value}").format(value=result["text"] or "–")],
             )  # fmt: skip
 
-        self.app.push_screen(TextDialog(_("Notes"), current), done)
+        self.app.push_screen(NotesDialog(_("Notes"), current), done)
 
     def action_decision(self) -> None:
         item = self._key("#items-table") if self.focused is self.query_one("#items-table") else None
@@ -282,8 +304,26 @@ class MinutesScreen(Screen[bool]):
         self.app.push_screen(TaskDialog(_("New action item"), check, ask_notes=False), done)
 
     def action_approve(self) -> None:
-        self._guard(lambda: domain.approve(self.context.engine, self.meeting_id))
-        self.notify(_("Minutes approved."))
+        """Asks once, then approves; approved minutes are not asked about again."""
+        if self.view is not None and self.view.status == "approved":
+            self.notify(_("These minutes are already approved (ctrl+o reopens them)."))
+            return
+
+        def done(confirmed: Any) -> None:
+            if confirmed and self._guard(
+                lambda: domain.approve(self.context.engine, self.meeting_id)
+            ):
+                self.notify(_("Minutes approved."))
+
+        title = self.view.title if self.view is not None else ""
+        self.app.push_screen(
+            ConfirmDialog(
+                _("Approve the minutes?"),
+                _("The minutes of “{title}” become read-only; ctrl+o reopens them with a reason.").format(title=one_line(title)),
+                _("Approve"),
+            ),
+            done,
+        )  # fmt: skip
 
     def action_reopen(self) -> None:
         def done(result: Any) -> None:

@@ -59,6 +59,9 @@ class PagedTable(DataTable[Cell]):
         self._loading = False
         if offset != self._loaded:
             return  # a reload happened meanwhile
+        if offset == 0:  # columns as wide as what is shown now, not as the widest ever shown
+            for column in self.columns.values():
+                column.content_width = column.label.cell_len
         for key, cells in rows:
             self.add_row(*cells, key=str(key))
         self._loaded += len(rows)

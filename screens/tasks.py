@@ -23,9 +23,11 @@ from coordinator.minutes.minutes_files import decision_rows
 from coordinator.network.concurrency import version_of
 from coordinator.validation import ValidationError
 from screens.base import SectionScreen
+from screens.complete import NameComplete
 from screens.conflict import attempt, save_checked
-from screens.dialogs import TaskDialog
+from screens.dialogs import NotesDialog, TaskDialog
 from screens.paged_table import Cell, PagedTable
+from screens.task_board import TaskBoard
 from screens.text import Label, one_line
 from screens.widgets import DataTable, Select
 from storage.enums import DecisionStatus, TaskStatus
@@ -57,6 +59,7 @@ class TasksScreen(SectionScreen):
         Binding("4", "status('4')", "Dropped", key_display="4"),
         Binding("r", "reassign", "Reassign"),
         Binding("plus", "postpone", "+1 week", key_display="+"),
+        Binding("f", "fold_dropped", "Fold dropped"),
         Binding("h", "history", "History"),
         Binding("H", "record_changes", "Changes", key_display="H"),
         Binding("o", "notes", "Notes"),
@@ -76,17 +79,13 @@ class TasksScreen(SectionScreen):
         yield from self.compose_frame()
         with TabbedContent(initial="board"):
             with TabPane(_("Board") + " (b)", id="board"):
-                with Horizontal(id="board-columns"):
-                    for status in TaskStatus:
-                        table: DataTable[Cell] = DataTable(
-                            id=f"board-{status.value}", cursor_type="row", classes="board-column"
-                        )
-                        table.border_title = label(status)
-                        yield table
+                yield TaskBoard()
             with TabPane(_("List") + " (l)", id="list"):
                 with Horizontal(classes="filters"):
                     yield Input(placeholder=_("Search tasks …"), id="task-search")
-                    yield Input(placeholder=_("Owner"), id="task-owner-filter")
+                    owner = Input(placeholder=_("Owner"), id="task-owner-filter")
+                    yield owner
+                    yield NameComplete(owner, ["person", "organisation"])
                     yield Input(
                         placeholder=_("Meeting ID"), id="task-meeting-filter", type="integer"
                     )
@@ -132,28 +131,19 @@ class TasksScreen(SectionScreen):
         self.app.call_from_thread(self._show_board, columns)
 
     def _show_board(self, columns: list[domain.BoardColumn]) -> None:
-        today = self.context.today()
         for column in columns:
-            table = self.query_one(f"#board-{column.status.value}", DataTable)
-            cursor = table.cursor_row
-            table.clear(columns=True)
-            table.add_columns(_("Due"), _("Task"), _("Owner"))
-            table.border_title = f"{label(column.status)} ({column.count})"
             for row in column.tasks:
                 self.versions[row.id] = row.version
-                late = (
-                    row.due_on is not None
-                    and row.due_on < today
-                    and column.status in domain.OPEN_STATES
-                )
-                due: Cell = (
-                    Text(format_date(row.due_on), style="bold red")
-                    if late
-                    else format_date(row.due_on)
-                )
-                table.add_row(due, row.title, row.owner, key=str(row.id))
-            if column.tasks:
-                table.move_cursor(row=min(cursor, len(column.tasks) - 1))
+        self.query_one(TaskBoard).show(columns, self.context.today())
+
+    def action_fold_dropped(self) -> None:
+        board = self.query_one(TaskBoard)
+        board.toggle_dropped()
+        self.notify(
+            _("The dropped column is folded (f shows it).")
+            if board.dropped_folded
+            else _("The dropped column is shown (f folds it).")
+        )
 
     def _tasks(self, offset: int, limit: int) -> Sequence[tuple[int, Sequence[Cell]]]:
         today = self.context.today()
@@ -283,8 +273,6 @@ class TasksScreen(SectionScreen):
         )
 
     def action_notes(self) -> None:
-        from screens.minutes import TextDialog
-
         task_id = self.selected_task()
         if task_id is None:
             return
@@ -305,7 +293,7 @@ class TasksScreen(SectionScreen):
             )
 
         self.app.push_screen(
-            TextDialog(_("Notes"), domain.notes_of(self.context.engine, task_id)), done
+            NotesDialog(_("Notes"), domain.notes_of(self.context.engine, task_id)), done
         )
 
     def action_history(self) -> None:

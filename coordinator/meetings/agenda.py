@@ -39,6 +39,25 @@ def _check(title: str, minutes: int) -> tuple[str, int]:
     return title, minutes
 
 
+def checked_item(engine: Engine, typed: dict[str, str]) -> dict[str, object]:
+    """What an agenda item dialog typed (title, minutes, presenter by name, e-mail or #ID),
+    checked: add_item's arguments, or ValidationError naming each bad field."""
+    from coordinator.register.people import find_person
+
+    check = Checker()
+    title = check.required("title", typed.get("title", ""), max_length=300)
+    minutes_text = typed.get("minutes", "").strip() or "15"
+    minutes = int(minutes_text) if minutes_text.isdigit() else 0
+    if not 0 < minutes <= 600:
+        check.fail("minutes", _("Between 1 and 600 minutes."))
+    presenter_id = None
+    if typed.get("presenter", "").strip():
+        with reading(engine) as session:
+            presenter_id = find_person(session, typed["presenter"], check, "presenter")
+    check.check()
+    return {"title": title, "minutes": minutes, "presenter_id": presenter_id}
+
+
 def add_item(
     engine: Engine, meeting_id: int, title: str, *, minutes: int = 15, presenter_id: int | None = None,
     note: str = "", source_task_id: int | None = None,

@@ -9,6 +9,7 @@ from sqlalchemy import Engine
 from sqlmodel import Session, col, select
 
 from coordinator.i18n import _
+from coordinator.register.names import KINDS, Name, fitting, listed, names_in
 from coordinator.register.people import find_person
 from coordinator.validation import Checker, ValidationError
 from storage.enums import Membership, Phase, Rsvp, Topic
@@ -144,36 +145,34 @@ def invite_by_name(engine: Engine, meeting_id: int, kind: str, name: str) -> int
     accents do not matter; a person also by e-mail address or "#ID"). ``kind`` "any" looks
     for all three and takes the one that matches. Returns how many were newly invited."""
     typed = name.strip()
-    wanted = fold(typed)
+    kinds = KINDS if kind == "any" else (kind,)
     with transaction(engine) as session:
-        found: list[tuple[str, int]] = []
-        if kind in ("organisation", "any"):
-            found += [
-                ("organisation", oid)
-                for oid, oname in session.exec(select(Organisation.id, Organisation.name))
-                if fold(oname) == wanted
-            ]
-        if kind in ("group", "any"):
-            found += [
-                ("group", gid)
-                for gid, gname in session.exec(select(RecipientGroup.id, RecipientGroup.name))
-                if fold(gname) == wanted
-            ]
         check = Checker()
-        if kind in ("person", "any"):
+        if "person" in kinds and ("@" in typed or typed.startswith("#")):
             person = find_person(session, typed, check, "name")
-            if person is not None:
-                found.append(("person", person))
-        if len(found) != 1:
-            if kind == "person" and check.errors:
+            found = [Name("person", person, typed)] if person is not None else []
+            if not found and kind == "person":
                 raise ValidationError(check.errors)
-            message = (
-                _("“{name}” names more than one: choose an organisation, a group or a person.")
-                if found
-                else _("No single match for “{name}”.")
+        else:
+            found = fitting(typed, names_in(session, kinds))
+        if len(found) != 1:
+            if not found:
+                message = (
+                    _("No one called “{name}” in the register.")
+                    if kind == "person"
+                    else _("No single match for “{name}”.")
+                )
+            elif len({fold(n.label) for n in found}) == 1:
+                message = _(
+                    "“{name}” names more than one: choose an organisation, a group or a person."
+                )
+            else:
+                message = _("“{name}” fits {n} names ({names}): choose one.")
+            raise ValidationError(
+                {"name": message.format(name=typed, n=len(found), names=listed(found))}
             )
-            raise ValidationError({"name": message.format(name=typed)})
-        what, target = found[0]
+        target = found[0].id
+        what = found[0].kind
         if what == "organisation":
             members = list(
                 session.exec(

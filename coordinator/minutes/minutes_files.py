@@ -12,8 +12,8 @@ from coordinator.documents import Document, Section, render, table_csv
 from coordinator.i18n import translator
 from coordinator.labels import english_label
 from coordinator.meetings.recurrence import zone
-from coordinator.minutes.tasks import TaskFilter, task_page
-from coordinator.register.gdpr import shown_names
+from coordinator.minutes.tasks import TaskFilter, TaskRow, task_page
+from coordinator.register.gdpr import anonymised_name, shown_names
 from storage.enums import AttendanceStatus, DecisionStatus, MinutesStatus
 from storage.models import (
     AgendaItem,
@@ -122,6 +122,12 @@ def render_minutes(engine: Engine, meeting_id: int, fmt: str, language: str | No
     return render(minutes_document(engine, meeting_id, language), fmt)
 
 
+def _owner(row: TaskRow, language: str) -> str:
+    if row.erased_owner is not None:
+        return anonymised_name(row.erased_owner, language)
+    return row.owner or "–"
+
+
 def todo_document(
     engine: Engine, flt: TaskFilter, *, title: str, language: str, today: date
 ) -> Document:
@@ -131,7 +137,7 @@ def todo_document(
     doc.sections.append(
         Section(
             tr("To-do"), header=[tr("Due"), tr("Task"), tr("Owner"), tr("Status"), tr("Meeting")],
-            rows=[[_date(r.due_on, language), r.title, r.owner or "–", tr(english_label(r.status)), r.meeting or "–"] for r in rows],
+            rows=[[_date(r.due_on, language), r.title, _owner(r, language), tr(english_label(r.status)), r.meeting or "–"] for r in rows],
             empty=tr("No tasks."),
         )
     )  # fmt: skip

@@ -4,7 +4,7 @@ items and the approval state."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 
 from sqlalchemy import Engine
 from sqlmodel import col, select
@@ -30,11 +30,15 @@ class MinutesView:
     status: MinutesStatus
     attendance: list[tuple[int, str, AttendanceStatus]]  # attendance row id, name, status
     items: list[tuple[int, str, str]]  # agenda item id, title, notes
-    decisions: list[tuple[int, DecisionKind, str]]
+    decisions: list[tuple[int, DecisionKind, str, str]]  # id, kind, text, agenda item's title
     actions: list[
         tuple[int, str, str, date | None, TaskStatus]
     ]  # task id, title, owner, due, status
     version: int = 1  # of the minutes as read: an edit based on this view checks it
+    starts_at: datetime | None = None  # the meeting's start (UTC), shown in its zone
+    timezone: str = "Europe/Berlin"
+    all_day: bool = False
+    minute_taker: str = ""  # who takes the minutes ("" when nobody is named yet)
 
 
 def minutes_view(engine: Engine, meeting_id: int) -> MinutesView:
@@ -66,11 +70,14 @@ def minutes_view(engine: Engine, meeting_id: int) -> MinutesView:
             .where(Task.meeting_id == meeting_id)
             .order_by(col(Task.id))
         ).all()
+        item_titles = {i.id: i.title for i in items}
+        taker = session.get(Person, minutes.minute_taker_id) if minutes.minute_taker_id else None
         return MinutesView(
             meeting_id, meeting.title, minutes.status,
             [(a.id or 0, f"{g or ''} {f or ''}".strip() or a.guest_name, a.status) for a, g, f in attendance],
             [(i.id or 0, i.title, i.minutes_text) for i in items],
-            [(d.id or 0, d.kind, d.text) for d in decisions],
+            [(d.id or 0, d.kind, d.text, item_titles.get(d.agenda_item_id, "")) for d in decisions],
             [(t.id or 0, t.title, f"{g or ''} {f or ''}".strip() or (o or ""), t.due_on, t.status) for t, g, f, o in actions],
-            minutes.version,
+            minutes.version, meeting.starts_at, meeting.timezone, meeting.all_day,
+            f"{taker.given_name} {taker.family_name}".strip() if taker else "",
         )  # fmt: skip

@@ -42,6 +42,7 @@ class TaskRow:
     owner: str
     meeting: str
     version: int = 1  # as read: status changes from the board refuse to act on a stale row
+    erased_owner: int | None = None  # an erased owner's ID: a document names them in its language
 
 
 def _conditions(flt: TaskFilter, today: date) -> list[Any]:
@@ -78,18 +79,29 @@ def _conditions(flt: TaskFilter, today: date) -> list[Any]:
 
 
 def _rows(session: Session, query: Any) -> list[TaskRow]:
+    from coordinator.register.gdpr import anonymised_name
+
     return [
         TaskRow(
             task.id or 0, task.title, task.status, task.priority, task.due_on,
-            " ".join(p for p in (given, family) if p) or org or "", meeting or "", task.version,
+            anonymised_name(task.owner_person_id) if erased
+            else " ".join(p for p in (given, family) if p) or org or "",
+            meeting or "", task.version, task.owner_person_id if erased else None,
         )
-        for task, given, family, org, meeting in session.exec(query)
+        for task, given, family, erased, org, meeting in session.exec(query)
     ]  # fmt: skip
 
 
 def _select() -> Any:
     return (
-        select(Task, Person.given_name, Person.family_name, Organisation.name, Meeting.title)
+        select(
+            Task,
+            Person.given_name,
+            Person.family_name,
+            Person.erased_at,
+            Organisation.name,
+            Meeting.title,
+        )
         .join(Person, col(Person.id) == col(Task.owner_person_id), isouter=True)
         .join(Organisation, col(Organisation.id) == col(Task.owner_organisation_id), isouter=True)
         .join(Meeting, col(Meeting.id) == col(Task.meeting_id), isouter=True)
@@ -361,39 +373,23 @@ def owner_filter(engine: Engine, name: str) -> dict[str, int]:
     """The filter for an owner given by name (a person or an organisation, as in the register;
     case and accents do not matter, and a part of the name that fits one owner is enough) or
     by a person's ID."""
-    from storage.search import fold
+    from coordinator.register.names import fitting, listed, names
 
     name = name.strip()
     if name.isdigit():
         return {"owner_person_id": int(name)}
-    wanted = fold(name)
-    words = wanted.split()
-    with reading(engine) as session:
-        owners = [
-            ("owner_organisation_id", oid, n)
-            for oid, n in session.exec(select(Organisation.id, Organisation.name))
-        ] + [
-            ("owner_person_id", pid, f"{g} {f}".strip())
-            for pid, g, f in session.exec(
-                select(Person.id, Person.given_name, Person.family_name).where(
-                    col(Person.erased_at).is_(None)
-                )
-            )
-        ]
-    exact = [o for o in owners if fold(o[2]) == wanted]
-    found = exact or [o for o in owners if words and all(w in fold(o[2]) for w in words)]
+    found = fitting(name, names(engine, ("person", "organisation")))
     if len(found) == 1:
-        key, number, _label = found[0]
-        return {key: number or 0}
+        key = "owner_person_id" if found[0].kind == "person" else "owner_organisation_id"
+        return {key: found[0].id}
     if not found:
         raise ValidationError(
             {"owner": _("No organisation or person called “{name}”.").format(name=name)}
         )
-    names = ", ".join(sorted(o[2] for o in found)[:5]) + (" …" if len(found) > 5 else "")
     raise ValidationError(
         {
             "owner": _("“{name}” fits {n} owners ({names}): write more of the name.").format(
-                name=name, n=len(found), names=names
+                name=name, n=len(found), names=listed(found)
             )
         }
     )

@@ -8,6 +8,7 @@ from datetime import UTC, date, datetime
 from enum import StrEnum
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import Engine, delete, update
 from sqlmodel import Session, col, select
@@ -52,6 +53,16 @@ def _iso(value: Any) -> Any:
     return value.isoformat() if hasattr(value, "isoformat") else value
 
 
+def _meeting_time(starts: datetime, timezone: str, all_day: bool) -> str:
+    """When a meeting starts as its invitees know it: the date of an all-day meeting, else the
+    time in the meeting's own zone (with its offset)."""
+    try:
+        local = starts.astimezone(ZoneInfo(timezone))
+    except (ValueError, KeyError):
+        local = starts.astimezone(NETWORK_ZONE)
+    return local.date().isoformat() if all_day else local.isoformat()
+
+
 def export_person(engine: Engine, person_id: int) -> dict[str, Any]:
     """Everything the database holds about one person, as plain JSON-ready data."""
     with reading(engine) as session:
@@ -89,12 +100,18 @@ def export_person(engine: Engine, person_id: int) -> dict[str, Any]:
             "invitations": [
                 {
                     "meeting": title,
-                    "starts_at": _iso(starts),
+                    "starts_at": _meeting_time(starts, zone_name, all_day),
                     "answer": inv.rsvp.value,
                     "responded_at": _iso(inv.responded_at),
                 }
-                for inv, title, starts in session.exec(
-                    select(Invitation, Meeting.title, Meeting.starts_at)
+                for inv, title, starts, zone_name, all_day in session.exec(
+                    select(
+                        Invitation,
+                        Meeting.title,
+                        Meeting.starts_at,
+                        Meeting.timezone,
+                        Meeting.all_day,
+                    )
                     .join(Meeting, col(Meeting.id) == col(Invitation.meeting_id))
                     .where(Invitation.person_id == person_id)
                     .order_by(col(Meeting.starts_at))
@@ -115,9 +132,19 @@ def export_person(engine: Engine, person_id: int) -> dict[str, Any]:
                 )
             ],
             "date_poll_answers": [
-                {"meeting": title, "slot_starts_at": _iso(starts), "answer": vote.answer.value}
-                for vote, starts, title in session.exec(
-                    select(PollVote, PollSlot.starts_at, Meeting.title)
+                {
+                    "meeting": title,
+                    "slot_starts_at": _meeting_time(starts, zone_name, all_day),
+                    "answer": vote.answer.value,
+                }
+                for vote, starts, title, zone_name, all_day in session.exec(
+                    select(
+                        PollVote,
+                        PollSlot.starts_at,
+                        Meeting.title,
+                        Meeting.timezone,
+                        Meeting.all_day,
+                    )
                     .join(PollSlot, col(PollSlot.id) == col(PollVote.slot_id))
                     .join(DatePoll, col(DatePoll.id) == col(PollSlot.poll_id))
                     .join(Meeting, col(Meeting.id) == col(DatePoll.meeting_id))
@@ -125,9 +152,19 @@ def export_person(engine: Engine, person_id: int) -> dict[str, Any]:
                 )
             ],
             "attendance": [
-                {"meeting": title, "starts_at": _iso(starts), "status": att.status.value}
-                for att, title, starts in session.exec(
-                    select(Attendance, Meeting.title, Meeting.starts_at)
+                {
+                    "meeting": title,
+                    "starts_at": _meeting_time(starts, zone_name, all_day),
+                    "status": att.status.value,
+                }
+                for att, title, starts, zone_name, all_day in session.exec(
+                    select(
+                        Attendance,
+                        Meeting.title,
+                        Meeting.starts_at,
+                        Meeting.timezone,
+                        Meeting.all_day,
+                    )
                     .join(Minutes, col(Minutes.id) == col(Attendance.minutes_id))
                     .join(Meeting, col(Meeting.id) == col(Minutes.meeting_id))
                     .where(Attendance.person_id == person_id)
@@ -282,7 +319,9 @@ def export_text(engine: Engine, person_id: int, language: str | None = None) -> 
             )
         if isinstance(value, list):
             return ", ".join(shown(section, key, v) for v in value)
-        return _local(value, lang) if isinstance(value, str) else str(value)
+        if isinstance(value, str):
+            return _local(value, lang, own_zone=key in ("starts_at", "slot_starts_at"))
+        return str(value)
 
     lines = [
         tr("Data held about {name}").format(
@@ -319,7 +358,7 @@ def export_text(engine: Engine, person_id: int, language: str | None = None) -> 
     return "\n".join(lines)
 
 
-def _local(value: str, language: str) -> str:
+def _local(value: str, language: str, *, own_zone: bool = False) -> str:
     """An ISO date or time of the export as the reader writes it, times in the network's
     zone; any other text as it is."""
     try:
@@ -331,7 +370,9 @@ def _local(value: str, language: str) -> str:
         return value
     if moment.tzinfo is None:
         return value
-    local = moment.astimezone(NETWORK_ZONE)
+    # A reply or a mail sent in the network's zone; a meeting's start was exported in the
+    # meeting's own zone and stays in it.
+    local = moment if own_zone else moment.astimezone(NETWORK_ZONE)
     return f"{local:%d.%m.%Y %H:%M}" if language == "de" else f"{local:%Y-%m-%d %H:%M}"
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from textual import on
@@ -12,8 +13,10 @@ from textual.widgets import Input
 from coordinator.i18n import N_, _
 from coordinator.labels import label
 from coordinator.meetings.meetings import MeetingInput
+from coordinator.register.names import KINDS
 from coordinator.validation import ValidationError
-from screens.dialogs import Dialog
+from screens.complete import NameComplete
+from screens.dialogs import Dialog, show_field_errors
 from screens.forms import Form
 from screens.text import Label
 from screens.widgets import Button, Checkbox, SaveButton, Select
@@ -61,6 +64,7 @@ class MeetingForm(Form):
             _("Organiser, who gets the replies: name, e-mail or #ID"),
             placeholder="Ayşe Yılmaz",
         )
+        yield NameComplete("#field-organiser", ["person"])
         yield from self.text("notes", _("Notes"))
 
     def collect(self) -> Any:
@@ -70,13 +74,23 @@ class MeetingForm(Form):
 
 
 class AgendaItemDialog(Dialog):
-    """Returns (title, minutes)."""
+    """A new agenda item. ``check`` (the domain's checked_item) checks what was typed before
+    the dialog closes: a bad field is named, the typed text stays."""
+
+    def __init__(self, check: Callable[[dict[str, str]], dict[str, Any]]) -> None:
+        super().__init__()
+        self._check = check
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
             yield Label(_("New agenda item"), classes="dialog-title")
             yield Input(placeholder=_("Title"), id="item-title")
             yield Input(value="15", placeholder=_("Minutes"), id="item-minutes", type="integer")
+            presenter = Input(
+                placeholder=_("Presenter (optional): name, e-mail or #ID"), id="item-presenter"
+            )
+            yield presenter
+            yield NameComplete(presenter, ["person"])
             yield Label("", classes="field-error", id="item-error")
             with Horizontal(classes="dialog-buttons"):
                 yield SaveButton()
@@ -85,12 +99,16 @@ class AgendaItemDialog(Dialog):
     @on(Button.Pressed, "#save")
     @on(Input.Submitted)
     def _save(self) -> None:
-        title = self.query_one("#item-title", Input).value.strip()
-        minutes = self.query_one("#item-minutes", Input).value.strip()
-        if not title:
-            self.query_one("#item-error", Label).update(_("This field is required."))
+        typed = {
+            name: self.query_one(f"#item-{name}", Input).value
+            for name in ("title", "minutes", "presenter")
+        }
+        try:
+            checked = self._check(typed)
+        except ValidationError as exc:
+            show_field_errors(self, exc, "#item-error", prefix="#item-")
             return
-        self.dismiss((title, int(minutes) if minutes.isdigit() else 0))
+        self.dismiss(checked)
 
     @on(Button.Pressed, "#cancel")
     def _cancelled(self) -> None:
@@ -107,10 +125,12 @@ class InviteDialog(Dialog):
                 [(_("by name: an organisation, a group or a person"), "any"), (_("an organisation (all its people)"), "organisation"), (_("a saved group"), "group"), (_("one person"), "person")],
                 value="any", allow_blank=False, id="invite-kind",
             )  # fmt: skip
-            yield Input(
+            name = Input(
                 placeholder=_("Name as in the register (a person also by e-mail or #ID)"),
                 id="invite-name",
             )
+            yield name
+            yield NameComplete(name, KINDS)
             yield Label("", classes="field-error", id="invite-error")
             with Horizontal(classes="dialog-buttons"):
                 yield SaveButton(_("Invite"))
@@ -118,6 +138,11 @@ class InviteDialog(Dialog):
 
     def on_mount(self) -> None:
         self.query_one("#invite-name", Input).focus()
+
+    @on(Select.Changed, "#invite-kind")
+    def _kind_changed(self, event: Select.Changed) -> None:
+        kind = str(event.value)
+        self.query_one(NameComplete).set_kinds(KINDS if kind == "any" else [kind])
 
     @on(Button.Pressed, "#save")
     @on(Input.Submitted)

@@ -290,14 +290,11 @@ class MeetingScreen(DismissAfterWork, Screen[bool]):
     def action_add_item(self) -> None:
         def added(result: Any) -> None:
             if result:
-                title, minutes = result
-                self._guard(
-                    lambda: agenda.add_item(
-                        self.context.engine, self.meeting_id, title, minutes=minutes
-                    )
-                )
+                self._guard(lambda: agenda.add_item(self.context.engine, self.meeting_id, **result))
 
-        self.app.push_screen(AgendaItemDialog(), added)
+        self.app.push_screen(
+            AgendaItemDialog(lambda typed: agenda.checked_item(self.context.engine, typed)), added
+        )
 
     def _selected_key(self, table_id: str) -> str | None:
         table = self.query_one(table_id, DataTable)

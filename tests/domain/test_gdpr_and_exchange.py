@@ -46,6 +46,9 @@ def test_gdpr_export_holds_everything_about_the_person(sample_engine: Engine) ->
     assert "no_reply" not in text and "starts_at" not in text and "+00:00" not in text
     english = gdpr.export_text(sample_engine, 5, language="en")
     assert "Meeting: Netzwerktreffen, Starts: 2025-01-14 18:00, Answer: no reply" in english
+    # The all-day Saturday by its date (it read "Fri 23:00" in UTC, then 00:00).
+    assert "Sitzung: Klausurtag des Netzwerks, Beginn: 23.01.2027," in text
+    assert "Meeting: Klausurtag des Netzwerks, Starts: 2027-01-23," in english
 
 
 def test_erasure_removes_personal_data_and_keeps_tasks_and_minutes(sample_engine: Engine) -> None:

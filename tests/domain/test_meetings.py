@@ -434,3 +434,42 @@ def test_the_follow_up_item_speaks_the_meetings_language(engine: Engine) -> None
     assert [line.title for line in agenda.agenda(engine, second)] == [
         "Nachverfolgung verabredeter Arbeitsschritte"
     ]
+
+
+def test_a_name_that_fits_one_is_taken_and_several_are_listed(engine: Engine, folks) -> None:
+    """ "Jobcenter" invites the one organisation whose name starts so; "a" lists whom it fits;
+    the dropdown's label for a namesake ("Name #ID") finds that person again."""
+    from coordinator.register import names, organisations
+    from coordinator.register.organisations import OrganisationInput
+
+    ada, _ben, _cem = folks
+    today = local(2026, 12, 1).date()
+    organisations.create_organisation(
+        engine, OrganisationInput(name="Jobcenter Arbeitplus, Integration Point"), today=today
+    )
+    member = people.create_person(engine, PersonInput("Jo", "Lang"))
+    twin = people.create_person(engine, PersonInput("Ada", "Arslan"))
+    meeting = meetings.create_meeting(engine, MeetingInput(title="Treffen", day="2027-03-02"))
+    assert invitations.invite_by_name(engine, meeting, "any", "Jobcenter") == 0  # nobody in it
+    with pytest.raises(ValidationError) as refused:
+        invitations.invite_by_name(engine, meeting, "any", "jo")
+    assert refused.value.errors["name"].startswith("“jo” fits 2 names (")
+    assert "Jo Lang" in refused.value.errors["name"]
+    assert invitations.invite_by_name(engine, meeting, "person", "lang") == 1
+    labels = [n.label for n in names.names(engine, ["person"])]
+    assert f"Ada Arslan #{ada}" in labels and f"Ada Arslan #{twin}" in labels
+    assert invitations.invite_by_name(engine, meeting, "any", f"Ada Arslan #{twin}") == 1
+    with pytest.raises(ValidationError) as refused:
+        invitations.invite_by_name(engine, meeting, "any", "Ada Arslan")
+    assert "fits 2 names" in refused.value.errors["name"]
+    assert member
+
+
+def test_score_fits_words_in_any_case_and_accent() -> None:
+    from coordinator.register.names import score
+
+    assert score("ayse yil", "Ayşe Yılmaz") > score("yil", "Ayşe Yılmaz") > 0
+    assert score("Ayşe Yılmaz", "ayse yilmaz") == 1.0
+    assert score("jobc", "Jobcenter Arbeitplus, Integration Point") > 0
+    assert score("xyz", "Ayşe Yılmaz") == 0
+    assert score("   ", "Ayşe Yılmaz") == 0

@@ -114,3 +114,29 @@ def test_decision_register_searches_and_shows_status(engine: Engine) -> None:
     assert [r[2] for r in rows] == ["Das Sommerfest findet am 12. Juni statt."]
     all_rows = minutes_files.decision_register(engine, language="en").sections[0].rows
     assert {r[4] for r in all_rows} == {"valid", "revoked"}
+
+
+def test_a_to_do_list_names_an_erased_owner_in_its_own_language(engine: Engine) -> None:
+    """Ben was erased from an English screen; the German to-do list calls him "Gelöschte
+    Person N", the English one "Erased person N" (it showed the name stored at erasure)."""
+    from coordinator.i18n import set_language
+    from coordinator.register import gdpr
+    from coordinator.register.people import find_person
+    from storage.uow import reading
+
+    held_meeting(engine, "de")
+    with reading(engine) as session:
+        from coordinator.validation import Checker
+
+        ben = find_person(session, "Ben Bauer", Checker(), "owner")
+    assert ben is not None
+    set_language("en")
+    gdpr.erase_person(engine, ben)
+    german = minutes_files.render_todo(
+        engine, TaskFilter(), "md", title="To-do", language="de", today=date(2026, 11, 22)
+    )
+    english = minutes_files.render_todo(
+        engine, TaskFilter(), "md", title="To-do", language="en", today=date(2026, 11, 22)
+    )
+    assert f"Gelöschte Person {ben}" in german and "Erased person" not in german
+    assert f"Erased person {ben}" in english

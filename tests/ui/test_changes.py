@@ -7,14 +7,14 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import Engine
-from textual.widgets import DataTable, Input
+from textual.widgets import DataTable, Input, TextArea
 
 from coordinator.app import CoordinatorApp
 from coordinator.context import Context
 from coordinator.minutes import tasks
 from screens.changes import ChangesScreen, RecordChangesDialog
 from screens.conflict import ConflictDialog
-from screens.dialogs import TaskDialog
+from screens.dialogs import NotesDialog, TaskDialog
 from screens.minutes import TextDialog
 from storage.enums import TaskStatus
 from storage.models import Task
@@ -54,11 +54,11 @@ async def test_a_stale_save_is_refused_shows_who_changed_what_and_loses_nothing(
         task_id = await open_first_open_task(pilot, app)
         await pilot.press("o")  # Anna opens the notes of the task
         await settle(pilot)
-        assert isinstance(app.screen, TextDialog)
-        app.screen.query_one("#text", Input).value = "Anna: Raum ist reserviert"
+        assert isinstance(app.screen, NotesDialog)
+        app.screen.query_one("#notes-text", TextArea).load_text("Anna: Raum ist reserviert")
         # Meanwhile Ben saves his notes on the same task.
         tasks.set_notes(ben, task_id, "Ben: Raum noch offen")
-        await pilot.press("enter")
+        await pilot.press("ctrl+s")
         await settle(pilot)
         assert isinstance(app.screen, ConflictDialog)
         shown = screen_text(app)
@@ -79,14 +79,14 @@ async def test_reload_opens_the_editor_on_the_other_coordinators_text(
         task_id = await open_first_open_task(pilot, app)
         await pilot.press("o")
         await settle(pilot)
-        app.screen.query_one("#text", Input).value = "Anna"
+        app.screen.query_one("#notes-text", TextArea).load_text("Anna")
         tasks.set_notes(ben, task_id, "Ben war schneller")
-        await pilot.press("enter")
+        await pilot.press("ctrl+s")
         await settle(pilot)
         await click(pilot, "#reload")
         await settle(pilot)
-        assert isinstance(app.screen, TextDialog)
-        assert app.screen.query_one("#text", Input).value == "Ben war schneller"
+        assert isinstance(app.screen, NotesDialog)
+        assert app.screen.query_one("#notes-text", TextArea).text == "Ben war schneller"
         await pilot.press("escape")
         assert task_of(sample_engine, task_id).notes == "Ben war schneller"
 

@@ -13,13 +13,13 @@ from coordinator.app import CoordinatorApp
 from coordinator.context import Context
 from coordinator.meetings import agenda, invitations, meetings
 from coordinator.meetings.meetings import MeetingInput
-from screens.dialogs import TaskDialog
-from screens.minutes import MinutesScreen, TextDialog
+from screens.dialogs import ConfirmDialog, NotesDialog, TaskDialog
+from screens.minutes import MinutesScreen
 from screens.tasks import TasksScreen
 from storage.enums import AttendanceStatus, MinutesStatus, TaskStatus
-from storage.models import Attendance, Decision, Minutes, Task
+from storage.models import AgendaItem, Attendance, Decision, Minutes, Task
 from tests.conftest import FROZEN_NOW
-from tests.ui.helpers import click, screen_text, settle
+from tests.ui.helpers import click, notices, screen_text, settle
 
 
 async def test_minutes_during_the_meeting_then_tasks_on_board_and_next_agenda(
@@ -54,10 +54,10 @@ async def test_minutes_during_the_meeting_then_tasks_on_board_and_next_agenda(
         items.focus()
         await pilot.press("enter")
         await settle(pilot)
-        assert isinstance(app.screen, TextDialog)
-        app.screen.query_one("#text", Input).value = "Liste wird auf Arabisch und Kurdisch ergänzt."
-        await pilot.press("enter")
+        assert isinstance(app.screen, NotesDialog)  # several lines: Enter starts a new one
+        await pilot.press(*"Liste wird ergänzt:", "enter", *"Arabisch und Kurdisch.", "ctrl+s")
         await settle(pilot)
+        assert not isinstance(app.screen, NotesDialog)
         # a decision and two action items
         await pilot.press("d")
         await settle(pilot)
@@ -82,9 +82,16 @@ async def test_minutes_during_the_meeting_then_tasks_on_board_and_next_agenda(
             await settle(pilot)
         text = screen_text(app)
         assert "Liste an alle Vereine schicken" in text and "Sprachmittler erhalten" in text
-        # approve, then changes are refused with a clear message
+        # approve (asked once), then changes are refused with a clear message
         await pilot.press("ctrl+a")
         await settle(pilot)
+        assert isinstance(app.screen, ConfirmDialog)
+        await pilot.press("enter")
+        await settle(pilot)
+        await pilot.press("ctrl+a")  # already approved: said so, not asked again
+        await settle(pilot)
+        assert not isinstance(app.screen, ConfirmDialog)
+        assert "already approved" in notices(app)
         await pilot.press("d")
         await settle(pilot)
         app.screen.query_one("#text", Input).value = "Noch ein Beschluss"
@@ -93,6 +100,10 @@ async def test_minutes_during_the_meeting_then_tasks_on_board_and_next_agenda(
         with Session(engine) as session:
             minutes = session.exec(select(Minutes).where(Minutes.meeting_id == first)).one()
             assert minutes.status == MinutesStatus.APPROVED
+            notes = session.exec(
+                select(AgendaItem.minutes_text).where(AgendaItem.meeting_id == first)
+            )
+            assert "Liste wird ergänzt:\nArabisch und Kurdisch." in list(notes)
             assert [
                 d.text for d in session.exec(select(Decision).where(Decision.meeting_id == first))
             ] == ["Sprachmittler erhalten eine Aufwandsentschädigung."]
@@ -242,7 +253,10 @@ async def test_a_bad_due_date_or_owner_keeps_the_action_item_dialog_open(
         assert dialog.focused is dialog.query_one("#task-due", Input)
         await pilot.press(
             "ctrl+u", *"28.02.2027", "shift+tab", "ctrl+u", *"Syrisches Haus", "enter"
-        )
+        )  # Enter takes the one name the dropdown offers, the next Enter saves
+        await settle(pilot)
+        assert dialog.query_one("#task-owner", Input).value == "Syrisches Haus Bielefeld e.V."
+        await pilot.press("enter")
         await settle(pilot)
         assert isinstance(app.screen, MinutesScreen), screen_text(app)
     with Session(engine) as session:
