@@ -24,7 +24,7 @@ from storage.enums import ContactChannel, Phase, Priority
 
 _CAPTIONS = {
     "title": N_("Title"), "owner": N_("Owner"), "due": N_("Due"), "notes": N_("Notes"),
-    "minutes": N_("Minutes"), "presenter": N_("Presenter"),
+    "minutes": N_("Duration"), "presenter": N_("Presenter"),
 }  # fmt: skip
 
 

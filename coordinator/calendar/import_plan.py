@@ -323,10 +323,6 @@ def _compare(stored: Meeting, event: IncomingEvent, *, attendees_same: bool) -> 
 def _decide_reply(state: PlanState, stored: StoredMeeting | None, event: IncomingEvent) -> PlanRow:
     if stored is None:
         return plan_row(IGNORED, event, _("Not in the database."))
-    if event.recurrence_id is not None:
-        return plan_row(
-            IGNORED, event, _("Answers for a single date of a series are not recorded.")
-        )
     if len(event.attendees) != 1:
         return plan_row(IGNORED, event, _("A reply must name exactly one invitee."))
     answer = event.attendees[0]
@@ -335,18 +331,53 @@ def _decide_reply(state: PlanState, stored: StoredMeeting | None, event: Incomin
     if invitation is None:
         return plan_row(IGNORED, event, _("{email} is not invited.").format(email=answer.email))
     title = stored.meeting.title
+    starts = stored.meeting.starts_at
     detail = f"{answer.name or answer.email}: {answer.rsvp.value}"
-    if invitation.rsvp == answer.rsvp:
-        return PlanRow(
-            UNCHANGED, event.uid, title, stored.meeting.starts_at, "", detail, event.line
+    current: Invitation | None = invitation
+    if event.recurrence_id is not None:  # the answer for one date of the series
+        row = stored.occurrences.get(event.recurrence_id)
+        if row is None and not _a_date_of(stored.meeting, event.recurrence_id):
+            return plan_row(IGNORED, event, _("The series has no meeting at that time."))
+        own = (
+            state.session.execute(
+                select(Invitation).where(
+                    col(Invitation.meeting_id) == row.id, col(Invitation.person_id) == pid
+                )
+            ).scalar()
+            if row is not None
+            else None
         )
+        starts = event.recurrence_id
+        if own is None and invitation.rsvp != answer.rsvp:
+            return PlanRow(REPLY, event.uid, title, starts, "", detail, event.line)
+        current = own or invitation
+    assert current is not None
+    if current.rsvp == answer.rsvp:
+        return PlanRow(UNCHANGED, event.uid, title, starts, "", detail, event.line)
     if (
-        invitation.responded_at is not None
+        current.responded_at is not None
         and event.stamp is not None
-        and event.stamp < invitation.responded_at
+        and event.stamp < current.responded_at
     ):
-        return PlanRow(OLDER, event.uid, title, stored.meeting.starts_at, "", detail, event.line)
-    return PlanRow(REPLY, event.uid, title, stored.meeting.starts_at, "", detail, event.line)
+        return PlanRow(OLDER, event.uid, title, starts, "", detail, event.line)
+    return PlanRow(REPLY, event.uid, title, starts, "", detail, event.line)
+
+
+def _a_date_of(series: Meeting, moment: datetime) -> bool:
+    from datetime import timedelta
+
+    from coordinator.meetings.recurrence import RecurrenceError, occurrences_between
+
+    if not series.rrule:
+        return False
+    moment = moment.astimezone(UTC)
+    window = (moment - timedelta(minutes=1), moment + timedelta(minutes=1))
+    try:
+        return moment in occurrences_between(
+            series.rrule, series.starts_at, series.timezone, *window
+        )
+    except RecurrenceError:
+        return False
 
 
 def checked(state: PlanState, events: Iterable[IncomingEvent]) -> None:

@@ -259,11 +259,42 @@ class Applier:
     def reply(self, stored: StoredMeeting, event: IncomingEvent) -> None:
         answer = event.attendees[0]
         pid = self.person(answer)
+        if event.recurrence_id is not None:
+            self.date_reply(stored, event, pid)
+            return
         invitation = stored.invitations[pid]
         assert stored.meeting.id is not None
         self.journal.note_change("invitation", [stored.meeting.id, pid], invitation)
         invitation.rsvp = answer.rsvp
         invitation.responded_at = event.stamp or self.journal.now
+
+    def date_reply(self, stored: StoredMeeting, event: IncomingEvent, pid: int) -> None:
+        """The answer for one date of a series: kept on that date's row (made if needed);
+        the series' answer stays for the other dates."""
+        from sqlmodel import select
+
+        from coordinator.meetings.meetings import _occurrence
+
+        assert event.recurrence_id is not None and stored.meeting.id is not None
+        session = self.state.session
+        row = stored.occurrences.get(event.recurrence_id)
+        if row is None:
+            row = _occurrence(session, stored.meeting.id, event.recurrence_id)
+            stored.occurrences[event.recurrence_id] = row
+            self.journal.created.setdefault("meeting", []).append(row.id)
+        answer, at = event.attendees[0], event.stamp or self.journal.now
+        own = session.exec(
+            select(Invitation).where(Invitation.meeting_id == row.id, Invitation.person_id == pid)
+        ).first()
+        if own is None:
+            session.add(
+                Invitation(meeting_id=row.id, person_id=pid, rsvp=answer.rsvp, responded_at=at)
+            )
+            created = self.journal.created.setdefault("invitation", [])
+            created.append((row.id, pid, RSVP_VALUES[answer.rsvp]))
+        else:
+            self.journal.note_change("invitation", [row.id, pid], own)
+            own.rsvp, own.responded_at = answer.rsvp, at
 
     def master(self, event: IncomingEvent) -> None:
         """A meeting or series: created (in the batch) or changed."""

@@ -21,7 +21,7 @@ from coordinator.calendar.events import (
 from coordinator.i18n import _, translator
 from coordinator.validation import ValidationError
 from storage.enums import MeetingStatus
-from storage.models import DatePoll, PollSlot
+from storage.models import DatePoll, Invitation, Meeting, PollSlot
 from storage.uow import reading
 
 
@@ -67,6 +67,39 @@ def _only(invitees: list, email: str | None) -> list:  # type: ignore[type-arg]
     return [(p, r) for p, r in invitees if p.email.strip().casefold() == wanted]
 
 
+def _with_date_answers(engine: Engine, invitees: list, meeting_ids: list[int]) -> dict[int, list]:  # type: ignore[type-arg]
+    """The series' invitees for each date row in ``meeting_ids``, each with the answer given
+    for that date where there is one (the series' answer otherwise)."""
+    if not meeting_ids:
+        return {}
+    own, _by_id = load_participants(engine, meeting_ids)
+    dated = {}
+    for meeting_id in meeting_ids:
+        answers = {p.email.casefold(): r for p, r in own.get(meeting_id, [])}
+        dated[meeting_id] = [(p, answers.get(p.email.casefold(), r)) for p, r in invitees]
+    return dated
+
+
+def _answered_dates(engine: Engine, series: Event) -> list[Event]:
+    """Dates of a series that differ from it only by somebody's answer for that date."""
+    if not series.rrule:
+        return []
+    with reading(engine) as session:
+        ids = (
+            session.execute(
+                select(Meeting.id)
+                .join(Invitation, Invitation.meeting_id == Meeting.id)  # type: ignore[arg-type]
+                .where(Meeting.series_id == series.id, Meeting.status != MeetingStatus.CANCELLED)  # type: ignore[arg-type]
+                .distinct()
+            )
+            .scalars()
+            .all()
+        )
+    known = {o.id for o in series.overrides}
+    found = [load_event(engine, i) for i in sorted(set(ids) - known) if i is not None]
+    return sorted((e for e in found if e is not None), key=lambda e: e.starts_at)
+
+
 def invitation(
     engine: Engine,
     meeting_id: int,
@@ -84,18 +117,26 @@ def invitation(
     event, master = _one(engine, meeting_id)
     organiser, invitees = _invitees_of(engine, event, master)
     invitees = _only(invitees, for_email)
+    # A date's own answers (a "no" for one date) travel as that date's PARTSTAT, in a
+    # RECURRENCE-ID event of their own when nothing else about the date changed.
+    overrides = event.overrides + _answered_dates(engine, event) if master is None else []
+    dated = _with_date_answers(
+        engine, invitees, [o.id for o in overrides] + ([event.id] if master else [])
+    )
     writer = CalendarWriter(now, reminder_minutes)
     description = calendar_description(engine, meeting_id, language)
     writer.vevent(
         event,
         master=master,
         organiser=organiser,
-        invitees=invitees,
+        invitees=dated.get(event.id, invitees),
         description=description,
         language=language,
     )
-    for override in event.overrides:  # a series' moved occurrences travel with it
-        writer.vevent(override, master=event, organiser=organiser, invitees=invitees)
+    for override in overrides:  # a series' moved occurrences travel with it
+        writer.vevent(
+            override, master=event, organiser=organiser, invitees=dated.get(override.id, invitees)
+        )
     method = "REQUEST" if invitees or for_email is None else "PUBLISH"
     return writer.calendar([f"METHOD:{method}"])
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from datetime import UTC, datetime
 
-from sqlalchemy import Engine
+from sqlalchemy import Engine, delete
 from sqlmodel import Session, col, select
 
 from coordinator.i18n import _
@@ -128,16 +128,66 @@ def invite_group(engine: Engine, meeting_id: int, group_id: int) -> int:
 
 
 def set_rsvp(engine: Engine, meeting_id: int, person_id: int, rsvp: Rsvp) -> None:
+    """Record an answer. For a date of a series (an occurrence row) it is that date's answer
+    only; the series' answer stays the default for the dates without their own."""
     with transaction(engine) as session:
-        invitation = session.exec(
-            select(Invitation).where(
-                Invitation.meeting_id == meeting_id, Invitation.person_id == person_id
+        record_answer(session, meeting_id, person_id, rsvp, datetime.now(UTC))
+
+
+def set_series_rsvp(engine: Engine, meeting_id: int, person_id: int, rsvp: Rsvp) -> None:
+    """The answer for every date of the series ``meeting_id`` belongs to; this date's own
+    answer gives way to it (other dates keep theirs)."""
+    with transaction(engine) as session:
+        meeting = session.get(Meeting, meeting_id)
+        if meeting is None:
+            raise LookupError(meeting_id)
+        record_answer(session, meeting.series_id or meeting_id, person_id, rsvp, datetime.now(UTC))
+        if meeting.series_id is not None:
+            session.exec(  # type: ignore[call-overload]
+                delete(Invitation).where(
+                    col(Invitation.meeting_id) == meeting_id,
+                    col(Invitation.person_id) == person_id,
+                )
+            )
+
+
+def record_answer(
+    session: Session, meeting_id: int, person_id: int, rsvp: Rsvp, at: datetime
+) -> Invitation:
+    meeting = session.get(Meeting, meeting_id)
+    if meeting is None:
+        raise LookupError(meeting_id)
+    own = session.exec(
+        select(Invitation).where(
+            Invitation.meeting_id == meeting_id, Invitation.person_id == person_id
+        )
+    ).first()
+    if own is None and meeting.series_id is not None:  # a date of the series
+        invited = session.exec(
+            select(Invitation.id).where(
+                Invitation.meeting_id == meeting.series_id, Invitation.person_id == person_id
             )
         ).first()
-        if invitation is None:
-            raise LookupError((meeting_id, person_id))
-        invitation.rsvp = rsvp
-        invitation.responded_at = datetime.now(UTC) if rsvp != Rsvp.NO_REPLY else None
+        if invited is not None:
+            own = Invitation(meeting_id=meeting_id, person_id=person_id)
+            session.add(own)
+    if own is None:
+        raise LookupError((meeting_id, person_id))
+    own.rsvp = rsvp
+    own.responded_at = at if rsvp != Rsvp.NO_REPLY else None
+    return own
+
+
+def date_answers(session: Session, occurrence_id: int) -> dict[int, Rsvp]:
+    """The answers given for one date of a series, by person (the rest answer as for the
+    series)."""
+    return dict(
+        session.exec(
+            select(Invitation.person_id, Invitation.rsvp).where(
+                Invitation.meeting_id == occurrence_id
+            )
+        ).all()
+    )
 
 
 def invite_by_name(engine: Engine, meeting_id: int, kind: str, name: str) -> int:

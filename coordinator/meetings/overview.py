@@ -12,6 +12,7 @@ from sqlmodel import col, select
 from coordinator.meetings.agenda import AgendaLine, agenda
 from coordinator.meetings.conflicts import busy
 from coordinator.meetings.date_poll import PollMatrix, SlotScore, matrix, ranking
+from coordinator.meetings.invitations import date_answers
 from coordinator.meetings.schedule import RowSource
 from storage.enums import MeetingKind, MeetingStatus, Rsvp
 from storage.models import DatePoll, Invitation, Meeting, Person
@@ -25,6 +26,7 @@ class Invitee:
     rsvp: Rsvp
     needs_update: bool
     busy_with: str  # another meeting at the same time, if any
+    own_date: bool = False  # a date of a series answered on its own (not the series' answer)
 
 
 @dataclass(frozen=True)
@@ -65,6 +67,7 @@ def meeting_view(engine: Engine, source: RowSource, meeting_id: int) -> MeetingV
             .where(DatePoll.meeting_id == meeting_id)
             .order_by(col(DatePoll.id).desc())
         ).first()
+        own = date_answers(session, meeting_id) if m.series_id is not None else {}
         rule = m.rrule  # a date of a series shows the series' rule
         if not rule and m.series_id is not None:
             rule = session.exec(select(Meeting.rrule).where(Meeting.id == m.series_id)).one()
@@ -77,8 +80,9 @@ def meeting_view(engine: Engine, source: RowSource, meeting_id: int) -> MeetingV
     )
     invitees = [
         Invitee(
-            inv.person_id, f"{g} {f}".strip(), inv.rsvp, inv.needs_update,
+            inv.person_id, f"{g} {f}".strip(), own.get(inv.person_id, inv.rsvp), inv.needs_update,
             ", ".join(sorted({o.title for o in clashes.get(inv.person_id, [])})),
+            inv.person_id in own,
         )
         for inv, g, f in rows
     ]  # fmt: skip

@@ -65,6 +65,9 @@ class MeetingScreen(DismissAfterWork, Screen[bool]):
         Binding("y", "answer('y')", "Yes", show=False),
         Binding("m", "answer('m')", "Maybe", show=False),
         Binding("n", "answer('n')", "No", show=False),
+        Binding("Y", "answer('y', True)", "Yes, every date", show=False),
+        Binding("M", "answer('m', True)", "Maybe, every date", show=False),
+        Binding("N", "answer('n', True)", "No, every date", show=False),
     ]
     # y/m/n answer for the highlighted invitee as soon as the meeting opens.
     AUTO_FOCUS = "#invitee-table"
@@ -93,15 +96,7 @@ class MeetingScreen(DismissAfterWork, Screen[bool]):
                 classes="section-title",
             )
             yield DataTable(id="agenda-table", cursor_type="row")
-            yield Label(
-                _("Invitees")
-                + "  (i "
-                + _("invite")
-                + "; y / m / n "
-                + _("record the answer")
-                + ")",
-                classes="section-title",
-            )
+            yield Label(_("Invitees"), classes="section-title", id="invitee-title")
             yield DataTable(id="invitee-table", cursor_type="row")
             yield Label("", classes="section-title", id="poll-title")
             yield DataTable(id="poll-table", cursor_type="cell")
@@ -170,7 +165,7 @@ class MeetingScreen(DismissAfterWork, Screen[bool]):
         items = self.query_one("#agenda-table", DataTable)
         cursor = items.cursor_row
         items.clear(columns=True)
-        items.add_columns(_("Time"), _("Item"), _("Presenter"), _("Minutes"), _("Note"))
+        items.add_columns(_("Time"), _("Item"), _("Presenter"), _("Duration"), _("Note"))
         for line in view.agenda:
             note = line.note.replace("\n", "; ")
             items.add_row(
@@ -184,14 +179,23 @@ class MeetingScreen(DismissAfterWork, Screen[bool]):
         if view.agenda:
             items.move_cursor(row=min(cursor, len(view.agenda) - 1))
 
+        keys = (
+            _("y / m / n this date, Y / M / N every date")
+            if view.series_id
+            else "y / m / n " + _("record the answer")
+        )
+        self.query_one("#invitee-title", Label).update(
+            f"{_('Invitees')}  (i {_('invite')}; {keys})"
+        )
         people = self.query_one("#invitee-table", DataTable)
         cursor = people.cursor_row
         people.clear(columns=True)
         people.add_columns(_("Name"), _("Answer"), _("Update due"), _("Busy with"))
         for inv in view.invitees:
+            answer = label(inv.rsvp)
             people.add_row(
                 inv.name,
-                label(inv.rsvp),
+                _("{answer} (this date)").format(answer=answer) if inv.own_date else answer,
                 "✉" if inv.needs_update else "",
                 inv.busy_with,
                 key=str(inv.person_id),
@@ -353,13 +357,15 @@ class MeetingScreen(DismissAfterWork, Screen[bool]):
 
         self.app.push_screen(dialog, chosen)
 
-    def action_answer(self, key: str) -> None:
+    def action_answer(self, key: str, every_date: bool = False) -> None:
+        """y/m/n: the answer for this meeting, or for this date of a series (the series'
+        answer stays for the other dates); Y/M/N: the answer for every date of the series."""
         focused = self.focused
         if focused is self.query_one("#invitee-table"):
             person = self._selected_key("#invitee-table")
             if person is not None and self.view:
-                target = self.view.series_id or self.meeting_id
-                invitations.set_rsvp(self.context.engine, target, int(person), RSVP_KEYS[key])
+                answer = invitations.set_series_rsvp if every_date else invitations.set_rsvp
+                answer(self.context.engine, self.meeting_id, int(person), RSVP_KEYS[key])
                 self._after()
         elif focused is self.query_one("#poll-table") and self.view and self.view.poll:
             table = self.query_one("#poll-table", DataTable)

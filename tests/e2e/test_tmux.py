@@ -399,7 +399,7 @@ def test_typing_in_the_task_list_searches_and_esc_goes_to_the_list(
         (
             "80x24",
             "de",
-            dict(answered="1 nein · 1 offen", keys="Diese Ansicht", minutes="Minuten", save="Speichern · ctrl+s", person="Neue Person"),
+            dict(answered="1 nein · 1 offen", keys="Diese Ansicht", minutes="Protokoll", save="Speichern · ctrl+s", person="Neue Person"),
         ),
         (
             "120x40",
