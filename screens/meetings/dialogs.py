@@ -85,7 +85,9 @@ class AgendaItemDialog(Dialog):
         with Vertical(classes="dialog"):
             yield Label(_("New agenda item"), classes="dialog-title")
             yield Input(placeholder=_("Title"), id="item-title")
-            yield Input(value="15", placeholder=_("Duration in minutes"), id="item-minutes", type="integer")
+            yield Input(
+                value="15", placeholder=_("Duration in minutes"), id="item-minutes", type="integer"
+            )
             presenter = Input(
                 placeholder=_("Presenter (optional): name, e-mail or #ID"), id="item-presenter"
             )

@@ -116,7 +116,8 @@ def test_undoing_a_date_reply_takes_the_answer_back(engine: Engine) -> None:
     import_undo.undo_last_import(engine)
     with reading(engine) as session:
         dated = session.exec(
-            select(Invitation).join(Meeting, Meeting.id == Invitation.meeting_id)  # type: ignore[arg-type]
+            select(Invitation)
+            .join(Meeting, Meeting.id == Invitation.meeting_id)  # type: ignore[arg-type]
             .where(Meeting.series_id == series)
         ).all()
     assert dated == []
