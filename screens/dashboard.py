@@ -119,7 +119,7 @@ class DashboardScreen(SectionScreen):
                     occ.title,
                     f"{occ.rsvp.accepted}/{occ.rsvp.invited}"
                     if narrow
-                    else _("{yes}/{invited} yes").format(
+                    else _("{yes}/{invited} accepted").format(
                         yes=occ.rsvp.accepted, invited=occ.rsvp.invited
                     ),
                 )

@@ -68,10 +68,17 @@ class ConfirmDialog(Dialog):
     """Ask before something that cannot be undone; returns True to go ahead."""
 
     def __init__(
-        self, title: str, body: str, confirm: str, *, extra_input: str | None = None
-    ) -> None:
+        self, title: str, body: str, confirm: str, *, extra_input: str | None = None,
+        cancel_first: bool = False,
+    ) -> None:  # fmt: skip
+        """``cancel_first``: Cancel has the focus (Enter does not erase or delete)."""
         super().__init__()
         self._title, self._body, self._confirm, self._extra = title, body, confirm, extra_input
+        self._cancel_first = cancel_first
+
+    def on_mount(self) -> None:
+        if self._cancel_first:
+            self.query_one("#cancel", Button).focus()
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):

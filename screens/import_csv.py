@@ -14,7 +14,7 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import Input
 
 from coordinator.context import Context
-from coordinator.i18n import _
+from coordinator.i18n import _, ngettext
 from coordinator.register import exchange
 from coordinator.register.spreadsheet import SpreadsheetError
 from screens.dialogs import Dialog
@@ -85,9 +85,11 @@ class ImportScreen(Dialog):
         self.plan = plan
         parts: list[object] = [
             Text(
-                _("{n} rows can be imported ({delimiter} separated, {encoding}).").format(
-                    n=plan.valid, delimiter=plan.delimiter, encoding=plan.encoding
-                ),
+                ngettext(
+                    "{n} row can be imported ({delimiter} separated, {encoding}).",
+                    "{n} rows can be imported ({delimiter} separated, {encoding}).",
+                    plan.valid,
+                ).format(n=plan.valid, delimiter=plan.delimiter, encoding=plan.encoding),
                 style="bold",
             )
         ]

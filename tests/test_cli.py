@@ -145,12 +145,12 @@ def test_people_import_asks_and_does_nothing_without_yes(sample_db: str, tmp_pat
     )
     asked = run("people", "import", str(source), "--db", sample_db)
     assert asked.returncode == 1
-    assert "1 rows can be imported" in asked.stdout and "line 3 (X Y): email" in asked.stdout
+    assert "1 row can be imported" in asked.stdout and "line 3 (X Y): email" in asked.stdout
     assert "Nothing imported." in asked.stdout
     before = run("people", "export", "--format", "json", "--db", sample_db).stdout
     assert "lea@example.org" not in before
     applied = run("people", "import", str(source), "--yes", "--db", sample_db)
-    assert applied.returncode == 1 and "1 rows imported." in applied.stdout  # 1: a row was rejected
+    assert applied.returncode == 1 and "1 row imported." in applied.stdout  # 1: a row was rejected
     after = run("people", "export", "--format", "json", "--db", sample_db).stdout
     assert "lea@example.org" in after
 

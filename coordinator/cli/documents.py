@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
 from coordinator.cli.terminal import UsageError, emit
-from coordinator.i18n import _
+from coordinator.i18n import _, ngettext
 
 if TYPE_CHECKING:
     from sqlalchemy import Engine
@@ -94,7 +94,13 @@ def run_followups(args: argparse.Namespace, engine: Engine) -> int:
         raise UsageError(_("--weeks must be at least 1"))
     context = Context(engine)
     found, total = followup_page(context, context.now(), weeks=args.weeks, offset=0, limit=10_000)
-    print(_("{n} partners not contacted for {weeks} weeks").format(n=total, weeks=args.weeks))
+    print(
+        ngettext(
+            "{n} partner not contacted for {weeks} weeks",
+            "{n} partners not contacted for {weeks} weeks",
+            total,
+        ).format(n=total, weeks=args.weeks)
+    )
     for item in found:
         last = format_date(item.last_contact_at.date()) if item.last_contact_at else _("never")
         kind = _("organisation") if item.kind == "organisation" else _("person")

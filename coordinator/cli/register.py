@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from coordinator.cli.terminal import UsageError, ask, emit
-from coordinator.i18n import _
+from coordinator.i18n import _, ngettext
 
 if TYPE_CHECKING:
     from sqlalchemy import Engine
@@ -18,7 +18,7 @@ if TYPE_CHECKING:
 
 
 def report_plan(plan: ImportPlan) -> None:
-    print(_("{n} rows can be imported ({delimiter} separated, {encoding}).").format(
+    print(ngettext("{n} row can be imported ({delimiter} separated, {encoding}).", "{n} rows can be imported ({delimiter} separated, {encoding}).", plan.valid).format(
         n=plan.valid, delimiter=plan.delimiter, encoding=plan.encoding))  # fmt: skip
     for name in plan.new_organisations:
         print("  " + _("new organisation: {name}").format(name=name))
@@ -62,7 +62,7 @@ def run_import(args: argparse.Namespace, engine: Engine) -> int:
         print(_("Nothing imported."))
         return 1
     added = exchange.apply_import(engine, plan, today=datetime.now(UTC).date())
-    print(_("{n} rows imported.").format(n=added))
+    print(ngettext("{n} row imported.", "{n} rows imported.", added).format(n=added))
     return 1 if plan.problems else 0
 
 

@@ -101,3 +101,10 @@ def listed(found: Sequence[Name], limit: int = 5) -> str:
     """Up to ``limit`` labels for a message: "A, B, C …"."""
     labels = sorted({n.label for n in found}, key=fold)
     return ", ".join(labels[:limit]) + (" …" if len(labels) > limit else "")
+
+
+def person_name(engine: Engine, person_id: int) -> str:
+    """A person's full name as the register holds it ("" for nobody)."""
+    with reading(engine) as session:
+        person = session.get(Person, person_id)
+        return f"{person.given_name} {person.family_name}".strip() if person else ""

@@ -149,7 +149,7 @@ class MeetingScreen(DismissAfterWork, Screen[bool]):
             ),
             plain_line(f"{_('Place')}: {place}"),
             plain_line(
-                _("{yes} yes · {maybe} maybe · {no} no · {open} open").format(
+                _("{yes} accepted · {maybe} tentative · {no} declined · {open} no reply").format(
                     yes=counts[Rsvp.ACCEPTED],
                     maybe=counts[Rsvp.TENTATIVE],
                     no=counts[Rsvp.DECLINED],
@@ -330,7 +330,13 @@ class MeetingScreen(DismissAfterWork, Screen[bool]):
             self, lambda: added.append(agenda.add_followups(self.context.engine, self.meeting_id))
         ):
             return
-        self.notify(_("{n} open tasks added to the agenda.").format(n=added[0]))
+        self.notify(
+            ngettext(
+                "{n} open task added to the agenda.",
+                "{n} open tasks added to the agenda.",
+                added[0],
+            ).format(n=added[0])
+        )
         self._after()
 
     def action_invite(self) -> None:

@@ -97,7 +97,9 @@ class MeetingsScreen(SectionScreen):
 
     def _cells(self, key: str, occ: Occurrence) -> Sequence[Cell]:
         self.shown[key] = occ
-        answers = _("{yes}/{invited} yes").format(yes=occ.rsvp.accepted, invited=occ.rsvp.invited)
+        answers = _("{yes}/{invited} accepted").format(
+            yes=occ.rsvp.accepted, invited=occ.rsvp.invited
+        )
         return (
             format_when(occ),
             occ.title,

@@ -17,6 +17,7 @@ from coordinator.i18n import _
 from coordinator.labels import format_date, label
 from coordinator.network.concurrency import version_of
 from coordinator.register import contacts, gdpr, organisations, people
+from coordinator.register.names import person_name
 from screens.conflict import attempt, refuse_busy, save_checked
 from screens.dialogs import ConfirmDialog, ContactDialog, PhaseDialog
 from screens.forms import RELOAD, OrganisationForm, PersonForm
@@ -132,7 +133,10 @@ def delete_organisation(
             done()
 
     screen.app.push_screen(
-        ConfirmDialog(_("Delete {name}?").format(name=impact.name), body, _("Delete")), confirmed
+        ConfirmDialog(
+            _("Delete {name}?").format(name=impact.name), body, _("Delete"), cancel_first=True
+        ),
+        confirmed,
     )
 
 
@@ -260,10 +264,12 @@ def erase_person(
 
     screen.app.push_screen(
         ConfirmDialog(
-            _("Erase person {id}? This cannot be undone.").format(id=person_id),
+            _("Erase {name} (person {id})? This cannot be undone.").format(
+                name=person_name(context.engine, person_id), id=person_id),
             _("Name, contact data, notes, languages and memberships are removed. Tasks, invitations "
               "and minutes stay under the name \u201c{name}\u201d.").format(name=gdpr.anonymised_name(person_id)),
             _("Erase"),
+            cancel_first=True,
         ),
         confirmed,
     )  # fmt: skip

@@ -170,7 +170,7 @@ class RegisterScreen(SectionScreen):
         def show() -> None:
             for phase, orgs in columns.items():
                 names = "\n".join(one_line(name) for _i, name in orgs)
-                heading = styled("[b]$phase[/b] ($count)", phase=label(phase), count=len(orgs))
+                heading = styled("[b]$count · $phase[/b]", phase=label(phase), count=len(orgs))
                 self.query_one(f"#pipeline-{phase.value}", Static).update(
                     heading + Content("\n\n" + names)
                 )

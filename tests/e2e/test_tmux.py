@@ -399,12 +399,12 @@ def test_typing_in_the_task_list_searches_and_esc_goes_to_the_list(
         (
             "80x24",
             "de",
-            dict(answered="1 nein · 1 offen", keys="Diese Ansicht", minutes="Protokoll", save="Speichern · ctrl+s", person="Neue Person"),
+            dict(answered="1 abgesagt · 1 keine Antwort", keys="Diese Ansicht", minutes="Protokoll", save="Speichern · ctrl+s", person="Neue Person"),
         ),
         (
             "120x40",
             "en",
-            dict(answered="1 no · 1 open", keys="This screen", minutes="Minutes", save="Save · ctrl+s", person="New person"),
+            dict(answered="1 declined · 1 no reply", keys="This screen", minutes="Minutes", save="Save · ctrl+s", person="New person"),
         ),
     ],
 )  # fmt: skip

@@ -117,7 +117,7 @@ async def test_create_a_meeting_with_agenda_invite_answer_reorder(sample_context
         invitees.move_cursor(row=1)
         await pilot.press("n")
         await settle(pilot)
-        assert "1 yes · 0 maybe · 1 no · 1 open" in screen_text(app)
+        assert "1 accepted · 0 tentative · 1 declined · 1 no reply" in screen_text(app)
         meeting_id = screen.meeting_id
     with Session(sample_context.engine) as session:
         answers = sorted(

@@ -237,6 +237,14 @@ async def test_person_detail_gdpr_export_and_erase(
         await pilot.press("ctrl+x")
         await settle(pilot)
         assert isinstance(app.screen, ConfirmDialog)
+        assert "Erase Ayşe Erdem (person 5)?" in screen_text(app)  # whom, by name
+        await pilot.press("enter")  # Cancel has the focus: Enter erases nobody
+        await settle(pilot)
+        assert not isinstance(app.screen, ConfirmDialog)
+        with Session(sample_context.engine) as session:
+            assert session.get(Person, 5).erased_at is None  # type: ignore[union-attr]
+        await pilot.press("ctrl+x")
+        await settle(pilot)
         await click(pilot, "#confirm")
         await settle(pilot)
         assert isinstance(app.screen, RegisterScreen)
@@ -264,7 +272,7 @@ async def test_csv_import_preview_then_cancel_imports_nothing(
         await pilot.press("enter")
         await settle(pilot)
         text = screen_text(app)
-        assert "1 rows can be imported" in text and "Not an e-mail address" in text
+        assert "1 row can be imported" in text and "Not an e-mail address" in text
         await click(pilot, "#cancel")
         await settle(pilot)
         assert count(sample_context, Person) == before
@@ -319,3 +327,24 @@ async def test_export_people_as_vcard_from_the_register(
         assert isinstance(app.screen, RegisterScreen)
     text = target.read_text()
     assert text.count("BEGIN:VCARD") == 119 and oct(target.stat().st_mode & 0o777) == "0o600"
+
+
+async def test_the_pipeline_at_80_columns_cuts_names_instead_of_breaking_words(
+    sample_context: Context,
+) -> None:
+    """Issue 18: "Kontaktauf / nahme", "Frauenvere / in": names wrapped mid-word. Now one
+    name a line, cut with an ellipsis, and each phase's count in sight."""
+    from coordinator.i18n import set_language
+
+    set_language("de")
+    try:
+        app = CoordinatorApp(sample_context)
+        async with app.run_test(size=(80, 24)) as pilot:
+            await open_register(pilot, "v")
+            await pilot.pause(0.3)
+            await settle(pilot)
+            text = screen_text(app)
+            assert "6 · Kontakt…" in text and "nahme" not in text, text
+            assert "Eritreische…" in text
+    finally:
+        set_language("en")
