@@ -29,12 +29,14 @@ _CAPTIONS = {
 
 
 def show_field_errors(
-    screen: Screen[object], error: ValidationError, label_id: str, *, prefix: str
-) -> None:
+    screen: Screen[object], error: ValidationError, label_id: str, *, prefix: str,
+    captions: dict[str, str] | None = None,
+) -> None:  # fmt: skip
     """A dialog's bad fields, each named, in the label ``label_id``; the first bad field
     (``prefix`` + its name) gets the focus. The dialog stays open with what was typed."""
+    names = captions or _CAPTIONS
     lines = [
-        f"{_(_CAPTIONS[name]) if name in _CAPTIONS else name}: {message}"
+        f"{_(names[name]) if name in names else name}: {message}"
         for name, message in error.errors.items()
     ]
     screen.query_one(label_id, Label).update("\n".join(lines))

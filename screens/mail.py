@@ -155,6 +155,7 @@ class MailScreen(SectionScreen):
         Binding("s", "send", "Send"),
         Binding("w", "write_eml", "Write .eml"),
         Binding("c", "stop", "Stop sending"),
+        Binding("o", "mail_settings", "Mail server"),
         Binding("delete", "delete_group", "Delete group", show=False),
     ]
 
@@ -303,6 +304,15 @@ class MailScreen(SectionScreen):
         form = GroupForm(_("Edit {name}").format(name=current.name), current, save)
         self.app.push_screen(form, lambda saved: self.reload() if saved else None)
 
+    def action_mail_settings(self) -> None:
+        from screens.mail_settings import MailSettingsDialog
+
+        def saved(done: object) -> None:
+            if done:
+                self.notify(_("Mail settings saved."))
+
+        self.app.push_screen(MailSettingsDialog(self.context.engine), saved)
+
     def action_send(self) -> None:
         number = self.selected()
         if number is None:
@@ -310,7 +320,7 @@ class MailScreen(SectionScreen):
         settings = smtp.load_settings(self.context.engine)
         if not settings.host:
             self.notify(
-                _("No mail server is set up: coordinator mail set --host ... --from ..."),
+                _("No mail server is set up: o sets it (or coordinator mail set)."),
                 severity="error",
             )
             return

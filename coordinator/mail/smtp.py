@@ -6,6 +6,7 @@ COORDINATOR_SMTP_PASSWORD or the system keyring.
 from __future__ import annotations
 
 import os
+import re
 import smtplib
 import ssl
 from dataclasses import dataclass
@@ -22,6 +23,7 @@ from storage.models import Meta
 from storage.uow import reading, transaction
 
 SECURITY = ("starttls", "tls", "none")
+_HOST = re.compile(r"[A-Za-z0-9][A-Za-z0-9.-]*|\[[0-9A-Fa-f:.]+\]|[0-9A-Fa-f:.]+")
 PASSWORD_VARIABLE = "COORDINATOR_SMTP_PASSWORD"
 
 
@@ -56,10 +58,32 @@ def load_settings(engine: Engine) -> MailSettings:
     return MailSettings(**values)  # type: ignore[arg-type]
 
 
+def checked_settings(**typed: str) -> MailSettings:
+    """The typed mail settings, checked (ValidationError names each bad field)."""
+    values = _checked(typed)
+    return MailSettings(
+        **{**values, "port": int(values["port"]), "per_minute": int(values["per_minute"])}  # type: ignore[arg-type]
+    )
+
+
 def save_settings(engine: Engine, **typed: str) -> MailSettings:
     """Check and store the mail settings (never a password)."""
+    values = _checked(typed)
+    with transaction(engine) as session:
+        for key, value in values.items():
+            row = session.get(Meta, f"mail.{key}")
+            if row is None:
+                session.add(Meta(key=f"mail.{key}", value=value))
+            else:
+                row.value = value
+    return load_settings(engine)
+
+
+def _checked(typed: dict[str, str]) -> dict[str, str]:
     check = Checker()
     host = check.required("host", typed.get("host", ""), max_length=200)
+    if host and not _HOST.fullmatch(host):
+        check.fail("host", _("A server name like mail.example.org (or an IP address)."))
     port = typed.get("port", "587").strip()
     if not port.isdigit() or not 0 < int(port) < 65536:
         check.fail("port", _("A port number from 1 to 65535."))
@@ -72,24 +96,20 @@ def save_settings(engine: Engine, **typed: str) -> MailSettings:
     sender_email = check.email("sender_email", typed.get("sender_email", ""))
     if not sender_email and "sender_email" not in check.errors:
         check.fail("sender_email", _("This field is required."))
+    user = typed.get("user", "").strip()
+    for name, value in (("user", user), ("sender_name", typed.get("sender_name", ""))):
+        if any(ch < " " or ch == "\x7f" for ch in value):
+            check.fail(name, _("One line, without control characters."))
     check.check()
-    values = {
+    return {
         "host": host,
         "port": port,
         "security": security,
-        "user": typed.get("user", "").strip(),
+        "user": user,
         "sender_name": typed.get("sender_name", "").strip(),
         "sender_email": sender_email,
         "per_minute": per_minute,
     }
-    with transaction(engine) as session:
-        for key, value in values.items():
-            row = session.get(Meta, f"mail.{key}")
-            if row is None:
-                session.add(Meta(key=f"mail.{key}", value=value))
-            else:
-                row.value = value
-    return load_settings(engine)
 
 
 def password(environ: dict[str, str] | None = None) -> str:
@@ -134,3 +154,22 @@ def test_settings(settings: MailSettings, secret: str) -> str:
     finally:
         server.quit()
     return f"{code} {answer.decode(errors='replace')}"
+
+
+def connection_report(settings: MailSettings, secret: str) -> tuple[bool, str]:
+    """Try the settings: (True, what the server answered) or (False, why not), in words and
+    without the password or the user name."""
+    try:
+        answer = test_settings(settings, secret)
+    except smtplib.SMTPAuthenticationError:
+        return False, _("The mail server refused the user name or the password.")
+    except smtplib.SMTPNotSupportedError:
+        return False, _("The mail server does not offer this security (try another one).")
+    except ssl.SSLError as exc:
+        return False, _("The secure connection failed: {reason}").format(reason=exc.reason or exc)
+    except (smtplib.SMTPException, OSError) as exc:
+        reason = getattr(exc, "strerror", None) or type(exc).__name__
+        return False, _("No connection to {host}:{port} ({reason}).").format(
+            host=settings.host, port=settings.port, reason=reason
+        )
+    return True, _("The mail server answered: {answer}").format(answer=answer)

@@ -15,6 +15,7 @@ ROOT = Path(__file__).resolve().parents[2]
 # Words that German writes the same way.
 SAME_IN_GERMAN = {
     "ID",
+    "Port",
     "Person",
     "Filter",
     "{at} {who}: {field} {old} → {new}",

@@ -575,3 +575,22 @@ def test_eml_and_addresses_from_hostile_names_inject_nothing(
         message = email.message_from_bytes(path.read_bytes(), policy=email.policy.default)
         assert len(message["To"].addresses) == 1
         assert message["Bcc"] is None and message["Cc"] is None and message["From"] is None
+
+
+@pytest.mark.parametrize("field", ["host", "user", "sender_name", "sender_email", "port"])
+def test_mail_settings_refuse_or_keep_hostile_text_without_crashing(field: str) -> None:
+    """Every hostile string in any settings field: one ValidationError naming that field,
+    or settings that hold the text as typed (never an exception of another kind)."""
+    from coordinator.mail import smtp
+    from coordinator.validation import ValidationError
+    from tests.hostile import hostile_strings
+
+    base = {"host": "mail.example.org", "port": "587", "security": "starttls",
+            "sender_email": "netzwerk@example.org", "per_minute": "30"}  # fmt: skip
+    for text in hostile_strings():
+        try:
+            settings = smtp.checked_settings(**(base | {field: text}))
+        except ValidationError as exc:
+            assert set(exc.errors) == {field}, (text, exc.errors)
+        else:
+            assert getattr(settings, field) in (text.strip(), int(text) if text.isdigit() else None)

@@ -48,6 +48,9 @@ JOURNEYS = [
     ("new announcement", ["s", "a"]),
     ("new group", ["s", "g"]),
     ("translation", ["s", "l"]),
+    ("mail server", ["s", "o"]),
+    ("approve minutes", ["m", "enter", "r", "ctrl+a"]),
+    ("agenda item notes", ["m", "enter", "r", "tab", "enter"]),
     ("your name", ["C", "i"]),
 ]
 
