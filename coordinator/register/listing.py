@@ -161,7 +161,7 @@ def languages(engine: Engine) -> list[str]:
         )
 
 
-def _person_conditions(flt: PersonFilter) -> list[Any]:
+def person_conditions(flt: PersonFilter) -> list[Any]:
     conditions: list[Any] = [col(Person.erased_at).is_(None)]
     conditions += [
         col(Person.search_text).like(like_pattern(word), escape="\\") for word in _words(flt.text)
@@ -188,7 +188,7 @@ def _person_conditions(flt: PersonFilter) -> list[Any]:
 
 def count_people(engine: Engine, flt: PersonFilter = PersonFilter()) -> int:
     with reading(engine) as session:
-        return _capped_count(session, Person, _person_conditions(flt))
+        return _capped_count(session, Person, person_conditions(flt))
 
 
 def people_page(
@@ -201,7 +201,7 @@ def people_page(
                 Person.id, Person.given_name, Person.family_name, Person.email, Person.phone,
                 Person.preferred_language, Person.last_contact_at,
             )
-            .where(*_person_conditions(flt))
+            .where(*person_conditions(flt))
             .order_by(*_order(column, flt.descending, Person.id))
             .offset(offset)
             .limit(limit)

@@ -74,6 +74,7 @@ class RegisterScreen(SectionScreen):
         Binding("delete", "delete", "Delete"),
         Binding("s", "sort", "Sort", show=False),
         Binding("i", "import_csv", "Import CSV"),
+        Binding("c", "consent", "Consent for the list"),
         Binding("x", "export", "Export"),
         Binding("H", "record_changes", "Changes", key_display="H"),
     ]
@@ -437,6 +438,35 @@ class RegisterScreen(SectionScreen):
         self.app.push_screen(
             ExportDialog(self.context, "organisations" if self.tab == "organisations" else "people")
         )
+
+    def action_consent(self) -> None:
+        """Consent (date, purpose) for the people the list shows who have none yet."""
+        from coordinator.register import consent
+        from screens.register.consent_dialog import ConsentDialog
+
+        if self.tab != "people":
+            self.notify(_("Consent is given to people: p shows them, c then gives it."))
+            return
+        flt, engine, today = self.person_filter, self.context.engine, self.context.today()
+
+        def given(count: object) -> None:
+            if isinstance(count, int):
+                self.notify(
+                    ngettext(
+                        "Consent recorded for {n} person.",
+                        "Consent recorded for {n} people.",
+                        count,
+                    ).format(n=count)
+                )
+                self.table("people").reload()
+
+        self.app.push_screen(
+            ConsentDialog(
+                consent.consent_plan(engine, flt), today,
+                lambda on, purpose: consent.give_consent(engine, flt, on, purpose, today=today),
+            ),
+            given,
+        )  # fmt: skip
 
     def action_import_csv(self) -> None:
         from screens.import_csv import ImportScreen

@@ -29,6 +29,7 @@ JOURNEYS = [
     ("delete organisation", ["n", "delete"]),
     ("new person", ["n", "p", "a"]),
     ("edit person", ["n", "p", "e"]),
+    ("consent for the list", ["n", "p", "c"]),
     ("new meeting", ["m", "a"]),
     ("export .ics", ["m", "x"]),
     ("import .ics", ["m", "i"]),

@@ -20,7 +20,7 @@ from screens.register.details import OrganisationDetailScreen, PersonDetailScree
 from screens.register.section import RegisterScreen
 from storage.enums import OrgKind, Phase
 from storage.models import ContactLogEntry, Organisation, Person, PhaseChange
-from tests.ui.helpers import click, screen_text, settle
+from tests.ui.helpers import click, notices, screen_text, settle
 
 
 async def open_register(pilot, tab: str = "o") -> RegisterScreen:  # type: ignore[no-untyped-def]
@@ -348,3 +348,31 @@ async def test_the_pipeline_at_80_columns_cuts_names_instead_of_breaking_words(
             assert "Eritreische…" in text
     finally:
         set_language("en")
+
+
+async def test_consent_for_the_people_listed_by_keys(sample_context: Context) -> None:
+    """Issue 18: each imported person had to be edited for mail to reach them. Now the list
+    searched for "Hollmann" gets one consent by keys: the dialog says how many lack one, a
+    missing purpose is named, then they have it and the earlier ones are kept."""
+    from datetime import date
+
+    app = CoordinatorApp(sample_context)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_register(pilot, "p")
+        await search(pilot, "Hollmann")
+        await pilot.press("enter", "c")
+        await settle(pilot)
+        text = screen_text(app)
+        assert "1 of the 7 people listed has no consent yet" in text
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert "Consent purpose: This field is required." in screen_text(app)
+        await pilot.press(*"Einladungen und Rundbrief", "ctrl+s")
+        await settle(pilot)
+        assert "Consent recorded for 1 person." in notices(app)
+    with Session(sample_context.engine) as session:
+        hollmanns = session.exec(select(Person).where(Person.family_name == "Hollmann")).all()
+    assert all(p.consent_on is not None for p in hollmanns)
+    fresh = [p for p in hollmanns if p.consent_purpose == "Einladungen und Rundbrief"]
+    assert len(fresh) == 1 and fresh[0].consent_on == sample_context.today()
+    assert isinstance(fresh[0].consent_on, date)
