@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 
+from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
@@ -24,11 +26,46 @@ class SectionScreen(Screen[None]):
         Binding("down", "leave_field", show=False),
     ]
 
+    TYPE_AHEAD = 0.5  # seconds after a key opened a search box: letters still on their way
+
     def __init__(self, context: Context) -> None:
         super().__init__()
         self.context = context
         self._painted = False
+        self._type_ahead: tuple[Input, float] | None = None
         translate_bindings(self)
+
+    def search_in(self, field: Input) -> None:
+        """Put the cursor in ``field`` for typing. Keys typed right after the one that asked
+        ("/Hollmann" in one go) were already sent to the list before the focus moved, where
+        "H" opened the changes and the rest was lost; for a moment they go into the field."""
+        self.set_focus(field)
+        self._type_ahead = (field, time.monotonic() + self.TYPE_AHEAD)
+
+    def search_keys(self) -> dict[str, Callable[[], None]]:
+        """The keys that open a search box (like "/"), acted on as they arrive: their binding
+        would run only after the letters typed behind them had been sent to the list."""
+        return {}
+
+    def on_key(self, event: events.Key) -> None:
+        opens = self.search_keys().get(event.key)
+        if opens is not None and not isinstance(self.focused, Input):
+            event.stop()
+            event.prevent_default()
+            opens()
+            return
+        if self._type_ahead is None:
+            return
+        field, until = self._type_ahead
+        if time.monotonic() > until or not field.is_attached:
+            self._type_ahead = None
+            return
+        # (A letter typed into the field itself stops there; one that reaches the screen was
+        # sent to the list before the focus moved.)
+        if event.character and event.is_printable:
+            field.insert_text_at_cursor(event.character)
+            event.stop()
+            event.prevent_default()
 
     def on_mount(self) -> None:  # runs with the subclass's own on_mount (Textual calls both)
         self.call_after_refresh(self._first_paint_done)
@@ -60,4 +97,4 @@ class SectionScreen(Screen[None]):
         area = next((a for a in field.ancestors if isinstance(a, TabPane)), self)
         tables = [t for t in area.query(DataTable) if t.display]
         if tables:
-            tables[0].focus()
+            self.set_focus(tables[0])

@@ -3,7 +3,7 @@ and postpone (each change recorded in the task's history)."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import replace
 from typing import Any
 
@@ -193,8 +193,11 @@ class TasksScreen(SectionScreen):
         def focus_and_load() -> None:
             # The list opens in its search box: typing searches ("Stand" opened New task);
             # Esc or Down goes to the list, where the keys act.
-            targets = {"list": "#task-search", "decisions": "#decision-table"}
-            self.query_one(targets.get(tab, f"#board-{TaskStatus.OPEN.value}")).focus()
+            if tab == "list":
+                self.search_in(self.query_one("#task-search", Input))
+            else:
+                targets = {"decisions": "#decision-table"}
+                self.set_focus(self.query_one(targets.get(tab, f"#board-{TaskStatus.OPEN.value}")))
             if tab == "decisions":
                 self.load_decisions()
 
@@ -373,6 +376,9 @@ class TasksScreen(SectionScreen):
             ),
             chosen,
         )
+
+    def search_keys(self) -> dict[str, Callable[[], None]]:
+        return {"slash": self.action_search, "l": lambda: self.action_show_tab("list")}
 
     def action_search(self) -> None:
         self.action_show_tab("list")

@@ -28,6 +28,7 @@ from coordinator.calendar.parsing import (
     IncomingEvent,
 )
 from coordinator.i18n import _, ngettext
+from coordinator.meetings.recurrence import is_a_date_of
 from coordinator.validation import is_email
 from storage.enums import MeetingStatus
 from storage.models import (
@@ -336,7 +337,10 @@ def _decide_reply(state: PlanState, stored: StoredMeeting | None, event: Incomin
     current: Invitation | None = invitation
     if event.recurrence_id is not None:  # the answer for one date of the series
         row = stored.occurrences.get(event.recurrence_id)
-        if row is None and not _a_date_of(stored.meeting, event.recurrence_id):
+        if row is None and not is_a_date_of(
+            stored.meeting.rrule, stored.meeting.starts_at, stored.meeting.timezone,
+            event.recurrence_id,
+        ):  # fmt: skip
             return plan_row(IGNORED, event, _("The series has no meeting at that time."))
         own = (
             state.session.execute(
@@ -361,23 +365,6 @@ def _decide_reply(state: PlanState, stored: StoredMeeting | None, event: Incomin
     ):
         return PlanRow(OLDER, event.uid, title, starts, "", detail, event.line)
     return PlanRow(REPLY, event.uid, title, starts, "", detail, event.line)
-
-
-def _a_date_of(series: Meeting, moment: datetime) -> bool:
-    from datetime import timedelta
-
-    from coordinator.meetings.recurrence import RecurrenceError, occurrences_between
-
-    if not series.rrule:
-        return False
-    moment = moment.astimezone(UTC)
-    window = (moment - timedelta(minutes=1), moment + timedelta(minutes=1))
-    try:
-        return moment in occurrences_between(
-            series.rrule, series.starts_at, series.timezone, *window
-        )
-    except RecurrenceError:
-        return False
 
 
 def checked(state: PlanState, events: Iterable[IncomingEvent]) -> None:

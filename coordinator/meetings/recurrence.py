@@ -210,3 +210,16 @@ def _nth_weekday(year: int, month: int, weekday: int, nth: int) -> date:
     following = date(year + month // 12, month % 12 + 1, 1)
     back = (following.weekday() - weekday) % 7 or 7
     return following - timedelta(days=back)
+
+
+def is_a_date_of(rule: str, dtstart_utc: datetime, tz_name: str, moment: datetime) -> bool:
+    """Whether a series (its rule from its first start, in its zone) has a date at
+    ``moment`` (to the minute); a rule that cannot be read has none."""
+    if not rule:
+        return False
+    moment = moment.astimezone(UTC)
+    window = (moment - timedelta(minutes=1), moment + timedelta(minutes=1))
+    try:
+        return moment in occurrences_between(rule, dtstart_utc, tz_name, *window)
+    except RecurrenceError:
+        return False

@@ -279,7 +279,12 @@ class RegisterScreen(SectionScreen):
         self.load_choices()
 
     def action_show_tab(self, tab: str) -> None:
-        self.activate_tab(tab, None if tab == "pipeline" else lambda: self.table(tab).focus())
+        self.activate_tab(
+            tab, None if tab == "pipeline" else lambda: self.set_focus(self.table(tab))
+        )
+
+    def search_keys(self) -> dict[str, Callable[[], None]]:
+        return {"slash": self.action_search}
 
     def action_search(self) -> None:
         target = {
@@ -288,7 +293,7 @@ class RegisterScreen(SectionScreen):
             "followups": "#followup-weeks",
         }
         if self.tab in target:
-            self.query_one(target[self.tab], Input).focus()
+            self.search_in(self.query_one(target[self.tab], Input))
 
     @on(Input.Changed, "#org-search, #person-search, #followup-weeks")
     def _typed(self, event: Input.Changed) -> None:

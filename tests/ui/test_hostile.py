@@ -128,7 +128,7 @@ async def test_dialogs_and_notifications_are_literal(hostile: Context) -> None:
         await press(pilot, "escape")
         text = await press(pilot, "delete")  # the confirmation names what goes with it
         literal_on_screen(text, ["Anna Kaputt [/]"], "delete dialog")
-        await press(pilot, "enter")
+        await press(pilot, "shift+tab", "enter")  # Cancel has the focus; Delete is before it
         await settle(pilot)
         assert "Anna Kaputt [/] deleted." in notices(app)
         text = screen_text(app)
