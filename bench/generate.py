@@ -46,6 +46,7 @@ from storage.models import (
     PersonLanguage,
     Task,
 )
+from storage.search import sort_key
 
 SEED = 4711
 START = datetime(2025, 1, 6, 8, tzinfo=UTC)
@@ -98,12 +99,17 @@ def generate(
     pools = list(data.NAME_POOLS.values())
     now = datetime(2025, 1, 1, tzinfo=UTC)
     with engine.begin() as conn:
+        names = [
+            f"{rng.choice(('Verein', 'Initiative', 'Gemeinde', 'Zentrum', 'Forum'))} {i:05d} e.V."
+            for i in range(1, orgs + 1)
+        ]
         conn.execute(
             insert(Organisation),
             [
                 {
                     "id": i,
-                    "name": f"{rng.choice(('Verein', 'Initiative', 'Gemeinde', 'Zentrum', 'Forum'))} {i:05d} e.V.",
+                    "name": names[i - 1],
+                    "sort_name": sort_key(names[i - 1]),
                     "kind": rng.choice(list(OrgKind)),
                     "origin": "",
                     "city": rng.choice(CITIES),
@@ -139,6 +145,7 @@ def generate(
                     "id": i,
                     "given_name": g,
                     "family_name": f,
+                    "sort_name": sort_key(f, g),
                     "email": f"person{i}@example.org",
                     "phone": f"+49 30 23125 {i % 1000:03d}",
                     "preferred_language": preferred,

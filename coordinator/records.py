@@ -45,7 +45,7 @@ def find_records(engine: Engine, text: str, now: datetime, *, each: int = 5) -> 
         people = session.exec(
             select(Person.id, Person.given_name, Person.family_name, Person.email)
             .where(*[col(Person.search_text).like(like_pattern(w), escape="\\") for w in words])
-            .order_by(col(Person.family_name), col(Person.given_name))
+            .order_by(col(Person.sort_name))
             .limit(each)
         ).all()
         found += [
@@ -57,7 +57,7 @@ def find_records(engine: Engine, text: str, now: datetime, *, each: int = 5) -> 
             .where(
                 *[col(Organisation.search_text).like(like_pattern(w), escape="\\") for w in words]
             )
-            .order_by(col(Organisation.name))
+            .order_by(col(Organisation.sort_name))
             .limit(each)
         ).all()
         found += [Found("organisation", oid or 0, name, city) for oid, name, city in organisations]

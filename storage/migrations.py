@@ -21,6 +21,9 @@ Schema history:
     finds "Flyer für das Sommerfest" in any database.
  9. the task board's index holds that folded title instead of the title, so a search word
     is checked in the index again, after the id, so that a column comes in index order.
+10. ``sort_name`` on organisations and people: the name folded (case and accents aside), so
+    lists sort as a reader expects ("Çelik" with the C, not after Z) in any database; the
+    name indexes of the register's lists are on it.
 """
 
 from __future__ import annotations
@@ -285,6 +288,36 @@ def _v9_task_search_index(conn: Connection) -> None:
     conn.execute(text("ANALYZE task"))  # the planner's statistics for the new index
 
 
+def _v10_sort_names(conn: Connection) -> None:
+    from storage.search import sort_key
+
+    for table in ("organisation", "person"):
+        conn.execute(text(f"ALTER TABLE {table} ADD COLUMN sort_name TEXT NOT NULL DEFAULT ''"))
+    for oid, name in conn.execute(text("SELECT id, name FROM organisation")).all():
+        conn.execute(
+            text("UPDATE organisation SET sort_name = :k WHERE id = :i"),
+            {"k": sort_key(name), "i": oid},
+        )
+    for pid, given, family in conn.execute(
+        text("SELECT id, given_name, family_name FROM person")
+    ).all():
+        conn.execute(
+            text("UPDATE person SET sort_name = :k WHERE id = :i"),
+            {"k": sort_key(family, given), "i": pid},
+        )
+    conn.execute(text("DROP INDEX ix_organisation_name_search"))
+    conn.execute(
+        text(
+            "CREATE INDEX ix_organisation_name_search ON organisation (sort_name, id, search_text)"
+        )
+    )
+    conn.execute(text("DROP INDEX ix_person_name_search"))
+    conn.execute(
+        text("CREATE INDEX ix_person_name_search ON person (sort_name, id, erased_at, search_text)")
+    )
+    conn.execute(text("ANALYZE"))
+
+
 MIGRATIONS: dict[int, Callable[[Connection], None]] = {
     2: _v2_last_contact,
     3: _v3_search_text,
@@ -294,6 +327,7 @@ MIGRATIONS: dict[int, Callable[[Connection], None]] = {
     7: _v7_audit_log,
     8: _v8_task_search,
     9: _v9_task_search_index,
+    10: _v10_sort_names,
 }
 
 

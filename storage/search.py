@@ -26,6 +26,13 @@ def search_key(parts: Iterable[str | None]) -> str:
     return " ".join(fold(part) for part in parts if part)
 
 
+def sort_key(*parts: str | None) -> str:
+    """What a list sorts by, as a reader expects: case and accents aside, so "Çelik" comes
+    with the C and "Öztürk" with the O, not after Z (byte order). Parts (family name, given
+    name) are kept apart by a separator that sorts before every letter."""
+    return "\x1f".join(" ".join(fold(part or "").split()) for part in parts)
+
+
 def like_pattern(word: str) -> str:
     """A LIKE pattern matching ``word`` anywhere, with LIKE's wildcards escaped (ESCAPE '\\')."""
     escaped = fold(word).replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")

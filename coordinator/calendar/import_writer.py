@@ -31,7 +31,7 @@ from storage.models import (
     Meeting,
     Person,
 )
-from storage.search import search_key
+from storage.search import search_key, sort_key
 
 NO_REPLY = Rsvp.NO_REPLY  # (enum members looked up once: this runs per invitation)
 RSVP_VALUES = {member: member.value for member in Rsvp}
@@ -114,7 +114,18 @@ class Applier:
         ids = self.writer.ids(person, len(found))
         now, rest = self.journal.now, _rest_of_person()
         rows = [
-            (pid, given, family, email, note, key, now, now, *rest.values())
+            (
+                pid,
+                given,
+                family,
+                email,
+                note,
+                key,
+                sort_key(family, given),
+                now,
+                now,
+                *rest.values(),
+            )
             for pid, (family, given, email, key) in zip(ids, found, strict=True)
         ]
         for pid, (_family, _given, email, _key) in zip(ids, found, strict=True):
@@ -390,8 +401,8 @@ class Applier:
 
 
 _PERSON_COLUMNS = (
-    "id", "given_name", "family_name", "email", "notes", "search_text", "created_at",
-    "updated_at",
+    "id", "given_name", "family_name", "email", "notes", "search_text", "sort_name",
+    "created_at", "updated_at",
 )  # fmt: skip
 
 

@@ -113,7 +113,7 @@ def matrix(engine: Engine, poll_id: int) -> PollMatrix:
         people = session.exec(
             select(Person.id, Person.given_name, Person.family_name)
             .where(col(Person.id).in_(invited | voters))
-            .order_by(col(Person.family_name), col(Person.given_name))
+            .order_by(col(Person.sort_name))
         ).all()
         return PollMatrix(
             poll_id=poll_id,

@@ -60,7 +60,7 @@ def meeting_view(engine: Engine, source: RowSource, meeting_id: int) -> MeetingV
             select(Invitation, Person.given_name, Person.family_name)
             .join(Person, col(Person.id) == col(Invitation.person_id))
             .where(Invitation.meeting_id == invited_at)
-            .order_by(col(Person.family_name), col(Person.given_name))
+            .order_by(col(Person.sort_name))
         ).all()
         poll_id = session.exec(
             select(DatePoll.id)

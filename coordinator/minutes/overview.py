@@ -51,7 +51,7 @@ def minutes_view(engine: Engine, meeting_id: int) -> MinutesView:
             select(Attendance, Person.given_name, Person.family_name)
             .join(Person, col(Person.id) == col(Attendance.person_id), isouter=True)
             .where(Attendance.minutes_id == minutes.id)
-            .order_by(col(Person.family_name), col(Attendance.id))
+            .order_by(col(Person.sort_name), col(Attendance.id))
         ).all()
         items = session.exec(
             select(AgendaItem)

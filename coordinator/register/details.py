@@ -102,7 +102,7 @@ def organisation_detail(engine: Engine, org_id: int) -> OrganisationDetail:
             select(Person.id, Person.given_name, Person.family_name, Affiliation.role)
             .join(Affiliation, col(Affiliation.person_id) == col(Person.id))
             .where(Affiliation.organisation_id == org_id, col(Person.erased_at).is_(None))
-            .order_by(col(Person.family_name))
+            .order_by(col(Person.sort_name))
         ).all()
         member_ids = [p[0] for p in people]
         meetings = (
@@ -182,7 +182,7 @@ def person_detail(engine: Engine, person_id: int) -> PersonDetail:
             select(Organisation.id, Organisation.name, Affiliation.role)
             .join(Affiliation, col(Affiliation.organisation_id) == col(Organisation.id))
             .where(Affiliation.person_id == person_id)
-            .order_by(col(Organisation.name))
+            .order_by(col(Organisation.sort_name))
         ).all()
         meetings = session.exec(
             select(

@@ -256,13 +256,13 @@ def person_records(engine: Engine) -> list[PersonRecord]:
         rows = session.exec(
             select(Person)
             .where(col(Person.erased_at).is_(None))
-            .order_by(col(Person.family_name), col(Person.id))
+            .order_by(col(Person.sort_name), col(Person.id))
         ).all()
         orgs: dict[int, list[tuple[str, str]]] = {}
         for pid, name, role in session.exec(
             select(Affiliation.person_id, Organisation.name, Affiliation.role)
             .join(Organisation, col(Organisation.id) == col(Affiliation.organisation_id))
-            .order_by(col(Organisation.name))
+            .order_by(col(Organisation.sort_name))
         ):
             orgs.setdefault(pid, []).append((name, role))
         languages: dict[int, list[str]] = {}
@@ -323,7 +323,7 @@ def organisation_records(engine: Engine) -> list[tuple[Organisation, list[Topic]
             topics.setdefault(oid, []).append(Topic(topic))
         return [
             (o, topics.get(o.id or 0, []))
-            for o in session.exec(select(Organisation).order_by(col(Organisation.name)))
+            for o in session.exec(select(Organisation).order_by(col(Organisation.sort_name)))
         ]
 
 

@@ -36,7 +36,7 @@ class PersonFilter:
 
 
 ORGANISATION_SORTS: dict[str, Any] = {
-    "name": Organisation.name,
+    "name": Organisation.sort_name,  # as a reader sorts: "Çelik" with the C
     "kind": Organisation.kind,
     "city": Organisation.city,
     "phase": Organisation.phase,
@@ -44,7 +44,7 @@ ORGANISATION_SORTS: dict[str, Any] = {
     "last_contact": Organisation.last_contact_at,
 }
 PERSON_SORTS: dict[str, Any] = {
-    "name": (Person.family_name, Person.given_name),
+    "name": Person.sort_name,  # family, then given name, case and accents aside
     "email": Person.email,
     "language": Person.preferred_language,
     "last_contact": Person.last_contact_at,
@@ -213,7 +213,7 @@ def people_page(
                 select(Affiliation.person_id, Organisation.name)
                 .join(Organisation, col(Organisation.id) == col(Affiliation.organisation_id))
                 .where(col(Affiliation.person_id).in_(ids))
-                .order_by(col(Organisation.name))
+                .order_by(col(Organisation.sort_name))
             ):
                 orgs.setdefault(person_id, []).append(name)
         return [
@@ -237,7 +237,7 @@ def pipeline(engine: Engine) -> dict[Phase, list[tuple[int, str]]]:
         for oid, name, phase in session.exec(
             select(Organisation.id, Organisation.name, Organisation.phase)
             .where(Organisation.membership != Membership.FORMER)
-            .order_by(col(Organisation.name))
+            .order_by(col(Organisation.sort_name))
         ):
             found[Phase(phase)].append((oid, name))
     return found

@@ -232,7 +232,7 @@ def deletion_impact(engine: Engine, org_id: int) -> DeletionImpact:
             select(Person.given_name, Person.family_name)
             .join(Affiliation, col(Affiliation.person_id) == col(Person.id))
             .where(Affiliation.organisation_id == org_id)
-            .order_by(col(Person.family_name))
+            .order_by(col(Person.sort_name))
         ).all()
         return DeletionImpact(
             name=org.name,

@@ -2,11 +2,12 @@
 
 from datetime import date, datetime
 
-from sqlalchemy import CheckConstraint, Index
+from sqlalchemy import CheckConstraint, Index, event
 from sqlmodel import Field, SQLModel
 
 from storage.enums import ContactChannel, Membership, OrgKind, Phase, Topic
 from storage.models._columns import created_field, enum_field, utc_field
+from storage.search import sort_key
 
 
 class Organisation(SQLModel, table=True):
@@ -15,8 +16,9 @@ class Organisation(SQLModel, table=True):
         Index("ix_organisation_phase_name", "phase", "name"),
         # Covers the follow-up list and its count without reading rows (schema version 2).
         Index("ix_organisation_last_contact", "last_contact_at", "membership"),
-        # The list in name order, filtered by search words, read from the index alone (v3).
-        Index("ix_organisation_name_search", "name", "id", "search_text"),
+        # The list in name order (as a reader sorts, v10), filtered by search words, read from
+        # the index alone (v3).
+        Index("ix_organisation_name_search", "sort_name", "id", "search_text"),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -32,6 +34,8 @@ class Organisation(SQLModel, table=True):
     notes: str = ""
     # Folded name, origin, city, district and notes (schema version 3; storage/search.py).
     search_text: str = ""
+    # The name as lists sort it: case and accents aside (schema version 10; sort_key).
+    sort_name: str = ""
     # Denormalised from contact_log (schema version 2) so the follow-up list stays fast.
     last_contact_at: datetime | None = utc_field(None, nullable=True)
     created_at: datetime = created_field()
@@ -68,9 +72,7 @@ class Person(SQLModel, table=True):
     __table_args__ = (
         Index("ix_person_family_given", "family_name", "given_name"),
         Index("ix_person_last_contact", "last_contact_at", "erased_at"),
-        Index(
-            "ix_person_name_search", "family_name", "given_name", "id", "erased_at", "search_text"
-        ),
+        Index("ix_person_name_search", "sort_name", "id", "erased_at", "search_text"),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -85,6 +87,8 @@ class Person(SQLModel, table=True):
     erased_at: datetime | None = utc_field(None, nullable=True)
     # Folded names, e-mail, phone, notes and organisation names (schema version 3).
     search_text: str = ""
+    # Family and given name as lists sort them (schema version 10; storage.search.sort_key).
+    sort_name: str = ""
     last_contact_at: datetime | None = utc_field(None, nullable=True)
     created_at: datetime = created_field()
     updated_at: datetime = created_field()
@@ -138,3 +142,16 @@ class ContactLogEntry(SQLModel, table=True):
     )
     note: str = ""
     created_at: datetime = created_field()
+
+
+# Every write through the ORM keeps the sort names (a bulk insert passes them itself).
+@event.listens_for(Organisation, "before_insert")
+@event.listens_for(Organisation, "before_update")
+def _organisation_sort_name(_mapper: object, _connection: object, org: Organisation) -> None:
+    org.sort_name = sort_key(org.name)
+
+
+@event.listens_for(Person, "before_insert")
+@event.listens_for(Person, "before_update")
+def _person_sort_name(_mapper: object, _connection: object, person: Person) -> None:
+    person.sort_name = sort_key(person.family_name, person.given_name)

@@ -279,3 +279,30 @@ def test_editing_keeps_what_was_not_changed(engine: Engine, network: dict[str, i
         engine, listing.PersonFilter(text="turkisch-deutscher"), offset=0, limit=5
     )
     assert [p.name for p in found] == ["Zeynep Çelik"]  # the person's search key follows the rename
+
+
+def test_lists_sort_as_a_reader_does_not_by_bytes(engine: Engine) -> None:
+    """Issue 18: "Çelik" and "Öztürk" came after "Zana" (byte order). Now case and accents
+    do not count, in the people list and the organisations list, both ways."""
+    from datetime import date
+
+    from coordinator.register import listing, organisations
+    from coordinator.register.organisations import OrganisationInput
+
+    for family in ("Zana", "Öztürk", "Çelik", "demir", "Aydın"):
+        people.create_person(engine, PersonInput("Ada", family))
+    for name in ("Zentrum Nord", "Çağdaş Kültür e.V.", "über den Tellerrand", "Arbeit und Leben"):
+        organisations.create_organisation(
+            engine, OrganisationInput(name=name), today=date(2026, 12, 1)
+        )
+    names = [r.name for r in listing.people_page(engine, offset=0, limit=10)]
+    assert names == ["Ada Aydın", "Ada Çelik", "Ada demir", "Ada Öztürk", "Ada Zana"]
+    backwards = listing.people_page(
+        engine, listing.PersonFilter(descending=True), offset=0, limit=10
+    )
+    assert [r.name for r in backwards] == names[::-1]
+    orgs = [r.name for r in listing.organisation_page(engine, offset=0, limit=10)]
+    assert orgs == ["Arbeit und Leben", "Çağdaş Kültür e.V.", "über den Tellerrand", "Zentrum Nord"]
+    people.update_person(engine, 1, PersonInput("Ada", "Bauer"))  # Zana renamed: sorted anew
+    renamed = [r.name for r in listing.people_page(engine, offset=0, limit=10)]
+    assert renamed == ["Ada Aydın", "Ada Bauer", "Ada Çelik", "Ada demir", "Ada Öztürk"]

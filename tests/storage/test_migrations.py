@@ -165,3 +165,19 @@ def test_the_same_migrations_upgrade_a_postgresql_network(blank_postgres: str) -
             if name != "coordinator_meta":
                 assert conn.exec_driver_sql(f'SELECT COUNT(*) FROM "{name}"').scalar() == count
     engine.dispose()
+
+
+def test_upgrade_fills_the_sort_names_so_lists_sort_as_a_reader_does(tmp_path: Path) -> None:
+    """Version 10: every organisation and person gets a sort name (case and accents aside);
+    the register's lists then put "Çelik" with the C, not after "Z"."""
+    from storage.search import sort_key
+
+    path = tmp_path / "old.db"
+    shutil.copy(V1, path)
+    engine = open_database(resolve_target(str(path)))
+    with Session(engine) as session:
+        orgs = session.exec(select(Organisation)).all()
+        people = session.exec(select(Person)).all()
+    engine.dispose()
+    assert orgs and all(o.sort_name == sort_key(o.name) for o in orgs)
+    assert people and all(p.sort_name == sort_key(p.family_name, p.given_name) for p in people)
