@@ -17,8 +17,10 @@ from coordinator.files import WriteError
 from coordinator.i18n import _
 from coordinator.labels import format_moment, label
 from coordinator.mail import announcements, delivery, groups, smtp
+from coordinator.register.names import meeting_named
 from coordinator.validation import ValidationError
 from screens.base import SectionScreen
+from screens.complete import NameComplete
 from screens.conflict import refuse_busy
 from screens.dialogs import ConfirmDialog, Dialog
 from screens.forms import GroupForm
@@ -59,7 +61,9 @@ class AnnouncementDialog(_FormDialog):
             yield Input(placeholder=_("Subject"), id="subject")
             yield Select(options, prompt=_("Recipient group"), id="group")
             with Horizontal(classes="form-row"):
-                yield Input(placeholder=_("Meeting ID (optional)"), id="meeting")
+                meeting = Input(placeholder=_("Meeting (optional): title or ID"), id="meeting")
+                yield meeting
+                yield NameComplete(meeting, ["meeting"])
                 yield Select(
                     [
                         (_("with its invitation and agenda"), "invitation"),
@@ -81,8 +85,10 @@ class AnnouncementDialog(_FormDialog):
         if not isinstance(group, int):
             error.update(_("Choose a recipient group."))
             return
-        if meeting and not meeting.isdigit():
-            error.update(_("A meeting ID (a number)."))
+        try:
+            meeting_id = meeting_named(self.context.engine, meeting)
+        except ValidationError as exc:
+            error.update(exc.errors["meeting"])
             return
         paths = [
             Path(p.strip()).expanduser()
@@ -99,7 +105,7 @@ class AnnouncementDialog(_FormDialog):
                 self.query_one("#subject", Input).value,
                 self.query_one("#body", TextArea).text,
                 group_id=group,
-                meeting_id=int(meeting) if meeting else None,
+                meeting_id=meeting_id,
                 attach=str(self.query_one("#attach", Select).value),
                 files=paths,
             )

@@ -4,6 +4,7 @@ per agenda item (Enter), decisions (d), action items (t), approval (ctrl+a) and 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import partial
 from pathlib import Path
 from typing import Any
@@ -25,7 +26,7 @@ from coordinator.minutes.overview import MinutesView, minutes_view
 from coordinator.minutes.tasks import checked_task, owner_filter
 from coordinator.validation import ValidationError
 from screens.complete import NameComplete
-from screens.conflict import attempt, save_checked
+from screens.conflict import attempt, refuse_busy, save_checked
 from screens.dialogs import ConfirmDialog, Dialog, NotesDialog, TaskDialog
 from screens.documents import write_documents
 from screens.text import Label, Static, one_line, styled
@@ -45,12 +46,14 @@ class TextDialog(Dialog):
 
     def __init__(
         self, title: str, value: str = "", *, kinds: bool = False, placeholder: str = "",
-        names: tuple[str, ...] = (),
+        names: tuple[str, ...] = (), save: Callable[[dict[str, str]], object] | None = None,
     ) -> None:  # fmt: skip
-        """``names``: the register's kinds of names to suggest while typing (like "person")."""
+        """``names``: the register's kinds of names to suggest while typing (like "person").
+        ``save``: writes what was typed before the dialog closes; a ValidationError is named
+        under the field and the dialog stays open with the text."""
         super().__init__()
         self._title, self._value, self._kinds, self._placeholder = title, value, kinds, placeholder
-        self._names = names
+        self._names, self._write = names, save
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
@@ -66,6 +69,7 @@ class TextDialog(Dialog):
                     allow_blank=False,
                     id="kind",
                 )
+            yield Label("", classes="field-error", id="text-error")
             with Horizontal(classes="dialog-buttons"):
                 yield SaveButton()
                 yield Button(_("Cancel"), id="cancel")
@@ -77,12 +81,21 @@ class TextDialog(Dialog):
     @on(Input.Submitted)
     def _save(self) -> None:
         kind = self.query("#kind")
-        self.dismiss(
-            {
-                "text": self.query_one("#text", Input).value,
-                "kind": str(kind.first().value) if kind else "",
-            }
-        )  # type: ignore[attr-defined]
+        result = {
+            "text": self.query_one("#text", Input).value,
+            "kind": str(kind.first().value) if kind else "",  # type: ignore[attr-defined]
+        }
+        if self._write is not None:
+            try:
+                self._write(result)
+            except ValidationError as exc:
+                self.query_one("#text-error", Label).update("\n".join(exc.errors.values()))
+                self.query_one("#text", Input).focus()
+                return
+            except Exception as exc:  # (another writer held the lock: the text stays)
+                refuse_busy(self, exc)
+                return
+        self.dismiss(result)
 
     @on(Button.Pressed, "#cancel")
     def _cancelled(self) -> None:
@@ -218,36 +231,32 @@ class MinutesScreen(Screen[bool]):
             ):
                 table.move_cursor(row=table.cursor_row + 1)
 
+    def _saved(self, result: Any) -> None:
+        if result is not None:
+            self.reload()
+
     def action_minute_taker(self) -> None:
-        def done(result: Any) -> None:
-            if not result:
-                return
-
-            def save() -> None:
-                owner = owner_filter(self.context.engine, result["text"])
-                if "owner_person_id" not in owner:
-                    raise ValidationError({"minute_taker": _("The minutes are taken by a person.")})
-                domain.set_minute_taker(
-                    self.context.engine, self.meeting_id, owner["owner_person_id"]
-                )
-
-            self._guard(save)
+        def save(result: dict[str, str]) -> None:
+            owner = owner_filter(self.context.engine, result["text"])
+            if "owner_person_id" not in owner:
+                raise ValidationError({"minute_taker": _("The minutes are taken by a person.")})
+            domain.set_minute_taker(self.context.engine, self.meeting_id, owner["owner_person_id"])
 
         self.app.push_screen(
             TextDialog(
-                _("Minute-taker"), placeholder=_("Name as in the register"), names=("person",)
+                _("Minute-taker"), placeholder=_("Name as in the register"), names=("person",),
+                save=save,
             ),
-            done,
-        )
+            self._saved,
+        )  # fmt: skip
 
     def action_guest(self) -> None:
-        def done(result: Any) -> None:
-            if result:
-                self._guard(
-                    lambda: domain.add_guest(self.context.engine, self.meeting_id, result["text"])
-                )
+        def save(result: dict[str, str]) -> None:
+            domain.add_guest(self.context.engine, self.meeting_id, result["text"])
 
-        self.app.push_screen(TextDialog(_("Guest"), placeholder=_("Name of the guest")), done)
+        self.app.push_screen(
+            TextDialog(_("Guest"), placeholder=_("Name of the guest"), save=save), self._saved
+        )
 
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
         if event.data_table.id != "items-table" or self.view is None:
@@ -274,19 +283,15 @@ class MinutesScreen(Screen[bool]):
     def action_decision(self) -> None:
         item = self._key("#items-table") if self.focused is self.query_one("#items-table") else None
 
-        def done(result: Any) -> None:
-            if result:
-                self._guard(
-                    lambda: domain.add_decision(
-                        self.context.engine,
-                        self.meeting_id,
-                        result["text"],
-                        kind=DecisionKind(result["kind"]),
-                        agenda_item_id=item,
-                    )
-                )
+        def save(result: dict[str, str]) -> None:
+            domain.add_decision(
+                self.context.engine, self.meeting_id, result["text"],
+                kind=DecisionKind(result["kind"]), agenda_item_id=item,
+            )  # fmt: skip
 
-        self.app.push_screen(TextDialog(_("Decision or agreement"), kinds=True), done)
+        self.app.push_screen(
+            TextDialog(_("Decision or agreement"), kinds=True, save=save), self._saved
+        )
 
     def action_action_item(self) -> None:
         item = self._key("#items-table") if self.focused is self.query_one("#items-table") else None
@@ -326,16 +331,12 @@ class MinutesScreen(Screen[bool]):
         )  # fmt: skip
 
     def action_reopen(self) -> None:
-        def done(result: Any) -> None:
-            if result:
-                self._guard(
-                    lambda: domain.reopen(
-                        self.context.engine, self.meeting_id, reason=result["text"]
-                    )
-                )
+        def save(result: dict[str, str]) -> None:
+            domain.reopen(self.context.engine, self.meeting_id, reason=result["text"])
 
         self.app.push_screen(
-            TextDialog(_("Reopen the minutes"), placeholder=_("Why? (recorded)")), done
+            TextDialog(_("Reopen the minutes"), placeholder=_("Why? (recorded)"), save=save),
+            self._saved,
         )
 
     def action_write(self, folder: Path | None = None) -> None:

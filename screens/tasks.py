@@ -21,6 +21,7 @@ from coordinator.minutes import tasks as domain
 from coordinator.minutes.minutes import set_decision_status
 from coordinator.minutes.minutes_files import decision_rows
 from coordinator.network.concurrency import version_of
+from coordinator.register.names import meeting_named
 from coordinator.validation import ValidationError
 from screens.base import SectionScreen
 from screens.complete import NameComplete
@@ -86,9 +87,9 @@ class TasksScreen(SectionScreen):
                     owner = Input(placeholder=_("Owner"), id="task-owner-filter")
                     yield owner
                     yield NameComplete(owner, ["person", "organisation"])
-                    yield Input(
-                        placeholder=_("Meeting ID"), id="task-meeting-filter", type="integer"
-                    )
+                    meeting = Input(placeholder=_("Meeting"), id="task-meeting-filter")
+                    yield meeting
+                    yield NameComplete(meeting, ["meeting"])
                     yield Select(
                         [
                             (_("overdue"), "overdue"),
@@ -395,13 +396,15 @@ class TasksScreen(SectionScreen):
         owner_text = self.query_one("#task-owner-filter", Input).value
         try:
             owner = self._owner(owner_text)
+            meeting_id = meeting_named(
+                self.context.engine, self.query_one("#task-meeting-filter", Input).value
+            )
         except ValidationError as exc:
             self.notify("; ".join(exc.errors.values()), severity="error")
             return
-        meeting = self.query_one("#task-meeting-filter", Input).value.strip()
         self.filter = replace(
             self.filter, text=self.query_one("#task-search", Input).value,
-            meeting_id=int(meeting) if meeting.isdigit() else None,
+            meeting_id=meeting_id,
             owner_person_id=owner.get("owner_person_id"), owner_organisation_id=owner.get("owner_organisation_id"),
         )  # fmt: skip
         self.refresh_tasks()

@@ -207,7 +207,8 @@ def test_agenda_minutes_tasks_and_decisions_from_the_command_line(
         "--db",
         sample_db,
     )
-    assert todo.returncode == 0 and todo.stdout.startswith("\ufeffDue;Task;Owner;Status;Meeting")
+    # In her language (German), whatever the command line speaks: the list is for her.
+    assert todo.returncode == 0 and todo.stdout.startswith("\ufeffFällig;Aufgabe;Zuständig;")
     assert run("tasks", "--owner", "Niemand Unbekannt", "--db", sample_db).returncode == 2
     assert run("tasks", "--status", "finished", "--db", sample_db).returncode == 2
     decisions = run("decisions", "--search", "flyer", "--db", sample_db)

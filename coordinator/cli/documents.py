@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
 from coordinator.cli.terminal import UsageError, emit
-from coordinator.i18n import _, ngettext
+from coordinator.i18n import _, ngettext, translator
 
 if TYPE_CHECKING:
     from sqlalchemy import Engine
@@ -48,11 +48,14 @@ def run_documents(args: argparse.Namespace, engine: Engine) -> int:
     except ValidationError as exc:
         raise UsageError("; ".join(exc.errors.values())) from None
     flt = tasks.TaskFilter(states=states, due=args.due or "", meeting_id=args.meeting, **owner)
-    title = _("To-do list") + (f": {args.owner}" if args.owner else "")
+    # In the meeting's language, else the owner's: the document is for them, whatever the
+    # screen speaks.
+    language = minutes_files.todo_language(engine, flt, current_language())
+    title = translator(language).gettext("To-do list") + (f": {args.owner}" if args.owner else "")
     today = datetime.now(UTC).date()
     emit(
         minutes_files.render_todo(
-            engine, flt, args.format, title=title, language=current_language(), today=today
+            engine, flt, args.format, title=title, language=language, today=today
         ),
         args.output,
     )

@@ -128,6 +128,26 @@ def _owner(row: TaskRow, language: str) -> str:
     return row.owner or "–"
 
 
+def todo_language(engine: Engine, flt: TaskFilter, default: str) -> str:
+    """The language a to-do list is written in: its meeting's, else its owner's (a person's
+    preferred language), else ``default`` (the interface's)."""
+    from coordinator.i18n import LANGUAGES
+    from storage.models import Person
+
+    with reading(engine) as session:
+        meeting = session.get(Meeting, flt.meeting_id) if flt.meeting_id is not None else None
+        person = (
+            session.get(Person, flt.owner_person_id) if flt.owner_person_id is not None else None
+        )
+        for wanted in (
+            meeting.language if meeting else "",
+            person.preferred_language if person else "",
+        ):
+            if wanted in LANGUAGES:
+                return wanted
+    return default
+
+
 def todo_document(
     engine: Engine, flt: TaskFilter, *, title: str, language: str, today: date
 ) -> Document:

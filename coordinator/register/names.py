@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from sqlalchemy import Engine
 from sqlmodel import Session, col, select
 
-from storage.models import Organisation, Person, RecipientGroup
+from storage.models import Meeting, Organisation, Person, RecipientGroup
 from storage.search import fold
 from storage.uow import reading
 
@@ -53,6 +53,13 @@ def names_in(session: Session, kinds: Iterable[str]) -> list[Name]:
             Name("organisation", oid or 0, oname)
             for oid, oname in session.exec(select(Organisation.id, Organisation.name))
         ]
+    if "meeting" in wanted:  # a meeting or a whole series, as "Title #ID" (titles repeat)
+        found += [
+            Name("meeting", mid or 0, f"{title} #{mid}")
+            for mid, title in session.exec(
+                select(Meeting.id, Meeting.title).where(col(Meeting.series_id).is_(None))
+            )
+        ]
     if "group" in wanted:
         found += [
             Name("group", gid or 0, gname)
@@ -84,10 +91,12 @@ def score(typed: str, label: str) -> float:
 
 def fitting(typed: str, candidates: Sequence[Name]) -> list[Name]:
     """The names ``typed`` means: the one it spells out exactly, else every name it fits,
-    best first. "Name #12" means person 12."""
+    best first. "Name #12" means person (or meeting) 12."""
     number = _BY_ID.search(typed)
     if number:
-        by_id = [n for n in candidates if n.kind == "person" and n.id == int(number[1])]
+        by_id = [
+            n for n in candidates if n.kind in ("person", "meeting") and n.id == int(number[1])
+        ]
         if by_id:
             return by_id
     scored = [(score(typed, n.label), n) for n in candidates]
@@ -108,3 +117,23 @@ def person_name(engine: Engine, person_id: int) -> str:
     with reading(engine) as session:
         person = session.get(Person, person_id)
         return f"{person.given_name} {person.family_name}".strip() if person else ""
+
+
+def meeting_named(engine: Engine, typed: str, field: str = "meeting") -> int | None:
+    """The meeting (or series) a field names: its ID, "Title #ID", or a part of its title that
+    fits one; None when the field is empty. ValidationError names ``field`` otherwise."""
+    from coordinator.i18n import _
+    from coordinator.validation import ValidationError
+
+    typed = typed.strip()
+    if not typed:
+        return None
+    if typed.isdigit():
+        return int(typed)
+    found = fitting(typed, names(engine, ["meeting"]))
+    if len(found) == 1:
+        return found[0].id
+    if not found:
+        raise ValidationError({field: _("No meeting called “{name}”.").format(name=typed)})
+    message = _("“{name}” fits {n} meetings ({names}): choose one.")
+    raise ValidationError({field: message.format(name=typed, n=len(found), names=listed(found))})

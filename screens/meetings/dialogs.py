@@ -16,6 +16,7 @@ from coordinator.meetings.meetings import MeetingInput
 from coordinator.register.names import KINDS
 from coordinator.validation import ValidationError
 from screens.complete import NameComplete
+from screens.conflict import refuse_busy
 from screens.dialogs import Dialog, show_field_errors
 from screens.forms import Form
 from screens.text import Label
@@ -118,7 +119,13 @@ class AgendaItemDialog(Dialog):
 
 
 class InviteDialog(Dialog):
-    """Returns (kind, name): kind is organisation, group or person."""
+    """``invite(kind, name)`` invites (kind: any, organisation, group or person) and returns
+    how many were newly invited, which the dialog returns; a name that fits nobody or several
+    is named under the field and the dialog stays open with what was typed."""
+
+    def __init__(self, invite: Callable[[str, str], int]) -> None:
+        super().__init__()
+        self._invite = invite
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
@@ -149,12 +156,19 @@ class InviteDialog(Dialog):
     @on(Button.Pressed, "#save")
     @on(Input.Submitted)
     def _save(self) -> None:
-        self.dismiss(
-            (
+        try:
+            added = self._invite(
                 str(self.query_one("#invite-kind", Select).value),
                 self.query_one("#invite-name", Input).value,
             )
-        )
+        except ValidationError as exc:
+            self.query_one("#invite-error", Label).update("\n".join(exc.errors.values()))
+            self.query_one("#invite-name", Input).focus()
+            return
+        except Exception as exc:  # (another writer held the lock: what was typed stays)
+            refuse_busy(self, exc)
+            return
+        self.dismiss(added)
 
     @on(Button.Pressed, "#cancel")
     def _cancelled(self) -> None:

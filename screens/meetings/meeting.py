@@ -340,28 +340,20 @@ class MeetingScreen(DismissAfterWork, Screen[bool]):
         self._after()
 
     def action_invite(self) -> None:
-        dialog = InviteDialog()
+        target = self.view.series_id if self.view and self.view.series_id else self.meeting_id
 
-        def chosen(result: Any) -> None:
-            if not result:
-                return
-            kind, name = result
-            target = self.view.series_id if self.view and self.view.series_id else self.meeting_id
-            invited: list[int] = []
-            if not attempt(
-                self,
-                lambda: invited.append(
-                    invitations.invite_by_name(self.context.engine, target, kind, name)
-                ),
-            ):
-                return
-            added = invited[0]
-            self.notify(
-                ngettext("{n} person invited.", "{n} people invited.", added).format(n=added)
-            )
-            self._after()
+        def invited(added: Any) -> None:
+            if isinstance(added, int):
+                self.notify(
+                    ngettext("{n} person invited.", "{n} people invited.", added).format(n=added)
+                )
+                self._after()
 
-        self.app.push_screen(dialog, chosen)
+        engine = self.context.engine
+        self.app.push_screen(
+            InviteDialog(lambda kind, name: invitations.invite_by_name(engine, target, kind, name)),
+            invited,
+        )
 
     def action_answer(self, key: str, every_date: bool = False) -> None:
         """y/m/n: the answer for this meeting, or for this date of a series (the series'

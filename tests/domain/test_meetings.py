@@ -473,3 +473,23 @@ def test_score_fits_words_in_any_case_and_accent() -> None:
     assert score("jobc", "Jobcenter Arbeitplus, Integration Point") > 0
     assert score("xyz", "Ayşe Yılmaz") == 0
     assert score("   ", "Ayşe Yılmaz") == 0
+
+
+def test_a_meeting_is_named_by_id_title_or_a_part_of_it(engine: Engine) -> None:
+    from coordinator.register.names import meeting_named
+
+    first = meetings.create_meeting(
+        engine, MeetingInput(title="Sommerfest planen", day="2027-05-04")
+    )
+    meetings.create_meeting(engine, MeetingInput(title="Netzwerktreffen", day="2027-03-02"))
+    again = meetings.create_meeting(engine, MeetingInput(title="Netzwerktreffen", day="2027-04-06"))
+    assert meeting_named(engine, "") is None
+    assert meeting_named(engine, str(first)) == first
+    assert meeting_named(engine, "sommerf") == first
+    assert meeting_named(engine, f"Netzwerktreffen #{again}") == again
+    with pytest.raises(ValidationError) as refused:
+        meeting_named(engine, "netzwerk")
+    assert refused.value.errors["meeting"].startswith("“netzwerk” fits 2 meetings (")
+    with pytest.raises(ValidationError) as refused:
+        meeting_named(engine, "Jahresempfang")
+    assert refused.value.errors == {"meeting": "No meeting called “Jahresempfang”."}

@@ -140,3 +140,19 @@ def test_a_to_do_list_names_an_erased_owner_in_its_own_language(engine: Engine) 
     )
     assert f"Gelöschte Person {ben}" in german and "Erased person" not in german
     assert f"Erased person {ben}" in english
+
+
+def test_a_to_do_list_speaks_its_meetings_then_its_owners_language(engine: Engine) -> None:
+    from coordinator.register.people import find_person
+    from coordinator.validation import Checker
+    from storage.uow import reading
+
+    meeting_id, org = held_meeting(engine, "en")
+    with reading(engine) as session:
+        ben = find_person(session, "Ben Bauer", Checker(), "owner")
+    people.update_person(engine, ben or 0, PersonInput("Ben", "Bauer", preferred_language="tr"))
+    assert minutes_files.todo_language(engine, TaskFilter(meeting_id=meeting_id), "de") == "en"
+    assert minutes_files.todo_language(engine, TaskFilter(owner_person_id=ben), "en") == "en"
+    people.update_person(engine, ben or 0, PersonInput("Ben", "Bauer", preferred_language="de"))
+    assert minutes_files.todo_language(engine, TaskFilter(owner_person_id=ben), "en") == "de"
+    assert minutes_files.todo_language(engine, TaskFilter(owner_organisation_id=org), "en") == "en"

@@ -14,7 +14,7 @@ from coordinator.context import Context
 from coordinator.meetings import agenda, invitations, meetings
 from coordinator.meetings.meetings import MeetingInput
 from screens.dialogs import ConfirmDialog, NotesDialog, TaskDialog
-from screens.minutes import MinutesScreen
+from screens.minutes import MinutesScreen, TextDialog
 from screens.tasks import TasksScreen
 from storage.enums import AttendanceStatus, MinutesStatus, TaskStatus
 from storage.models import AgendaItem, Attendance, Decision, Minutes, Task
@@ -96,6 +96,10 @@ async def test_minutes_during_the_meeting_then_tasks_on_board_and_next_agenda(
         await settle(pilot)
         app.screen.query_one("#text", Input).value = "Noch ein Beschluss"
         await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, TextDialog)  # refused in the dialog, the text kept
+        assert "approved" in screen_text(app)
+        await pilot.press("escape")
         await settle(pilot)
         with Session(engine) as session:
             minutes = session.exec(select(Minutes).where(Minutes.meeting_id == first)).one()

@@ -68,3 +68,41 @@ async def test_invite_takes_the_one_organisation_a_part_of_its_name_fits(
         await _press(pilot, "enter")  # "jobc" alone fits one organisation: it is taken
         assert "No single match" not in str(app.screen.query("Label").nodes)
         assert not app.screen.query("#invite-name")  # the dialog closed
+
+
+async def test_a_name_that_fits_nobody_keeps_the_invite_dialog_open(
+    sample_context: Context,
+) -> None:
+    """Issue 18: no dialog closes on a bad value. "Niemand" is named under the field, the
+    text stays, and a corrected name invites."""
+    from screens.meetings.dialogs import InviteDialog
+    from tests.ui.helpers import screen_text
+
+    app = CoordinatorApp(sample_context)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await _press(pilot, "m", "enter", "i", *"Niemand", "enter")
+        assert isinstance(app.screen, InviteDialog)
+        assert "No single match for “Niemand”." in screen_text(app)
+        assert app.screen.query_one("#invite-name", Input).value == "Niemand"
+        await _press(pilot, *["backspace"] * 7, *"jobc", "enter", "enter")
+        assert not isinstance(app.screen, InviteDialog)
+
+
+async def test_a_minute_taker_who_is_no_person_keeps_the_dialog_open(
+    sample_context: Context,
+) -> None:
+    from screens.minutes import MinutesScreen, TextDialog
+    from tests.ui.helpers import screen_text
+
+    app = CoordinatorApp(sample_context)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await _press(pilot, "m", "enter", "r")
+        assert isinstance(app.screen, MinutesScreen)
+        await _press(pilot, "k", *"Niemand Unbekannt", "enter")
+        assert isinstance(app.screen, TextDialog)
+        assert "Niemand Unbekannt" in screen_text(app)  # named in the message, and kept
+        await _press(pilot, "ctrl+u", *"Chiara Ferraro", "enter")
+        assert isinstance(app.screen, MinutesScreen)
+        assert "minutes taken by Chiara Ferraro" in screen_text(app)
