@@ -413,7 +413,7 @@ def test_every_control_in_sight_and_keys_where_the_user_looks(
 ) -> None:
     """Issue 18, "See every control": the dashboard names the next meetings at 80 columns;
     a meeting takes y/m/n for the highlighted invitee as soon as it opens (Amira Khalil, the
-    eighth, has not answered); `?` lists the meeting's keys; New person shows Save with its
+    ninth, has not answered); `?` lists the meeting's keys; New person shows Save with its
     key inside the screen."""
     command = on_a_sample_copy(tmp_path, lang)
     result = drive(
@@ -424,7 +424,7 @@ def test_every_control_in_sight_and_keys_where_the_user_looks(
         "wait:AG Bildung",
         "keys:Enter",
         "wait:Amira Khalil",
-        *["keys:Down"] * 7,
+        *["keys:Down"] * 8,
         "keys:n",
         f"wait:{words['answered']}",
         "keys:?",
@@ -498,7 +498,7 @@ def test_languages_are_typed_and_shown_by_name(
         "keys:n",
         "wait:(p)",
         "keys:p",
-        "wait:Ayşe Erdem",
+        "wait:Miriam Aksoy-Brandt",  # the list's first row
         "keys:/",
         PAUSE,
         "type:Ayşe Erdem",

@@ -22,9 +22,9 @@ def test_a_search_typed_at_once_after_its_key_is_not_lost(
         "keys:n",
         "wait:(p)",
         "keys:p",
-        "wait:Ayşe Erdem",
+        "wait:Miriam Aksoy-Brandt",
         "type:/Hollmann",  # one burst, no pause after "/"
-        "gone:Ayşe Erdem",
+        "gone:Miriam Aksoy-Brandt",
         "wait:Ute Hollmann",
         "absent:Änderungen:" if lang == "de" else "absent:Changes:",
         "keys:Escape",
