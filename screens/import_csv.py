@@ -75,7 +75,7 @@ class ImportScreen(Dialog):
         except SpreadsheetError as exc:
             self.app.call_from_thread(
                 self.query_one("#path-error", Label).update,
-                _("Not a usable CSV file: {reason}").format(reason=exc),
+                _("Not a usable list: {reason}").format(reason=exc),
             )
             self.app.call_from_thread(self.query_one("#preview", Static).update, "")
             return
@@ -86,10 +86,10 @@ class ImportScreen(Dialog):
         parts: list[object] = [
             Text(
                 ngettext(
-                    "{n} row can be imported ({delimiter} separated, {encoding}).",
-                    "{n} rows can be imported ({delimiter} separated, {encoding}).",
+                    "{n} row can be imported ({source}).",
+                    "{n} rows can be imported ({source}).",
                     plan.valid,
-                ).format(n=plan.valid, delimiter=plan.delimiter, encoding=plan.encoding),
+                ).format(n=plan.valid, source=plan.source()),
                 style="bold",
             )
         ]

@@ -235,3 +235,20 @@ def test_whoami_and_the_changes_it_signs(sample_db: str, tmp_path: Path) -> None
     assert show("changes", "--record", "person", "--db", sample_db).returncode == 2
     env["COORDINATOR_USER"] = "Vertretung"
     assert show("whoami").stdout.startswith("Vertretung (from $COORDINATOR_USER)")
+
+
+def test_an_excel_workbook_imports_from_the_command_line(sample_db: str, tmp_path: Path) -> None:
+    """Issue 19: the partner list as .xlsx (a notes sheet first); --sheet names the sheet, a
+    wrong name lists the sheets there are."""
+    from tests.fixtures import partner_lists
+
+    source = tmp_path / "partner.xlsx"
+    source.write_bytes(partner_lists.xlsx())
+    wrong = run("people", "import", str(source), "--sheet", "Mitglieder", "--db", sample_db)
+    assert wrong.returncode == 2 and "Hinweise, Partner" in wrong.stderr
+    assert wrong.stderr.count("\n") == 1
+    done = run("people", "import", str(source), "--sheet", "Partner", "--yes", "--db", sample_db)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "3 rows can be imported (the sheet “Partner” of the xlsx workbook)" in done.stdout
+    after = run("people", "export", "--format", "json", "--db", sample_db).stdout
+    assert "j.mueller@example.org" in after and "van der Berg" in after

@@ -132,7 +132,7 @@ def scripted_parser() -> argparse.ArgumentParser:
         database_options(export)
         load = actions.add_parser(
             "import",
-            help=_("read a CSV file (; or , separated, UTF-8 or Windows-1252)"),
+            help=_("read a list: Excel (.xlsx), LibreOffice (.ods) or CSV (; , or tab)"),
             description=_(
                 "Without --yes: show the preview and the rows with errors, then ask. "
                 "With --yes: import the valid rows and report the others (exit status 1 if any)."
@@ -140,6 +140,9 @@ def scripted_parser() -> argparse.ArgumentParser:
         )
         load.add_argument("file", metavar="FILE")
         load.add_argument("--yes", action="store_true", help=_("import without asking"))
+        load.add_argument(
+            "--sheet", metavar="NAME", help=_("the workbook's sheet (else the first with a list)")
+        )
         database_options(load)
         if name == "people":
             gdpr = actions.add_parser(

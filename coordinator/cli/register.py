@@ -18,8 +18,8 @@ if TYPE_CHECKING:
 
 
 def report_plan(plan: ImportPlan) -> None:
-    print(ngettext("{n} row can be imported ({delimiter} separated, {encoding}).", "{n} rows can be imported ({delimiter} separated, {encoding}).", plan.valid).format(
-        n=plan.valid, delimiter=plan.delimiter, encoding=plan.encoding))  # fmt: skip
+    print(ngettext("{n} row can be imported ({source}).", "{n} rows can be imported ({source}).", plan.valid).format(
+        n=plan.valid, source=plan.source()))  # fmt: skip
     for name in plan.new_organisations:
         print("  " + _("new organisation: {name}").format(name=name))
     if plan.unknown_columns:
@@ -49,10 +49,10 @@ def run_import(args: argparse.Namespace, engine: Engine) -> int:
         else exchange.plan_organisations_import
     )
     try:
-        plan = planner(engine, data)
+        plan = planner(engine, data, sheet=args.sheet)
     except SpreadsheetError as exc:
         raise UsageError(
-            _("{path} is not a usable CSV file: {reason}").format(path=args.file, reason=exc)
+            _("{path} is not a usable list: {reason}").format(path=args.file, reason=exc)
         ) from None
     report_plan(plan)
     if plan.valid == 0:

@@ -16,6 +16,7 @@ from sqlmodel import col, select
 
 from coordinator.i18n import N_, _, translator
 from coordinator.register import organisations, people
+from coordinator.register.shapes import organisations_of, shaped
 from coordinator.register.spreadsheet import BROKEN, read_rows, write_rows
 from coordinator.validation import ValidationError
 from storage.enums import OrgKind, Topic
@@ -52,12 +53,38 @@ ORGANISATION_COLUMNS = (
 )
 
 
-def _aliases(columns: tuple[tuple[str, str, str], ...]) -> dict[str, str]:
+# How partner lists head their columns, besides our own export's names (folded, lower case).
+PERSON_ALIASES = {
+    "name": ("name", "vollstandiger name", "full name", "kontakt", "contact", "ansprechpartner",
+             "ansprechpartnerin", "ansprechperson", "teilnehmer", "teilnehmerin"),
+    "given_name": ("vorname", "first name", "firstname", "given name", "rufname"),
+    "family_name": ("nachname", "familienname", "last name", "lastname", "surname", "zuname"),
+    "salutation": ("anrede", "titel", "title", "salutation", "prefix", "akademischer titel"),
+    "email": ("e mail", "email", "mail", "e mail adresse", "email address", "e mail address",
+              "mailadresse", "e mails", "e mail 1", "e mail 2"),
+    "phone": ("telefon", "tel", "tel.", "telefonnummer", "phone", "phone number", "mobil",
+              "mobile", "handy", "mobilnummer", "festnetz", "telefon 1", "telefon 2"),
+    "organisations": ("organisation", "organisationen", "organization", "verein", "einrichtung",
+                      "institution", "trager", "company", "firma", "mso", "migrantenorganisation"),
+    "roles": ("rolle", "rollen", "funktion", "position", "job title", "role", "aufgabe im verein"),
+    "languages": ("sprachen", "sprache", "sprache(n)", "languages", "language", "spricht",
+                  "muttersprache", "muttersprachen"),
+    "notes": ("notiz", "notizen", "bemerkung", "bemerkungen", "anmerkung", "anmerkungen",
+              "kommentar", "notes", "note", "comment", "comments"),
+}  # fmt: skip
+
+
+def _aliases(
+    columns: tuple[tuple[str, str, str], ...], more: dict[str, tuple[str, ...]] | None = None
+) -> dict[str, str]:
     german = translator("de")
     found: dict[str, str] = {}
+    for target, aliases in (more or {}).items():
+        for alias in aliases:
+            found[" ".join(fold(alias).replace("-", " ").replace("_", " ").split())] = target
     for name, english, extra in columns:
         for alias in (name, english, german.gettext(english), extra):
-            found[fold(alias).replace("-", " ").replace("_", " ")] = name
+            found[" ".join(fold(alias).replace("-", " ").replace("_", " ").split())] = name
     return found
 
 
@@ -92,6 +119,17 @@ class ImportPlan:
     def valid(self) -> int:
         return len(self.rows)
 
+    def source(self) -> str:
+        """Where the rows came from, for the preview: "; separated, windows-1252" or "the
+        sheet “Partner” of the xlsx workbook"."""
+        if not self.delimiter:
+            kind, _sep, sheet = self.encoding.partition(": ")
+            return _("the sheet “{sheet}” of the {kind} workbook").format(sheet=sheet, kind=kind)
+        shown = {"\t": _("tab")}.get(self.delimiter, self.delimiter)
+        return _("{delimiter} separated, {encoding}").format(
+            delimiter=shown, encoding=self.encoding
+        )
+
 
 @dataclass(frozen=True)
 class PersonRow:
@@ -99,8 +137,10 @@ class PersonRow:
     organisations: tuple[tuple[str, str], ...]  # (organisation name, role)
 
 
-def plan_people_import(engine: Engine, data: bytes) -> ImportPlan:
-    rows, delimiter, encoding, unknown = read_rows(data, _aliases(PERSON_COLUMNS))
+def plan_people_import(engine: Engine, data: bytes, *, sheet: str | None = None) -> ImportPlan:
+    rows, delimiter, encoding, unknown = read_rows(
+        data, _aliases(PERSON_COLUMNS, PERSON_ALIASES), sheet=sheet
+    )
     plan = ImportPlan("people", delimiter=delimiter, encoding=encoding, unknown_columns=unknown)
     with reading(engine) as session:
         known_emails = {
@@ -119,9 +159,9 @@ def plan_people_import(engine: Engine, data: bytes) -> ImportPlan:
         if BROKEN in row:
             plan.problems.append(broken_row(line))
             continue
+        row = shaped(row)
         summary = f"{row.get('given_name', '')} {row.get('family_name', '')}".strip()
-        names = [n.strip() for n in row.get("organisations", "").split(MULTI) if n.strip()]
-        roles = [r.strip() for r in row.get("roles", "").split(MULTI)]
+        names, roles = organisations_of(row.get("organisations", ""), row.get("roles", ""))
         data_in = people.PersonInput(
             given_name=row.get("given_name", ""),
             family_name=row.get("family_name", ""),
@@ -165,8 +205,12 @@ def plan_people_import(engine: Engine, data: bytes) -> ImportPlan:
     return plan
 
 
-def plan_organisations_import(engine: Engine, data: bytes) -> ImportPlan:
-    rows, delimiter, encoding, unknown = read_rows(data, _aliases(ORGANISATION_COLUMNS))
+def plan_organisations_import(
+    engine: Engine, data: bytes, *, sheet: str | None = None
+) -> ImportPlan:
+    rows, delimiter, encoding, unknown = read_rows(
+        data, _aliases(ORGANISATION_COLUMNS), sheet=sheet
+    )
     plan = ImportPlan(
         "organisations", delimiter=delimiter, encoding=encoding, unknown_columns=unknown
     )

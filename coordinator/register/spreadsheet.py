@@ -5,23 +5,21 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 
+from coordinator.register import workbooks
+from coordinator.register.workbooks import TableError
 from storage.search import fold
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\n")
 
 
-class SpreadsheetError(ValueError):
-    """The file cannot be read as a table."""
+SpreadsheetError = TableError  # the file cannot be read as a table
 
 
 def decode(data: bytes) -> tuple[str, str]:
-    """The text and the encoding it was in: UTF-8 (with or without BOM), else Windows-1252."""
-    try:
-        return data.decode("utf-8-sig"), "utf-8"
-    except UnicodeDecodeError:
-        return data.decode("cp1252", errors="replace"), "windows-1252"
+    """The text and the encoding it was in (coordinator/register/workbooks.py)."""
+    return workbooks.decode(data)
 
 
 BROKEN = ""  # the key of a row that could not be read: its value says why
@@ -64,33 +62,60 @@ def _records(
         index = source.next
 
 
+HEADER_SEARCH = 10  # a list may start with a title line or two above its header
+
+
+def _key(name: str) -> str:
+    return " ".join(fold(name.strip()).replace("-", " ").replace("_", " ").rstrip(":").split())
+
+
 def read_rows(
-    data: bytes, aliases: dict[str, str]
+    data: bytes, aliases: dict[str, str], *, sheet: str | None = None
 ) -> tuple[list[tuple[int, dict[str, str]]], str, str, list[str]]:
-    """Rows as (line number, {field: text}), the delimiter, the encoding and the headers that
-    were not understood. ``aliases`` maps folded header names to field names. A row that
-    cannot be read comes as (line, {BROKEN: why})."""
-    text, encoding = decode(data)
-    if not text.strip():
-        raise SpreadsheetError("the file is empty")
-    lines = list(io.StringIO(text, newline=""))
-    first_line = lines[0]
-    delimiter = ";" if first_line.count(";") >= first_line.count(",") else ","
-    records = iter(_records(lines, delimiter, 0))
-    try:
-        _line, header = next(records)
-    except StopIteration:
-        raise SpreadsheetError("the file is empty") from None
-    if header is None:
-        raise SpreadsheetError("line 1: the header line has a quote that is never closed")
-    fields = [
-        aliases.get(fold(name.strip()).replace("-", " ").replace("_", " ")) for name in header
-    ]
+    """Rows as (line number, {field: text}), the delimiter, the encoding (for a workbook: its
+    kind and sheet, "xlsx: Partner") and the headers that were not understood. ``aliases``
+    maps folded header names to field names. A row that cannot be read comes as (line,
+    {BROKEN: why}). The header is the first of the first rows that names a known column."""
+    from coordinator.i18n import _
+
+    if not data.strip():
+        raise SpreadsheetError(_("The file is empty."))
+    records: Iterator[tuple[int, list[str] | None]]
+    if workbooks.kind_of(data) == "workbook":
+        # The named sheet, else the first whose rows have a header we know (a workbook may
+        # open with a sheet of notes).
+        names = [sheet] if sheet is not None else workbooks.sheet_names(data)
+        for index, name in enumerate(names):
+            try:
+                table = workbooks.read_workbook(data, name)
+                records = iter(table.records)  # type: ignore[arg-type]
+                header, fields = _header(records, aliases)
+            except SpreadsheetError:
+                if index == len(names) - 1:
+                    raise
+                continue
+            break
+        delimiter, encoding = "", f"{table.kind}: {table.sheet}"
+    else:
+        text, encoding = decode(data)
+        if not text.strip():
+            raise SpreadsheetError(_("The file is empty."))
+        lines = list(io.StringIO(text, newline=""))
+        delimiter = workbooks.delimiter_of(lines[:HEADER_SEARCH])
+        if (
+            max(len(line.split(delimiter)) for line in lines[:HEADER_SEARCH])
+            > workbooks.MAX_COLUMNS
+        ):
+            raise SpreadsheetError(
+                _("More than {n} columns: this is not a list of people or organisations.").format(
+                    n=workbooks.MAX_COLUMNS
+                )
+            )
+        records = iter(_records(lines, delimiter, 0))
+        header, fields = _header(records, aliases)
     unknown = [
         name for name, field in zip(header, fields, strict=True) if field is None and name.strip()
     ]
-    if not any(fields):
-        raise SpreadsheetError("no known column in the header line")
     rows: list[tuple[int, dict[str, str]]] = []
     for line, record in records:
         if record is None:
@@ -101,14 +126,46 @@ def read_rows(
         rows.append(
             (
                 line,
-                {
-                    field: unneutralise(cell.strip())
-                    for field, cell in zip(fields, record, strict=False)
-                    if field
-                },
+                _joined(fields, record),
             )
         )
     return rows, delimiter, encoding, unknown
+
+
+def _joined(fields: list[str | None], record: list[str]) -> dict[str, str]:
+    """A row's cells by field; two columns of one field (E-Mail 1, E-Mail 2) are joined."""
+    row: dict[str, str] = {}
+    for field, cell in zip(fields, record, strict=False):
+        value = unneutralise(cell.strip())
+        if field and value:
+            row[field] = f"{row[field]}\n{value}" if field in row else value
+    return row
+
+
+def _header(
+    records: Iterator[tuple[int, list[str] | None]], aliases: dict[str, str]
+) -> tuple[list[str], list[str | None]]:
+    """The header (the first of the first rows that names a known column) and its fields;
+    ``records`` is left at the row after it."""
+    from coordinator.i18n import _
+
+    for _attempt in range(HEADER_SEARCH):
+        try:
+            line_number, found = next(records)
+        except StopIteration:
+            break
+        if found is None:
+            raise SpreadsheetError(
+                _("Line {line}: a quote that is never closed.").format(line=line_number)
+            )
+        fields = [aliases.get(_key(name)) for name in found]
+        if any(fields):
+            return found, fields
+    raise SpreadsheetError(
+        _("No known column name (like Name, E-Mail, Organisation) in the first {n} rows.").format(
+            n=HEADER_SEARCH
+        )
+    )
 
 
 def neutralise(cell: str) -> str:

@@ -376,3 +376,27 @@ async def test_consent_for_the_people_listed_by_keys(sample_context: Context) ->
     fresh = [p for p in hollmanns if p.consent_purpose == "Einladungen und Rundbrief"]
     assert len(fresh) == 1 and fresh[0].consent_on == sample_context.today()
     assert isinstance(fresh[0].consent_on, date)
+
+
+async def test_a_german_excel_list_is_previewed_and_imported_in_the_app(
+    sample_context: Context, tmp_path: Path
+) -> None:
+    """Issue 19: one "Name" column, languages as words, a title line above the header, saved
+    by German Excel: the preview says where the rows come from and imports all three."""
+    from tests.fixtures import partner_lists
+
+    source = tmp_path / "partnerliste.csv"
+    source.write_bytes(partner_lists.german_excel_csv())
+    before = count(sample_context, Person)
+    app = CoordinatorApp(sample_context)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_register(pilot, "p")
+        await pilot.press("i")
+        await settle(pilot)
+        await pilot.press(*str(source), "enter")
+        await settle(pilot)
+        text = screen_text(app)
+        assert "3 rows can be imported (; separated, windows-1252)" in text, text
+        await click(pilot, "#import")
+        await settle(pilot)
+    assert count(sample_context, Person) == before + 3

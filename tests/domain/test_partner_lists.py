@@ -1,0 +1,105 @@
+"""Issue 19, the lists coordinators have: a German partner list with one "Name" column and
+languages as words imported none of its rows. Now the same list as German Excel CSV, Excel's
+Unicode text, .xlsx (a notes sheet first) and .ods is imported, and each person is checked
+field by field; bad files get one clear line and change nothing."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import Engine
+from sqlmodel import Session, select
+
+from coordinator.register import exchange
+from coordinator.register.shapes import organisations_of, split_name
+from coordinator.register.spreadsheet import SpreadsheetError
+from storage.models import Affiliation, Organisation, Person, PersonLanguage
+from tests.fixtures import partner_lists
+from tests.snapshots import snapshot
+
+FILES = {
+    "german-excel.csv": partner_lists.german_excel_csv,
+    "unicode-text.txt": partner_lists.unicode_text,
+    "partner.xlsx": partner_lists.xlsx,
+    "partner.ods": partner_lists.ods,
+}
+
+
+@pytest.mark.parametrize("name", sorted(FILES))
+def test_a_partner_list_imports_every_row_field_by_field(engine: Engine, name: str) -> None:
+    plan = exchange.plan_people_import(engine, FILES[name]())
+    assert plan.problems == [] and plan.valid == 3, plan.problems
+    exchange.apply_import(engine, plan, today=__import__("datetime").date(2026, 12, 3))
+    with Session(engine) as session:
+        for given, family, email, phone, orgs, languages in partner_lists.EXPECTED:
+            person = session.exec(select(Person).where(Person.email == email)).one()
+            assert (person.given_name, person.family_name) == (given, family)
+            assert person.phone == phone
+            found = session.exec(
+                select(Organisation.name, Affiliation.role)
+                .join(Affiliation, Affiliation.organisation_id == Organisation.id)  # type: ignore[arg-type]
+                .where(Affiliation.person_id == person.id)
+            ).all()
+            assert sorted(found) == sorted(orgs)
+            spoken = session.exec(
+                select(PersonLanguage.language).where(PersonLanguage.person_id == person.id)
+            ).all()
+            assert set(spoken) == languages
+        mueller = session.exec(select(Person).where(Person.family_name == "Müller")).one()
+        assert "juergen@example.net" in mueller.notes and "0171 2345678" in mueller.notes
+        assert "kommt montags" in mueller.notes
+
+
+def test_the_xlsx_sheet_can_be_named_and_a_wrong_one_is_said() -> None:
+    from coordinator.register import workbooks
+
+    data = partner_lists.xlsx()
+    assert workbooks.sheet_names(data) == ["Hinweise", "Partner"]
+    with pytest.raises(SpreadsheetError) as refused:
+        workbooks.read_workbook(data, "Mitglieder")
+    assert "Hinweise, Partner" in str(refused.value)
+
+
+@pytest.mark.parametrize(
+    ("typed", "given", "family"),
+    [
+        ("Ayşe Yılmaz", "Ayşe", "Yılmaz"),
+        ("Yılmaz, Ayşe", "Ayşe", "Yılmaz"),
+        ("Frau Dr. Ayşe Yılmaz", "Ayşe", "Yılmaz"),
+        ("Ludwig van Beethoven", "Ludwig", "van Beethoven"),
+        ("Madonna", "", "Madonna"),
+        ("Maria  del  Carmen Ruiz", "Maria del Carmen", "Ruiz"),
+    ],
+)
+def test_one_name_column_is_split(typed: str, given: str, family: str) -> None:
+    assert split_name(typed) == (given, family)
+
+
+def test_a_role_in_parentheses_but_not_an_abbreviation() -> None:
+    assert organisations_of("Verein Brücke (Kassenwart) | JMD (JMD)", "") == (
+        ["Verein Brücke", "JMD (JMD)"],
+        ["Kassenwart"],
+    )
+
+
+@pytest.mark.parametrize(
+    ("data", "words"),
+    [
+        (b"", "empty"),
+        (b"   \r\n", "empty"),
+        (bytes(range(256)) * 40, "binary"),
+        (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 600, "password"),
+        (b"PK\x03\x04not really a zip", "Not a spreadsheet"),
+        (b"Liste\nfoo;bar\n1;2\n", "No known column"),
+        ((";".join(f"Spalte {i}" for i in range(100_000)) + "\n").encode(), "columns"),
+    ],
+    ids=["empty", "blank", "binary", "encrypted", "broken zip", "no header", "100k columns"],
+)
+def test_a_bad_file_gets_one_clear_line_and_changes_nothing(
+    engine: Engine, data: bytes, words: str
+) -> None:
+    before = snapshot(engine)
+    with pytest.raises(SpreadsheetError) as refused:
+        exchange.plan_people_import(engine, data)
+    message = str(refused.value)
+    assert words.lower() in message.lower() and "\n" not in message, message
+    assert snapshot(engine) == before
