@@ -103,3 +103,29 @@ def test_a_bad_file_gets_one_clear_line_and_changes_nothing(
     message = str(refused.value)
     assert words.lower() in message.lower() and "\n" not in message, message
     assert snapshot(engine) == before
+
+
+def test_hostile_cells_in_any_column_are_planned_without_a_crash(engine: Engine) -> None:
+    """Every hostile string in the Name, Verein, E-Mail, Telefon and Sprachen columns of an
+    xlsx list: each row is planned (imported or refused with its reasons), nothing raises."""
+    from openpyxl import Workbook
+
+    from tests.hostile import hostile_strings
+
+    book = Workbook()
+    sheet = book.active
+    sheet.append(["Name", "Verein", "E-Mail", "Telefon", "Sprachen"])
+    texts = [t for t in hostile_strings() if t.strip()]
+    for text in texts:
+        for column in range(5):
+            cells = ["Ada Arslan", "", "", "", ""]
+            cells[column] = text[:300]
+            sheet.append([c if not c.startswith("=") else "'" + c for c in cells])
+    import io
+
+    out = io.BytesIO()
+    book.save(out)
+    plan = exchange.plan_people_import(engine, out.getvalue())
+    assert plan.valid + len(plan.problems) >= 1
+    for problem in plan.problems:
+        assert problem.errors and all(isinstance(m, str) for m in problem.errors.values())
