@@ -15,7 +15,7 @@ from sqlalchemy import Engine
 from sqlmodel import col, select
 
 from coordinator.i18n import N_, _, translator
-from coordinator.register import organisations, people
+from coordinator.register import organisations, people, vcards
 from coordinator.register.shapes import organisations_of, shaped
 from coordinator.register.spreadsheet import BROKEN, read_rows, write_rows
 from coordinator.validation import ValidationError
@@ -122,6 +122,8 @@ class ImportPlan:
     def source(self) -> str:
         """Where the rows came from, for the preview: "; separated, windows-1252" or "the
         sheet “Partner” of the xlsx workbook"."""
+        if self.encoding == "vcard":
+            return _("an address book (vCard)")
         if not self.delimiter:
             kind, _sep, sheet = self.encoding.partition(": ")
             return _("the sheet “{sheet}” of the {kind} workbook").format(sheet=sheet, kind=kind)
@@ -138,9 +140,12 @@ class PersonRow:
 
 
 def plan_people_import(engine: Engine, data: bytes, *, sheet: str | None = None) -> ImportPlan:
-    rows, delimiter, encoding, unknown = read_rows(
-        data, _aliases(PERSON_COLUMNS, PERSON_ALIASES), sheet=sheet
-    )
+    if vcards.is_vcard(data):  # an address book from a phone or a mail program
+        rows, delimiter, encoding, unknown = vcards.vcard_rows(data), "", "vcard", []
+    else:
+        rows, delimiter, encoding, unknown = read_rows(
+            data, _aliases(PERSON_COLUMNS, PERSON_ALIASES), sheet=sheet
+        )
     plan = ImportPlan("people", delimiter=delimiter, encoding=encoding, unknown_columns=unknown)
     with reading(engine) as session:
         known_emails = {

@@ -13,7 +13,7 @@ from coordinator.register import exchange
 from coordinator.register.shapes import organisations_of, split_name
 from coordinator.register.spreadsheet import SpreadsheetError
 from storage.models import Affiliation, Organisation, Person, PersonLanguage
-from tests.fixtures import partner_lists
+from tests.fixtures import address_books, partner_lists
 from tests.snapshots import snapshot
 
 FILES = {
@@ -91,8 +91,20 @@ def test_a_role_in_parentheses_but_not_an_abbreviation() -> None:
         (b"PK\x03\x04not really a zip", "Not a spreadsheet"),
         (b"Liste\nfoo;bar\n1;2\n", "No known column"),
         ((";".join(f"Spalte {i}" for i in range(100_000)) + "\n").encode(), "columns"),
+        (b"BEGIN:VCARD\r\nVERSION:3.0\r\nFN:X\r\n", "cannot be read"),
+        (b"BEGIN:VCARD\r\nVERSION:3.0\r\nEND:VCARD\r\n", "no contacts"),
     ],
-    ids=["empty", "blank", "binary", "encrypted", "broken zip", "no header", "100k columns"],
+    ids=[
+        "empty",
+        "blank",
+        "binary",
+        "encrypted",
+        "broken zip",
+        "no header",
+        "100k columns",
+        "vcard cut off",
+        "vcard without contacts",
+    ],
 )
 def test_a_bad_file_gets_one_clear_line_and_changes_nothing(
     engine: Engine, data: bytes, words: str
@@ -129,3 +141,45 @@ def test_hostile_cells_in_any_column_are_planned_without_a_crash(engine: Engine)
     assert plan.valid + len(plan.problems) >= 1
     for problem in plan.problems:
         assert problem.errors and all(isinstance(m, str) for m in problem.errors.values())
+
+
+@pytest.mark.parametrize("client", sorted(address_books.FILES))
+def test_an_address_book_export_imports_field_by_field(engine: Engine, client: str) -> None:
+    """Issue 19: vCard files from Android, iOS, Outlook, Google Contacts and vCard 4.0."""
+    from datetime import date
+
+    plan = exchange.plan_people_import(engine, address_books.crlf(address_books.FILES[client]))
+    assert plan.problems == [] and plan.valid == 1, plan.problems
+    assert plan.source() == "an address book (vCard)"
+    exchange.apply_import(engine, plan, today=date(2026, 12, 3))
+    given, family, email, phone, orgs, languages = address_books.EXPECTED[client]
+    with Session(engine) as session:
+        person = session.exec(select(Person).where(Person.email == email)).one()
+        assert (person.given_name, person.family_name, person.phone) == (given, family, phone)
+        found = session.exec(
+            select(Organisation.name, Affiliation.role)
+            .join(Affiliation, Affiliation.organisation_id == Organisation.id)  # type: ignore[arg-type]
+            .where(Affiliation.person_id == person.id)
+        ).all()
+        assert sorted(found) == sorted(orgs)
+        spoken = set(
+            session.exec(
+                select(PersonLanguage.language).where(PersonLanguage.person_id == person.id)
+            ).all()
+        )
+        assert spoken == languages
+    if client == "google":
+        assert (
+            "a.berg@example.net" in person.notes and "Dolmetscht Arabisch, Termine" in person.notes
+        )
+
+
+def test_the_whole_address_book_at_once_and_twice_adds_nothing(engine: Engine) -> None:
+    from datetime import date
+
+    data = address_books.crlf("".join(address_books.FILES.values()))
+    plan = exchange.plan_people_import(engine, data)
+    assert plan.valid == 5 and plan.problems == []
+    exchange.apply_import(engine, plan, today=date(2026, 12, 3))
+    again = exchange.plan_people_import(engine, data)
+    assert again.valid == 0 and len(again.problems) == 5  # each one already in the register
