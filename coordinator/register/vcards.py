@@ -15,6 +15,7 @@ def is_vcard(data: bytes) -> bool:
 
 def _values(card: object, name: str) -> list[object]:
     found = list(card.contents.get(name, []))  # type: ignore[attr-defined]
+
     # PREF first (vCard 3.0 TYPE=PREF, vCard 4.0 PREF=1): the address to keep.
     def preferred(line: object) -> int:
         params = {k.upper(): [str(v).upper() for v in vs] for k, vs in line.params.items()}  # type: ignore[attr-defined]
