@@ -8,16 +8,24 @@ from datetime import date
 from coordinator.i18n import _
 from coordinator.languages import language_code, split_languages
 
-EMAIL = re.compile(
-    r"^[^@\s<>(),;:\"\[\]]+@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)+$"
-)
 PHONE = re.compile(r"^\+?[0-9 ()/.\-]{5,30}$")
 URL = re.compile(r"^https?://[^\s/$.?#][^\s]*$", re.IGNORECASE)
 
 
 def is_email(value: str) -> bool:
-    """Whether ``value`` is an e-mail address the network accepts (forms, lists, calendars)."""
-    return len(value) <= 254 and EMAIL.match(value) is not None
+    """Whether ``value`` is an e-mail address the network accepts (forms, lists, calendars):
+    its syntax as email-validator checks it (no network lookup), in plain ASCII (a domain
+    with umlauts in its xn-- form), no quoted or display-name forms, no reserved domains
+    (.test, .invalid, .localhost)."""
+    if not value or len(value) > 254 or not value.isascii():
+        return False
+    from email_validator import EmailNotValidError, validate_email
+
+    try:
+        validate_email(value, check_deliverability=False, allow_smtputf8=False)
+    except EmailNotValidError:
+        return False
+    return True
 
 
 class ValidationError(Exception):

@@ -306,3 +306,25 @@ def test_lists_sort_as_a_reader_does_not_by_bytes(engine: Engine) -> None:
     people.update_person(engine, 1, PersonInput("Ada", "Bauer"))  # Zana renamed: sorted anew
     renamed = [r.name for r in listing.people_page(engine, offset=0, limit=10)]
     assert renamed == ["Ada Aydın", "Ada Bauer", "Ada Çelik", "Ada demir", "Ada Öztürk"]
+
+
+@pytest.mark.parametrize(
+    ("typed", "accepted"),
+    [
+        ("name@example.org", True),
+        ("first.last+tag@sub.example.co.uk", True),
+        ("Ada@Example.ORG", True),
+        ("a..b@example.org", False),  # two dots in a row: the old pattern let it through
+        (".ada@example.org", False),
+        ("ada@example-.org", False),
+        ("ada@server.test", False),  # a reserved domain
+        ("ä@example.org", False),
+        ('"quoted"@example.org', False),
+        ("Ada <ada@example.org>", False),
+        ("a@b", False),
+    ],
+)
+def test_e_mail_addresses_are_checked_by_email_validator(typed: str, accepted: bool) -> None:
+    from coordinator.validation import is_email
+
+    assert is_email(typed) is accepted
