@@ -16,7 +16,9 @@ from textual.widgets import Input
 from coordinator.context import Context
 from coordinator.i18n import _, ngettext
 from coordinator.register import exchange
+from coordinator.register.consent import checked_consent
 from coordinator.register.spreadsheet import SpreadsheetError
+from coordinator.validation import ValidationError
 from screens.dialogs import Dialog
 from screens.text import Label, Static, literal
 from screens.widgets import Button
@@ -33,13 +35,17 @@ class ImportScreen(Dialog):
 
     def compose(self) -> ComposeResult:
         title = (
-            _("Import people from CSV")
+            _("Import people from a list")
             if self.kind == "people"
-            else _("Import organisations from CSV")
+            else _("Import organisations from a list")
         )
         with Vertical(classes="dialog wide"):
             yield Label(title, classes="dialog-title")
-            yield Input(placeholder=_("Path of the CSV file"), id="path")
+            yield Input(placeholder=_("Path of the list (.xlsx, .ods, .vcf or .csv)"), id="path")
+            if self.kind == "people":
+                with Horizontal(classes="form-row"):
+                    yield Input(placeholder=_("Consent collected on (optional)"), id="consent-on")
+                    yield Input(placeholder=_("for what (like: invitations)"), id="consent-for")
             yield Label("", classes="field-error", id="path-error")
             with VerticalScroll(id="preview-box"):
                 yield Static(_("Type the path and press Enter to see a preview."), id="preview")
@@ -121,8 +127,27 @@ class ImportScreen(Dialog):
     def _import(self) -> None:
         if self.plan is None or self.plan.valid == 0:
             return
-        added = exchange.apply_import(self.context.engine, self.plan, today=self.context.today())
-        self.notify(_("{n} rows imported.").format(n=added))
+        consent = None
+        if self.kind == "people":
+            typed_on = self.query_one("#consent-on", Input).value
+            purpose = self.query_one("#consent-for", Input).value
+            if typed_on.strip() or purpose.strip():
+                try:
+                    consent = checked_consent(typed_on, purpose, today=self.context.today())
+                except ValidationError as exc:
+                    self.query_one("#path-error", Label).update("\n".join(exc.errors.values()))
+                    return
+        added = exchange.apply_import(
+            self.context.engine, self.plan, today=self.context.today(), consent=consent
+        )
+        message = ngettext("{n} row imported.", "{n} rows imported.", added).format(n=added)
+        if self.kind == "people" and (cannot := exchange.unmailable(self.plan, consent)):
+            message += " " + ngettext(
+                "{n} of them cannot be mailed yet (no e-mail address or no consent).",
+                "{n} of them cannot be mailed yet (no e-mail address or no consent).",
+                cannot,
+            ).format(n=cannot)
+        self.notify(message, timeout=10)
         self.dismiss(True)
 
     @on(Button.Pressed, "#cancel")

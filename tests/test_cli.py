@@ -252,3 +252,21 @@ def test_an_excel_workbook_imports_from_the_command_line(sample_db: str, tmp_pat
     assert "3 rows can be imported (the sheet “Partner” of the xlsx workbook)" in done.stdout
     after = run("people", "export", "--format", "json", "--db", sample_db).stdout
     assert "j.mueller@example.org" in after and "van der Berg" in after
+
+
+def test_an_import_records_the_lists_consent_or_says_who_cannot_be_mailed(
+    sample_db: str, tmp_path: Path
+) -> None:
+    from tests.fixtures import partner_lists
+
+    source = tmp_path / "partner.csv"
+    source.write_bytes(partner_lists.german_excel_csv())
+    bad = run("people", "import", str(source), "--yes", "--consent-on", "31.02.2026",
+              "--consent-purpose", "Einladungen", "--db", sample_db)  # fmt: skip
+    assert bad.returncode == 2 and "Not a date" in bad.stderr
+    plain = run("people", "import", str(source), "--yes", "--db", sample_db)
+    assert plain.returncode == 0 and "3 of them cannot be mailed yet" in plain.stdout
+    source.write_bytes(partner_lists.german_excel_csv().replace(b"example.org", b"example.com"))
+    given = run("people", "import", str(source), "--yes", "--consent-on", "01.12.2026",
+                "--consent-purpose", "Einladungen", "--db", sample_db)  # fmt: skip
+    assert given.returncode == 0 and "cannot be mailed" not in given.stdout, given.stdout

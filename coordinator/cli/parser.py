@@ -143,6 +143,12 @@ def scripted_parser() -> argparse.ArgumentParser:
         load.add_argument(
             "--sheet", metavar="NAME", help=_("the workbook's sheet (else the first with a list)")
         )
+        if name == "people":
+            load.add_argument(
+                "--consent-on", metavar="DATE",
+                help=_("the people of the list gave their consent on DATE (you collected it)"),
+            )  # fmt: skip
+            load.add_argument("--consent-purpose", metavar="TEXT", help=_("what they consented to"))
         database_options(load)
         if name == "people":
             gdpr = actions.add_parser(

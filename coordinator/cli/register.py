@@ -43,6 +43,18 @@ def run_import(args: argparse.Namespace, engine: Engine) -> int:
         raise UsageError(
             _("cannot read {path}: {reason}").format(path=args.file, reason=exc.strerror)
         ) from None
+    today = datetime.now(UTC).date()
+    consent = None
+    if getattr(args, "consent_on", None) or getattr(args, "consent_purpose", None):
+        from coordinator.register.consent import checked_consent
+        from coordinator.validation import ValidationError
+
+        try:
+            consent = checked_consent(
+                args.consent_on or "", args.consent_purpose or "", today=today
+            )
+        except ValidationError as exc:
+            raise UsageError("; ".join(exc.errors.values())) from None
     planner = (
         exchange.plan_people_import
         if args.command == "people"
@@ -61,8 +73,16 @@ def run_import(args: argparse.Namespace, engine: Engine) -> int:
     if not args.yes and not ask(_("Import {n} rows?").format(n=plan.valid)):
         print(_("Nothing imported."))
         return 1
-    added = exchange.apply_import(engine, plan, today=datetime.now(UTC).date())
+    added = exchange.apply_import(engine, plan, today=today, consent=consent)
     print(ngettext("{n} row imported.", "{n} rows imported.", added).format(n=added))
+    if plan.kind == "people" and (cannot := exchange.unmailable(plan, consent)):
+        print(
+            ngettext(
+                "{n} of them cannot be mailed yet (no e-mail address or no consent).",
+                "{n} of them cannot be mailed yet (no e-mail address or no consent).",
+                cannot,
+            ).format(n=cannot)
+        )
     return 1 if plan.problems else 0
 
 

@@ -35,11 +35,8 @@ def consent_plan(engine: Engine, flt: PersonFilter) -> ConsentPlan:
     return ConsentPlan(int(listed), int(without))
 
 
-def give_consent(
-    engine: Engine, flt: PersonFilter, typed_on: str, purpose: str, *, today: date
-) -> int:
-    """Record a consent (date, purpose) for the listed people who have none; returns how
-    many got it. A bad date or a missing purpose: ValidationError, nothing changed."""
+def checked_consent(typed_on: str, purpose: str, *, today: date) -> tuple[date, str]:
+    """A consent as typed (date, purpose), checked: ValidationError names a bad field."""
     check = Checker()
     on = check.date("consent_on", typed_on)
     if on is None and "consent_on" not in check.errors:
@@ -48,6 +45,16 @@ def give_consent(
         check.fail("consent_on", _("A consent given in the future? The date is after today."))
     purpose = check.required("consent_purpose", purpose, max_length=300)
     check.check()
+    assert on is not None
+    return on, purpose
+
+
+def give_consent(
+    engine: Engine, flt: PersonFilter, typed_on: str, purpose: str, *, today: date
+) -> int:
+    """Record a consent (date, purpose) for the listed people who have none; returns how
+    many got it. A bad date or a missing purpose: ValidationError, nothing changed."""
+    on, purpose = checked_consent(typed_on, purpose, today=today)
     now = datetime.now(UTC)
     with transaction(engine) as session:
         people = session.exec(

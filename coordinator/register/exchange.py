@@ -247,8 +247,23 @@ def plan_organisations_import(
     return plan
 
 
-def apply_import(engine: Engine, plan: ImportPlan, *, today: date) -> int:
-    """Write the valid rows of a plan in one transaction; returns how many were added."""
+def unmailable(plan: ImportPlan, consent: tuple[date, str] | None = None) -> int:
+    """How many of the people a plan adds cannot be mailed: no e-mail address, or no
+    consent (their own, or the one recorded for the whole import)."""
+    return sum(
+        1
+        for _line, row in plan.rows
+        if isinstance(row, PersonRow)
+        and (not row.clean.email or (row.clean.consent_on is None and consent is None))
+    )
+
+
+def apply_import(
+    engine: Engine, plan: ImportPlan, *, today: date, consent: tuple[date, str] | None = None
+) -> int:
+    """Write the valid rows of a plan in one transaction; returns how many were added.
+    ``consent`` (date, purpose), confirmed by the coordinator for the whole list, is given to
+    the people without one of their own."""
     with transaction(engine) as session:
         if plan.kind == "organisations":
             for _line, clean in plan.rows:
@@ -269,7 +284,12 @@ def apply_import(engine: Engine, plan: ImportPlan, *, today: date) -> int:
         for _line, row in plan.rows:
             assert isinstance(row, PersonRow)
             affiliations = tuple((ids[fold(name)], role) for name, role in row.organisations)
-            cleans.append(_with_affiliations(row.clean, affiliations))
+            clean = _with_affiliations(row.clean, affiliations)
+            if consent is not None and clean.consent_on is None:
+                from dataclasses import replace
+
+                clean = replace(clean, consent_on=consent[0], consent_purpose=consent[1])
+            cleans.append(clean)
         people.add_people(session, cleans, names)
         return plan.valid
 

@@ -73,7 +73,7 @@ class RegisterScreen(SectionScreen):
         Binding("g", "phase", "Phase"),
         Binding("delete", "delete", "Delete"),
         Binding("s", "sort", "Sort", show=False),
-        Binding("i", "import_csv", "Import CSV"),
+        Binding("i", "import_csv", "Import a list"),
         Binding("c", "consent", "Consent for the list"),
         Binding("x", "export", "Export"),
         Binding("H", "record_changes", "Changes", key_display="H"),

@@ -183,3 +183,20 @@ def test_the_whole_address_book_at_once_and_twice_adds_nothing(engine: Engine) -
     exchange.apply_import(engine, plan, today=date(2026, 12, 3))
     again = exchange.plan_people_import(engine, data)
     assert again.valid == 0 and len(again.problems) == 5  # each one already in the register
+
+
+def test_consent_collected_for_the_list_is_recorded_at_import(engine: Engine) -> None:
+    """Issue 19: the coordinator confirms the list's people consented (date, purpose); those
+    without their own consent get it, and the report counts who cannot be mailed."""
+    from datetime import date
+
+    from coordinator.register.consent import checked_consent
+
+    plan = exchange.plan_people_import(engine, partner_lists.german_excel_csv())
+    assert exchange.unmailable(plan) == 3  # nobody has a consent of their own
+    consent = checked_consent("01.12.2026", "Einladungen", today=date(2026, 12, 3))
+    assert exchange.unmailable(plan, consent) == 0
+    exchange.apply_import(engine, plan, today=date(2026, 12, 3), consent=consent)
+    with Session(engine) as session:
+        given = {(p.consent_on, p.consent_purpose) for p in session.exec(select(Person))}
+    assert given == {(date(2026, 12, 1), "Einladungen")}

@@ -400,3 +400,35 @@ async def test_a_german_excel_list_is_previewed_and_imported_in_the_app(
         await click(pilot, "#import")
         await settle(pilot)
     assert count(sample_context, Person) == before + 3
+
+
+async def test_the_import_records_consent_collected_for_the_list(
+    sample_context: Context, tmp_path: Path
+) -> None:
+    from tests.fixtures import partner_lists
+
+    source = tmp_path / "partnerliste.xlsx"
+    source.write_bytes(partner_lists.xlsx())
+    app = CoordinatorApp(sample_context)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await open_register(pilot, "p")
+        await pilot.press("i")
+        await settle(pilot)
+        await pilot.press(*str(source), "enter")
+        await settle(pilot)
+        assert "the sheet “Partner” of the xlsx workbook" in screen_text(app)
+        await click(pilot, "#consent-on")
+        await pilot.press(*"31.02.2026")
+        await click(pilot, "#consent-for")
+        await pilot.press(*"Einladungen")
+        await click(pilot, "#import")
+        await settle(pilot)
+        assert "Not a date" in screen_text(app)  # named; nothing imported yet
+        await click(pilot, "#consent-on")
+        await pilot.press("end", "ctrl+u", *"15.11.2026")  # (the tests' today: 22.11.2026)
+        await click(pilot, "#import")
+        await settle(pilot)
+        assert not isinstance(app.screen, ImportScreen), screen_text(app)
+    with Session(sample_context.engine) as session:
+        mueller = session.exec(select(Person).where(Person.email == "j.mueller@example.org")).one()
+    assert mueller.consent_purpose == "Einladungen"
