@@ -105,6 +105,8 @@ class ImportScreen(Dialog):
                     _("New organisations: {names}").format(names=", ".join(plan.new_organisations))
                 )
             )
+        if plan.mapping:
+            parts.append(Text(_("Columns read as: {mapping}").format(mapping=plan.mapping_text())))
         if plan.unknown_columns:
             parts.append(
                 Text(_("columns not used: {names}").format(names=", ".join(plan.unknown_columns)))

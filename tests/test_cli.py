@@ -250,6 +250,7 @@ def test_an_excel_workbook_imports_from_the_command_line(sample_db: str, tmp_pat
     done = run("people", "import", str(source), "--sheet", "Partner", "--yes", "--db", sample_db)
     assert done.returncode == 0, done.stdout + done.stderr
     assert "3 rows can be imported (the sheet “Partner” of the xlsx workbook)" in done.stdout
+    assert "Columns read as: Anrede → salutation (set aside), Name → name" in done.stdout
     after = run("people", "export", "--format", "json", "--db", sample_db).stdout
     assert "j.mueller@example.org" in after and "van der Berg" in after
 

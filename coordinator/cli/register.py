@@ -22,6 +22,8 @@ def report_plan(plan: ImportPlan) -> None:
         n=plan.valid, source=plan.source()))  # fmt: skip
     for name in plan.new_organisations:
         print("  " + _("new organisation: {name}").format(name=name))
+    if plan.mapping:
+        print("  " + _("Columns read as: {mapping}").format(mapping=plan.mapping_text()))
     if plan.unknown_columns:
         print("  " + _("columns not used: {names}").format(names=", ".join(plan.unknown_columns)))
     for problem in plan.problems:

@@ -74,6 +74,13 @@ PERSON_ALIASES = {
 }  # fmt: skip
 
 
+FIELD_LABELS_PEOPLE = {name: english for name, english, _de in PERSON_COLUMNS} | {
+    "name": N_("name (split into given and family name)"),
+    "salutation": N_("salutation (set aside)"),
+}
+FIELD_LABELS_ORGS = {name: english for name, english, _de in ORGANISATION_COLUMNS}
+
+
 def _aliases(
     columns: tuple[tuple[str, str, str], ...], more: dict[str, tuple[str, ...]] | None = None
 ) -> dict[str, str]:
@@ -112,12 +119,20 @@ class ImportPlan:
     problems: list[RowProblem] = field(default_factory=list)
     new_organisations: list[str] = field(default_factory=list)
     unknown_columns: list[str] = field(default_factory=list)
+    mapping: list[tuple[str, str]] = field(default_factory=list)  # (column, field) as read
     delimiter: str = ";"
     encoding: str = "utf-8"
 
     @property
     def valid(self) -> int:
         return len(self.rows)
+
+    def mapping_text(self) -> str:
+        """How the columns were read, in words: "Name → name (split), Verein → organisations"."""
+        labels = FIELD_LABELS_PEOPLE if self.kind == "people" else FIELD_LABELS_ORGS
+        return ", ".join(
+            f"{column} → {_(labels.get(target, target))}" for column, target in self.mapping
+        )
 
     def source(self) -> str:
         """Where the rows came from, for the preview: "; separated, windows-1252" or "the
@@ -141,12 +156,14 @@ class PersonRow:
 
 def plan_people_import(engine: Engine, data: bytes, *, sheet: str | None = None) -> ImportPlan:
     if vcards.is_vcard(data):  # an address book from a phone or a mail program
-        rows, delimiter, encoding, unknown = vcards.vcard_rows(data), "", "vcard", []
+        rows, delimiter, encoding, unknown, mapping = vcards.vcard_rows(data), "", "vcard", [], []
     else:
-        rows, delimiter, encoding, unknown = read_rows(
+        rows, delimiter, encoding, unknown, mapping = read_rows(
             data, _aliases(PERSON_COLUMNS, PERSON_ALIASES), sheet=sheet
         )
-    plan = ImportPlan("people", delimiter=delimiter, encoding=encoding, unknown_columns=unknown)
+    plan = ImportPlan(
+        "people", delimiter=delimiter, encoding=encoding, unknown_columns=unknown, mapping=mapping
+    )
     with reading(engine) as session:
         known_emails = {
             fold(e) for e in session.exec(select(Person.email).where(Person.email != "")).all()
@@ -213,11 +230,15 @@ def plan_people_import(engine: Engine, data: bytes, *, sheet: str | None = None)
 def plan_organisations_import(
     engine: Engine, data: bytes, *, sheet: str | None = None
 ) -> ImportPlan:
-    rows, delimiter, encoding, unknown = read_rows(
+    rows, delimiter, encoding, unknown, mapping = read_rows(
         data, _aliases(ORGANISATION_COLUMNS), sheet=sheet
     )
     plan = ImportPlan(
-        "organisations", delimiter=delimiter, encoding=encoding, unknown_columns=unknown
+        "organisations",
+        delimiter=delimiter,
+        encoding=encoding,
+        unknown_columns=unknown,
+        mapping=mapping,
     )
     with reading(engine) as session:
         known = {fold(n) for n in session.exec(select(Organisation.name)).all()}

@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Iterable, Iterator, Sequence
+from typing import NamedTuple
 
 from coordinator.register import workbooks
 from coordinator.register.workbooks import TableError
@@ -62,6 +63,14 @@ def _records(
         index = source.next
 
 
+class ReadRows(NamedTuple):
+    rows: list[tuple[int, dict[str, str]]]
+    delimiter: str
+    encoding: str
+    unknown: list[str]  # headers no field was found for
+    mapping: list[tuple[str, str]]  # (header, field) as understood, for the preview
+
+
 HEADER_SEARCH = 10  # a list may start with a title line or two above its header
 
 
@@ -69,9 +78,7 @@ def _key(name: str) -> str:
     return " ".join(fold(name.strip()).replace("-", " ").replace("_", " ").rstrip(":").split())
 
 
-def read_rows(
-    data: bytes, aliases: dict[str, str], *, sheet: str | None = None
-) -> tuple[list[tuple[int, dict[str, str]]], str, str, list[str]]:
+def read_rows(data: bytes, aliases: dict[str, str], *, sheet: str | None = None) -> ReadRows:
     """Rows as (line number, {field: text}), the delimiter, the encoding (for a workbook: its
     kind and sheet, "xlsx: Partner") and the headers that were not understood. ``aliases``
     maps folded header names to field names. A row that cannot be read comes as (line,
@@ -129,7 +136,8 @@ def read_rows(
                 _joined(fields, record),
             )
         )
-    return rows, delimiter, encoding, unknown
+    mapping = [(name.strip(), f) for name, f in zip(header, fields, strict=True) if f]
+    return ReadRows(rows, delimiter, encoding, unknown, mapping)
 
 
 def _joined(fields: list[str | None], record: list[str]) -> dict[str, str]:

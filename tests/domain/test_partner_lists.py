@@ -200,3 +200,16 @@ def test_consent_collected_for_the_list_is_recorded_at_import(engine: Engine) ->
     with Session(engine) as session:
         given = {(p.consent_on, p.consent_purpose) for p in session.exec(select(Person))}
     assert given == {(date(2026, 12, 1), "Einladungen")}
+
+
+def test_the_preview_says_how_each_column_is_read(engine: Engine) -> None:
+    plan = exchange.plan_people_import(engine, partner_lists.xlsx())
+    assert plan.mapping[:3] == [
+        ("Anrede", "salutation"),
+        ("Name", "name"),
+        ("Verein", "organisations"),
+    ]
+    text = plan.mapping_text()
+    assert "Name → name (split into given and family name)" in text
+    assert "Anrede → salutation (set aside)" in text and "Sprachen → Languages" in text
+    assert plan.unknown_columns == ["Eingetragen"]
