@@ -51,11 +51,12 @@ def card(person: PersonRecord) -> str:
         lines.append(f"EMAIL;TYPE=work:{escape(person.email)}")
     if person.phone:
         lines.append(f"TEL;VALUE=uri;TYPE=voice:tel:{person.phone.replace(' ', '-')}")
-    if person.organisations:
-        org, role = person.organisations[0]
-        lines.append(f"ORG:{escape(org)}")
+    # Every affiliation, its role beside it in the same property group (RFC 6350 3.3): a
+    # person in two organisations keeps both.
+    for index, (org, role) in enumerate(person.organisations, start=1):
+        lines.append(f"org{index}.ORG;PREF={index}:{escape(org)}")
         if role:
-            lines.append(f"ROLE:{escape(role)}")
+            lines.append(f"org{index}.ROLE:{escape(role)}")
     languages = [person.preferred_language] + [
         lang for lang in person.languages if lang != person.preferred_language
     ]

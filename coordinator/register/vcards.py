@@ -47,15 +47,27 @@ def _row(card: object) -> dict[str, str]:
     phones = [_text(v).strip() for v in _values(card, "tel") if _text(v).strip()]
     if phones:
         row["phone"] = "\n".join(p.removeprefix("tel:") for p in phones)
-    orgs = []
-    for value in _values(card, "org"):
+    orgs, roles = [], []
+    grouped = {  # a role in the organisation's property group (our own export) is its role
+        line.group: _text(line.value)  # type: ignore[attr-defined]
+        for line in list(card.contents.get("role", [])) + list(card.contents.get("title", []))  # type: ignore[attr-defined]
+        if getattr(line, "group", None)
+    }
+    loose = [
+        _text(line.value)  # type: ignore[attr-defined]
+        for line in list(card.contents.get("title", [])) or list(card.contents.get("role", []))  # type: ignore[attr-defined]
+        if not getattr(line, "group", None)
+    ]
+    for line in card.contents.get("org", []):  # type: ignore[attr-defined]
+        value = line.value
         parts = value if isinstance(value, list | tuple) else [value]
         if parts and str(parts[0]).strip():
             orgs.append(str(parts[0]).strip())
+            group = getattr(line, "group", None)
+            roles.append(grouped.get(group, "") if group else (loose.pop(0) if loose else ""))
     if orgs:
         row["organisations"] = "\n".join(orgs)
-        roles = [_text(v) for v in _values(card, "title") or _values(card, "role")]
-        if roles:
+        if any(roles):
             row["roles"] = "\n".join(roles)
     languages = [_text(v) for v in _values(card, "lang")]
     if languages:

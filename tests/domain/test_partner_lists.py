@@ -213,3 +213,43 @@ def test_the_preview_says_how_each_column_is_read(engine: Engine) -> None:
     assert "Name → name (split into given and family name)" in text
     assert "Anrede → salutation (set aside)" in text and "Sprachen → Languages" in text
     assert plan.unknown_columns == ["Eingetragen"]
+
+
+def test_a_vcard_export_keeps_every_affiliation_and_reads_back(
+    engine: Engine, tmp_path: object
+) -> None:
+    """Issue 19: the vCard export wrote only the first organisation. Now each one with its
+    role (property groups), and our own file imports into another network as it was."""
+    from datetime import date
+
+    from coordinator.register import organisations, people, vcard
+    from coordinator.register.organisations import OrganisationInput
+    from coordinator.register.people import PersonInput
+    from storage.engine import open_database, resolve_target
+
+    today = date(2026, 12, 3)
+    first = organisations.create_organisation(
+        engine, OrganisationInput(name="Verein A"), today=today
+    )
+    second = organisations.create_organisation(
+        engine, OrganisationInput(name="Verein B"), today=today
+    )
+    people.create_person(
+        engine,
+        PersonInput("Ada", "Arslan", "ada@example.org",
+                    affiliations=[(first, "Vorsitz"), (second, "Kasse")]),
+    )  # fmt: skip
+    text = vcard.vcards(exchange.person_records(engine))
+    assert "org1.ORG;PREF=1:Verein A" in text and "org2.ROLE:Kasse" in text
+    other = open_database(resolve_target(str(tmp_path / "other.db")))  # type: ignore[operator]
+    plan = exchange.plan_people_import(other, text.encode())
+    exchange.apply_import(other, plan, today=today)
+    with Session(other) as session:
+        found = session.exec(
+            select(Organisation.name, Affiliation.role).join(
+                Affiliation,
+                Affiliation.organisation_id == Organisation.id,  # type: ignore[arg-type]
+            )
+        ).all()
+    assert sorted(found) == [("Verein A", "Vorsitz"), ("Verein B", "Kasse")]
+    other.dispose()
