@@ -123,7 +123,13 @@ class ImportScreen(Dialog):
         self.query_one("#preview", Static).update(Group(*parts))  # type: ignore[arg-type]
         button = self.query_one("#import", Button)
         button.disabled = plan.valid == 0
-        button.label = _("Import {n} rows").format(n=plan.valid)
+        button.label = _("Import {n} rows").format(n=plan.valid) + " · ctrl+s"
+
+    def action_save(self) -> None:
+        """ctrl+s imports, as the Import button does (once the preview allows it)."""
+        button = self.query_one("#import", Button)
+        if not button.disabled:
+            button.press()
 
     @on(Button.Pressed, "#import")
     def _import(self) -> None:
