@@ -15,13 +15,13 @@ from textual.widgets import Input
 
 from coordinator.context import Context
 from coordinator.i18n import _, ngettext
-from coordinator.register import exchange
+from coordinator.register import exchange, workbooks
 from coordinator.register.consent import checked_consent
 from coordinator.register.spreadsheet import SpreadsheetError
 from coordinator.validation import ValidationError
 from screens.dialogs import Dialog
 from screens.text import Label, Static, literal
-from screens.widgets import Button
+from screens.widgets import Button, Select
 
 
 class ImportScreen(Dialog):
@@ -32,6 +32,7 @@ class ImportScreen(Dialog):
         self.context = context
         self.kind = kind  # "people" or "organisations"
         self.plan: exchange.ImportPlan | None = None
+        self._data = b""  # the file as read, for previewing another of its sheets
 
     def compose(self) -> ComposeResult:
         title = (
@@ -46,6 +47,9 @@ class ImportScreen(Dialog):
                 with Horizontal(classes="form-row"):
                     yield Input(placeholder=_("Consent collected on (optional)"), id="consent-on")
                     yield Input(placeholder=_("for what (like: invitations)"), id="consent-for")
+            sheet: Select[str] = Select([], prompt=_("Sheet of the workbook"), id="sheet")
+            sheet.display = False  # shown for a workbook of several sheets
+            yield sheet
             yield Label("", classes="field-error", id="path-error")
             with VerticalScroll(id="preview-box"):
                 yield Static(_("Type the path and press Enter to see a preview."), id="preview")
@@ -67,17 +71,32 @@ class ImportScreen(Dialog):
             )
             return
         self.query_one("#preview", Static).update(_("Checking …"))
+        self._data = data
         self.make_plan(data)
 
+    @on(Select.Changed, "#sheet")
+    def _sheet_chosen(self, event: Select.Changed) -> None:
+        """Another sheet of the workbook: its rows previewed instead."""
+        chosen = event.value
+        if not isinstance(chosen, str) or not self._data:
+            return
+        if self.plan is not None and chosen == self.plan.sheet:
+            return
+        self.plan = None
+        self.query_one("#import", Button).disabled = True
+        self.query_one("#preview", Static).update(_("Checking …"))
+        self.make_plan(self._data, chosen)
+
     @work(thread=True, exclusive=True, exit_on_error=False)
-    def make_plan(self, data: bytes) -> None:
+    def make_plan(self, data: bytes, sheet: str | None = None) -> None:
         planner = (
             exchange.plan_people_import
             if self.kind == "people"
             else exchange.plan_organisations_import
         )
         try:
-            plan = planner(self.context.engine, data)
+            plan = planner(self.context.engine, data, sheet=sheet)
+            sheets = workbooks.sheet_names(data)
         except SpreadsheetError as exc:
             self.app.call_from_thread(
                 self.query_one("#path-error", Label).update,
@@ -85,10 +104,17 @@ class ImportScreen(Dialog):
             )
             self.app.call_from_thread(self.query_one("#preview", Static).update, "")
             return
-        self.app.call_from_thread(self.show_plan, plan)
+        self.app.call_from_thread(self.show_plan, plan, sheets)
 
-    def show_plan(self, plan: exchange.ImportPlan) -> None:
+    def show_plan(self, plan: exchange.ImportPlan, sheets: list[str] | None = None) -> None:
         self.plan = plan
+        choice = self.query_one("#sheet", Select)
+        if sheets is not None:
+            choice.display = len(sheets) > 1
+            if len(sheets) > 1:
+                with self.prevent(Select.Changed):
+                    choice.set_options([(name, name) for name in sheets])
+                    choice.value = plan.sheet
         parts: list[object] = [
             Text(
                 ngettext(

@@ -127,6 +127,11 @@ class ImportPlan:
     def valid(self) -> int:
         return len(self.rows)
 
+    @property
+    def sheet(self) -> str:
+        """The workbook's sheet the rows came from ("" for CSV and vCard)."""
+        return self.encoding.partition(": ")[2] if not self.delimiter else ""
+
     def mapping_text(self) -> str:
         """How the columns were read, in words: "Name → name (split), Verein → organisations"."""
         labels = FIELD_LABELS_PEOPLE if self.kind == "people" else FIELD_LABELS_ORGS

@@ -432,3 +432,31 @@ async def test_the_import_records_consent_collected_for_the_list(
     with Session(sample_context.engine) as session:
         mueller = session.exec(select(Person).where(Person.email == "j.mueller@example.org")).one()
     assert mueller.consent_purpose == "Einladungen"
+
+
+async def test_another_sheet_of_the_workbook_is_chosen_in_the_preview(
+    sample_context: Context, tmp_path: Path
+) -> None:
+    """Issue 19: a workbook of several sheets offers them; the list's sheet is taken first,
+    another is previewed when chosen (the notes sheet has no list: said in one line)."""
+    from textual.widgets import Select
+
+    from tests.fixtures import partner_lists
+
+    source = tmp_path / "partnerliste.xlsx"
+    source.write_bytes(partner_lists.xlsx())
+    app = CoordinatorApp(sample_context)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await open_register(pilot, "p")
+        await pilot.press("i")
+        await settle(pilot)
+        await pilot.press(*str(source), "enter")
+        await settle(pilot)
+        choice = app.screen.query_one("#sheet", Select)
+        assert choice.display and choice.value == "Partner"
+        choice.value = "Hinweise"
+        await settle(pilot)
+        assert "No known column name" in screen_text(app)
+        choice.value = "Partner"
+        await settle(pilot)
+        assert "3 rows can be imported (the sheet “Partner”" in screen_text(app)
