@@ -14,7 +14,12 @@ from textual_autocomplete import AutoComplete, DropdownItem, TargetState
 from coordinator.i18n import N_, _
 from coordinator.register import names as domain
 
-_KIND_MARKS = {"person": N_("person"), "organisation": N_("organisation"), "group": N_("group")}
+_KIND_MARKS = {
+    "person": N_("person"),
+    "organisation": N_("organisation"),
+    "group": N_("group"),
+    "meeting": N_("meeting"),
+}
 _SHOWN = 8  # names in the dropdown at once (it scrolls)
 
 
@@ -65,14 +70,15 @@ class NameComplete(AutoComplete):
     ) -> list[DropdownItem]:
         if not search_string.strip():
             return []
-        marks = len(self._kinds) > 1
         found = domain.fitting(search_string, self._names)[:50]
+        if len(self._kinds) < 2:
+            return [DropdownItem(Content(name.label)) for name in found]
+        marks = {kind: _(_KIND_MARKS[kind]) for kind in self._kinds}
+        width = max(map(len, marks.values()))
         return [
             DropdownItem(
                 Content(name.label),
-                prefix=Content.styled(f"{_(_KIND_MARKS[name.kind])[:3]} ", "dim")
-                if marks
-                else None,
+                prefix=Content.styled(f"{marks[name.kind]:<{width}} ", "dim"),
             )
             for name in found
         ]

@@ -106,3 +106,20 @@ async def test_a_minute_taker_who_is_no_person_keeps_the_dialog_open(
         await _press(pilot, "ctrl+u", *"Chiara Ferraro", "enter")
         assert isinstance(app.screen, MinutesScreen)
         assert "minutes taken by Chiara Ferraro" in screen_text(app)
+
+
+def test_a_dropdown_of_several_kinds_marks_each_name_with_its_kind_in_words() -> None:
+    """Marks are whole words in one column ("person      ", "meeting     "), for every kind a
+    field can mix, meetings included (a meeting among people once raised KeyError)."""
+    from textual_autocomplete import TargetState
+
+    from coordinator.register.names import Name
+
+    complete = NameComplete("#nowhere", ["person", "organisation", "meeting"])
+    complete._names = [
+        Name(kind="person", id=1, label="Anna Hollmann"),
+        Name(kind="meeting", id=2, label="Hollmann-Runde #2"),
+    ]
+    found = complete.get_matches(TargetState("holl", 4), [], "holl")
+    marks = {str(item.main): str(item.prefix) for item in found}
+    assert marks == {"Anna Hollmann": "person       ", "Hollmann-Runde #2": "meeting      "}
