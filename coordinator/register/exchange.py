@@ -17,7 +17,7 @@ from sqlmodel import col, select
 from coordinator.i18n import N_, _, translator
 from coordinator.register import organisations, people, vcards
 from coordinator.register.shapes import organisations_of, shaped
-from coordinator.register.spreadsheet import BROKEN, read_rows, write_rows
+from coordinator.register.spreadsheet import BROKEN, header_key, read_rows, write_rows
 from coordinator.validation import ValidationError
 from storage.enums import OrgKind, Topic
 from storage.models import Affiliation, Organisation, OrganisationTopic, Person, PersonLanguage
@@ -88,10 +88,10 @@ def _aliases(
     found: dict[str, str] = {}
     for target, aliases in (more or {}).items():
         for alias in aliases:
-            found[" ".join(fold(alias).replace("-", " ").replace("_", " ").split())] = target
+            found[header_key(alias)] = target
     for name, english, extra in columns:
         for alias in (name, english, german.gettext(english), extra):
-            found[" ".join(fold(alias).replace("-", " ").replace("_", " ").split())] = name
+            found[header_key(alias)] = name
     return found
 
 

@@ -74,7 +74,8 @@ class ReadRows(NamedTuple):
 HEADER_SEARCH = 10  # a list may start with a title line or two above its header
 
 
-def _key(name: str) -> str:
+def header_key(name: str) -> str:
+    """A column heading as the aliases know it: folded, "-"/"_" as spaces, no trailing ":"."""
     return " ".join(fold(name.strip()).replace("-", " ").replace("_", " ").rstrip(":").split())
 
 
@@ -166,7 +167,7 @@ def _header(
             raise SpreadsheetError(
                 _("Line {line}: a quote that is never closed.").format(line=line_number)
             )
-        fields = [aliases.get(_key(name)) for name in found]
+        fields = [aliases.get(header_key(name)) for name in found]
         if any(fields):
             return found, fields
     raise SpreadsheetError(
