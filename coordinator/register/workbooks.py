@@ -96,13 +96,21 @@ def read_workbook(data: bytes, sheet: str | None = None) -> Table:
     raise TableError(_("The workbook holds no rows."))
 
 
+_BOMS_16 = (b"\xff\xfe", b"\xfe\xff")
+
+
+def _utf16_without_bom(data: bytes) -> bool:
+    head = data[:400]
+    return bool(head) and head.count(b"\x00") * 3 > len(head)
+
+
 def decode(data: bytes) -> tuple[str, str]:
     """The text of a CSV file and its encoding: UTF-16 by its BOM (or by its zero bytes),
     UTF-8 with or without BOM, else Windows-1252."""
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+    if data.startswith(_BOMS_16):
         return data.decode("utf-16"), "utf-16"
-    head = data[:400]
-    if head and head.count(b"\x00") * 3 > len(head):  # UTF-16 without a BOM
+    if _utf16_without_bom(data):
+        head = data[:400]
         little = head[1::2].count(0) > head[0::2].count(0)
         return data.decode("utf-16-le" if little else "utf-16-be", errors="replace"), "utf-16"
     try:
@@ -129,8 +137,6 @@ def kind_of(data: bytes) -> str:
                 "password as .xlsx, .ods or CSV."
             )
         )
-    if b"\x00" in data[:4096] and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        head = data[:400]
-        if head.count(b"\x00") * 3 <= len(head):  # not UTF-16 text: some other binary file
-            raise TableError(_("Not a table: the file holds binary data."))
+    if b"\x00" in data[:4096] and not data.startswith(_BOMS_16) and not _utf16_without_bom(data):
+        raise TableError(_("Not a table: the file holds binary data."))
     return "csv"
