@@ -140,13 +140,17 @@ def format_moment(value: datetime | None) -> str:
     return format_datetime(value.astimezone(NETWORK_ZONE) if value is not None else None)
 
 
+def in_zone(moment: datetime, timezone: str) -> datetime:
+    """``moment`` on the clocks of ``timezone`` (a zone no longer known: the network's)."""
+    try:
+        return moment.astimezone(ZoneInfo(timezone))
+    except (ValueError, KeyError):
+        return moment.astimezone(NETWORK_ZONE)
+
+
 def format_start(starts_at: datetime, timezone: str, all_day: bool) -> str:
     """When a meeting starts, in its own time zone; all-day meetings by date."""
-    try:
-        local = starts_at.astimezone(ZoneInfo(timezone))
-    except (ValueError, KeyError):  # (a zone no longer known: the network's)
-        local = starts_at.astimezone(NETWORK_ZONE)
-    return _format_local(local, all_day)
+    return _format_local(in_zone(starts_at, timezone), all_day)
 
 
 def format_when(occ: Occurrence, *, short: bool = False) -> str:

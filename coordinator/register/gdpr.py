@@ -8,13 +8,12 @@ from datetime import UTC, date, datetime
 from enum import StrEnum
 from pathlib import Path
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import Engine, delete, update
 from sqlmodel import Session, col, select
 
 from coordinator.i18n import LANGUAGES, N_, _, current_language, translator
-from coordinator.labels import NETWORK_ZONE, english_label
+from coordinator.labels import NETWORK_ZONE, english_label, in_zone
 from coordinator.languages import language_name
 from storage import audit
 from storage.enums import (
@@ -56,10 +55,7 @@ def _iso(value: Any) -> Any:
 def _meeting_time(starts: datetime, timezone: str, all_day: bool) -> str:
     """When a meeting starts as its invitees know it: the date of an all-day meeting, else the
     time in the meeting's own zone (with its offset)."""
-    try:
-        local = starts.astimezone(ZoneInfo(timezone))
-    except (ValueError, KeyError):
-        local = starts.astimezone(NETWORK_ZONE)
+    local = in_zone(starts, timezone)
     return local.date().isoformat() if all_day else local.isoformat()
 
 
