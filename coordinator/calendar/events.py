@@ -187,6 +187,18 @@ def load_event(source: Source, meeting_id: int) -> Event | None:
     return _event(found[0]) if found else None
 
 
+def load_rows(source: Source, ids: Iterable[int]) -> list[Event]:
+    """The meeting rows ``ids`` as they are (an occurrence row without its series), by start."""
+    wanted = list(ids)
+    if not wanted:
+        return []
+    with rows_of(source) as rows:
+        found = rows.all(
+            f"SELECT {COLUMNS} FROM meeting WHERE id IN (:ids) ORDER BY starts_at", {"ids": wanted}
+        )
+    return [_event(row) for row in found]
+
+
 def load_events(source: Source, flt: CalendarFilter | None, ids: Iterable[int] = ()) -> list[Event]:
     """Meetings (masters and single ones) with their occurrence rows attached."""
     wanted = list(ids)

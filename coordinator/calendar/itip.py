@@ -17,6 +17,7 @@ from coordinator.calendar.events import (
     load_events,
     load_organisers,
     load_participants,
+    load_rows,
 )
 from coordinator.i18n import _, translator
 from coordinator.validation import ValidationError
@@ -96,8 +97,7 @@ def _answered_dates(engine: Engine, series: Event) -> list[Event]:
             .all()
         )
     known = {o.id for o in series.overrides}
-    found = [load_event(engine, i) for i in sorted(set(ids) - known) if i is not None]
-    return sorted((e for e in found if e is not None), key=lambda e: e.starts_at)
+    return load_rows(engine, (i for i in ids if i is not None and i not in known))
 
 
 def invitation(
