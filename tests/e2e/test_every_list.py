@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.e2e.test_tmux import PAUSE, drive, on_a_sample_copy
+from tests.e2e.test_tmux import PAUSE, TASKS, drive, on_a_sample_copy
 
 
 @pytest.mark.parametrize(
@@ -63,9 +63,7 @@ def test_the_task_board_names_the_highlighted_task_and_folds_the_dropped_column(
     the highlighted task in full; `f` folds the dropped column away and back."""
     result = drive(
         on_a_sample_copy(tmp_path, lang),
-        "wait:Netzw",
-        "keys:t",
-        "wait:(l)",
+        *TASKS,
         f"wait:{folded}",
         "keys:Down",
         "wait:Referentin für die Schulung anfragen",  # whole, in the detail line

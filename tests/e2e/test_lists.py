@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.e2e.test_tmux import PAUSE, drive, on_a_sample_copy
+from tests.e2e.test_tmux import PAUSE, PEOPLE, drive, on_a_sample_copy
 
 
 @pytest.mark.parametrize(
@@ -26,11 +26,7 @@ def test_an_excel_partner_list_is_previewed_and_imported_by_keys(
     source.write_bytes(partner_lists.xlsx())
     result = drive(
         on_a_sample_copy(tmp_path, lang),
-        "wait:Netzw",
-        "keys:n",
-        "wait:(p)",
-        "keys:p",
-        "wait:Miriam Aksoy-Brandt",
+        *PEOPLE,
         "keys:i",
         "wait:.xlsx, .ods",
         f"type:{source}",

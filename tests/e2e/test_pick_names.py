@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.e2e.test_tmux import PAUSE, drive, on_a_sample_copy
+from tests.e2e.test_tmux import FIRST_MEETING, PAUSE, TASKS, drive, on_a_sample_copy
 
 
 @pytest.mark.parametrize(
@@ -25,11 +25,7 @@ def test_invite_suggests_and_takes_the_one_organisation_that_fits(
     the dropdown shows it as "jobc" is typed, Enter takes it, Enter invites its people."""
     result = drive(
         on_a_sample_copy(tmp_path, lang),
-        "wait:Netzw",
-        "keys:m",
-        "wait:.ics",
-        "wait:AG Bildung",
-        "keys:Enter",
+        *FIRST_MEETING,
         "wait:(i ",  # the invitees' heading: i invite; y / m / n …
         "keys:i",
         f"wait:{placeholder}",
@@ -63,9 +59,7 @@ def test_a_new_tasks_owner_is_picked_and_a_bad_date_keeps_the_dialog(
     task is saved with her as owner."""
     result = drive(
         on_a_sample_copy(tmp_path, lang),
-        "wait:Netzw",
-        "keys:t",
-        "wait:(l)",
+        *TASKS,
         "keys:a",
         f"wait:{placeholder}",
         "type:Plakate drucken",

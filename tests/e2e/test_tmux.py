@@ -179,6 +179,11 @@ def test_hostile_network_shows_literally_in_every_section(
 
 PAUSE = "sleep:0.4"  # after Escape: a key sent at once would be read as Alt+key
 
+# Journeys on the sample that start the same way (each waits for what a person reads).
+FIRST_MEETING = ("wait:Netzw", "keys:m", "wait:.ics", "wait:AG Bildung", "keys:Enter")
+PEOPLE = ("wait:Netzw", "keys:n", "wait:(p)", "keys:p", "wait:Miriam Aksoy-Brandt")
+TASKS = ("wait:Netzw", "keys:t", "wait:(l)")  # the tabs: Board (b), List (l)
+
 
 @pytest.mark.parametrize(
     ("size", "lang", "cancel", "edit", "decision"),
@@ -343,11 +348,7 @@ def test_a_series_shows_its_rule_in_words(tmp_path: Path, size: str, lang: str, 
     command = on_a_sample_copy(tmp_path, lang)
     result = drive(
         command,
-        "wait:Netzw",
-        "keys:m",
-        "wait:.ics",
-        "wait:AG Bildung",
-        "keys:Enter",
+        *FIRST_MEETING,
         f"wait:{words}",
         "absent:FREQ=",
         "keys:Escape",

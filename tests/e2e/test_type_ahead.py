@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.e2e.test_tmux import PAUSE, drive, on_a_sample_copy
+from tests.e2e.test_tmux import PAUSE, PEOPLE, drive, on_a_sample_copy
 
 
 @pytest.mark.parametrize(("size", "lang"), [("80x24", "de"), ("120x40", "en")])
@@ -18,11 +18,7 @@ def test_a_search_typed_at_once_after_its_key_is_not_lost(
 ) -> None:
     result = drive(
         on_a_sample_copy(tmp_path, lang),
-        "wait:Netzw",
-        "keys:n",
-        "wait:(p)",
-        "keys:p",
-        "wait:Miriam Aksoy-Brandt",
+        *PEOPLE,
         "type:/Hollmann",  # one burst, no pause after "/"
         "gone:Miriam Aksoy-Brandt",
         "wait:Ute Hollmann",

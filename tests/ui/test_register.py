@@ -378,6 +378,15 @@ async def test_consent_for_the_people_listed_by_keys(sample_context: Context) ->
     assert isinstance(fresh[0].consent_on, date)
 
 
+async def preview_import(pilot, source: Path) -> None:  # type: ignore[no-untyped-def]
+    """The register's people, `i`, the file's path typed and Enter: its preview is shown."""
+    await open_register(pilot, "p")
+    await pilot.press("i")
+    await settle(pilot)
+    await pilot.press(*str(source), "enter")
+    await settle(pilot)
+
+
 async def test_a_german_excel_list_is_previewed_and_imported_in_the_app(
     sample_context: Context, tmp_path: Path
 ) -> None:
@@ -390,11 +399,7 @@ async def test_a_german_excel_list_is_previewed_and_imported_in_the_app(
     before = count(sample_context, Person)
     app = CoordinatorApp(sample_context)
     async with app.run_test(size=(80, 24)) as pilot:
-        await open_register(pilot, "p")
-        await pilot.press("i")
-        await settle(pilot)
-        await pilot.press(*str(source), "enter")
-        await settle(pilot)
+        await preview_import(pilot, source)
         text = screen_text(app)
         assert "3 rows can be imported (; separated, windows-1252)" in text, text
         await click(pilot, "#import")
@@ -411,11 +416,7 @@ async def test_the_import_records_consent_collected_for_the_list(
     source.write_bytes(partner_lists.xlsx())
     app = CoordinatorApp(sample_context)
     async with app.run_test(size=(120, 40)) as pilot:
-        await open_register(pilot, "p")
-        await pilot.press("i")
-        await settle(pilot)
-        await pilot.press(*str(source), "enter")
-        await settle(pilot)
+        await preview_import(pilot, source)
         assert "the sheet “Partner” of the xlsx workbook" in screen_text(app)
         await click(pilot, "#consent-on")
         await pilot.press(*"31.02.2026")
@@ -447,11 +448,7 @@ async def test_another_sheet_of_the_workbook_is_chosen_in_the_preview(
     source.write_bytes(partner_lists.xlsx())
     app = CoordinatorApp(sample_context)
     async with app.run_test(size=(120, 40)) as pilot:
-        await open_register(pilot, "p")
-        await pilot.press("i")
-        await settle(pilot)
-        await pilot.press(*str(source), "enter")
-        await settle(pilot)
+        await preview_import(pilot, source)
         choice = app.screen.query_one("#sheet", Select)
         assert choice.display and choice.value == "Partner"
         choice.value = "Hinweise"
