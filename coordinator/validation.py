@@ -5,10 +5,10 @@ from __future__ import annotations
 import re
 from datetime import date
 
+from coordinator import phones
 from coordinator.i18n import _
 from coordinator.languages import language_code, split_languages
 
-PHONE = re.compile(r"^\+?[0-9 ()/.\-]{5,30}$")
 URL = re.compile(r"^https?://[^\s/$.?#][^\s]*$", re.IGNORECASE)
 
 
@@ -63,10 +63,17 @@ class Checker:
             self.fail(field, _("Not an e-mail address (like name@example.org)."))
         return value
 
-    def phone(self, field: str, value: str) -> str:
-        value = value.strip()
-        if value and (not PHONE.match(value) or sum(ch.isdigit() for ch in value) < 5):
-            self.fail(field, _("Not a phone number (digits, spaces, + - / ( ) only)."))
+    def phone(self, field: str, value: str, *, keep_unread: bool = False) -> str:
+        """The number in E.164 (coordinator.phones). One that cannot be read is refused, or
+        with ``keep_unread`` (an imported list) kept as it was written."""
+        value = " ".join(value.split())
+        if not value:
+            return ""
+        number = phones.e164(value)
+        if number is not None:
+            return number
+        if not keep_unread or len(value) > 60:
+            self.fail(field, _("Not a phone number (like 0231 25114 or +49 231 25114)."))
         return value
 
     def url(self, field: str, value: str) -> str:

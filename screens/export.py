@@ -15,7 +15,7 @@ from textual.widgets import Input
 from coordinator.context import Context
 from coordinator.files import WriteError, write_private
 from coordinator.i18n import _
-from coordinator.register import exchange, vcard
+from coordinator.register import exports, vcard
 from screens.dialogs import Dialog
 from screens.text import Label
 
@@ -25,13 +25,13 @@ from screens.widgets import Button, Select
 
 FORMATS: dict[str, dict[str, tuple[str, Callable[[Engine], str]]]] = {
     "people": {
-        "csv": ("people.csv", exchange.people_csv),
-        "vcard": ("people.vcf", lambda engine: vcard.vcards(exchange.person_records(engine))),
-        "json": ("people.json", exchange.people_json),
+        "csv": ("people.csv", exports.people_csv),
+        "vcard": ("people.vcf", lambda engine: vcard.vcards(exports.person_records(engine))),
+        "json": ("people.json", exports.people_json),
     },
     "organisations": {
-        "csv": ("organisations.csv", exchange.organisations_csv),
-        "json": ("organisations.json", exchange.organisations_json),
+        "csv": ("organisations.csv", exports.organisations_csv),
+        "json": ("organisations.json", exports.organisations_json),
     },
 }
 

@@ -89,19 +89,19 @@ def run_import(args: argparse.Namespace, engine: Engine) -> int:
 
 
 def run_register(args: argparse.Namespace, engine: Engine) -> int:
-    from coordinator.register import exchange, gdpr, vcard
+    from coordinator.register import exports, gdpr, vcard
 
     if args.action == "import":
         return run_import(args, engine)
     if args.action == "export":
         if args.command == "people":
             text = {
-                "csv": exchange.people_csv,
-                "json": exchange.people_json,
-                "vcard": lambda e: vcard.vcards(exchange.person_records(e)),
+                "csv": exports.people_csv,
+                "json": exports.people_json,
+                "vcard": lambda e: vcard.vcards(exports.person_records(e)),
             }[args.format](engine)
         else:
-            text = {"csv": exchange.organisations_csv, "json": exchange.organisations_json}[
+            text = {"csv": exports.organisations_csv, "json": exports.organisations_json}[
                 args.format
             ](engine)
         emit(text, args.output)

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, TypeVar
 from sqlalchemy import Engine
 from sqlmodel import col, select
 
+from coordinator import phones
 from coordinator.register.contacts import LogLine, contact_log
 from storage.enums import Membership, OrgKind, Phase, Rsvp, TaskStatus, Topic
 from storage.models import (
@@ -208,7 +209,7 @@ def person_detail(engine: Engine, person_id: int) -> PersonDetail:
             id=person_id,
             name=person.full_name,
             email=person.email,
-            phone=person.phone,
+            phone=phones.shown(person.phone),
             languages=list(
                 session.exec(
                     select(PersonLanguage.language).where(PersonLanguage.person_id == person_id)

@@ -7,20 +7,20 @@ cancels, which leaves the database as it was.
 
 from __future__ import annotations
 
-import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 
 from sqlalchemy import Engine
-from sqlmodel import col, select
+from sqlmodel import select
 
 from coordinator.i18n import N_, _, translator
-from coordinator.register import organisations, people, vcards
+from coordinator.register import merging, organisations, people, vcards
+from coordinator.register.matching import DEFAULT_CHOICE, NEW, Choice, Found, Match, Matcher
 from coordinator.register.shapes import organisations_of, shaped
-from coordinator.register.spreadsheet import BROKEN, header_key, read_rows, write_rows
+from coordinator.register.spreadsheet import BROKEN, header_key, read_rows
 from coordinator.validation import ValidationError
-from storage.enums import OrgKind, Topic
-from storage.models import Affiliation, Organisation, OrganisationTopic, Person, PersonLanguage
+from storage.enums import OrgKind
+from storage.models import Organisation
 from storage.search import fold
 from storage.uow import reading, transaction
 
@@ -122,10 +122,45 @@ class ImportPlan:
     mapping: list[tuple[str, str]] = field(default_factory=list)  # (column, field) as read
     delimiter: str = ";"
     encoding: str = "utf-8"
+    warnings: list[tuple[int, str, str]] = field(default_factory=list)  # (line, row, text)
+    choices: dict[int, Choice] = field(default_factory=dict)  # by line; else the default
+
+    def choice(self, line: int, row: object) -> Choice:
+        """What is done with a row: the coordinator's choice, else its match's default."""
+        found = row.found if isinstance(row, PersonRow) else NEW
+        return self.choices.get(line, DEFAULT_CHOICE[found.match])
+
+    def choose_all(self, choice: Choice) -> None:
+        """``choice`` for every row that matched somebody (new rows are always added)."""
+        for line, row in self.rows:
+            if isinstance(row, PersonRow) and row.found.match is not Match.NEW:
+                self.choices[line] = choice
+
+    def effect(self, line: int, row: object) -> str:
+        """ "add", "update" or "" for a row as chosen."""
+        if not isinstance(row, PersonRow):
+            return "add"
+        return row.found.effect(self.choice(line, row))
+
+    def matched(self) -> list[tuple[int, PersonRow]]:
+        """The rows that may be somebody already there, in list order."""
+        return [
+            (line, row)
+            for line, row in self.rows
+            if isinstance(row, PersonRow) and row.found.match is not Match.NEW
+        ]
+
+    def counts(self) -> dict[Match, int]:
+        found: dict[Match, int] = {}
+        for _line, row in self.rows:
+            match = row.found.match if isinstance(row, PersonRow) else Match.NEW
+            found[match] = found.get(match, 0) + 1
+        return found
 
     @property
     def valid(self) -> int:
-        return len(self.rows)
+        """How many rows would change the register (added, or filling/overwriting)."""
+        return sum(1 for line, row in self.rows if self.effect(line, row))
 
     @property
     def sheet(self) -> str:
@@ -157,6 +192,7 @@ class ImportPlan:
 class PersonRow:
     clean: people.CleanPerson
     organisations: tuple[tuple[str, str], ...]  # (organisation name, role)
+    found: Found = NEW  # who the row may already be (coordinator.register.matching)
 
 
 def plan_people_import(engine: Engine, data: bytes, *, sheet: str | None = None) -> ImportPlan:
@@ -170,17 +206,8 @@ def plan_people_import(engine: Engine, data: bytes, *, sheet: str | None = None)
         "people", delimiter=delimiter, encoding=encoding, unknown_columns=unknown, mapping=mapping
     )
     with reading(engine) as session:
-        known_emails = {
-            fold(e) for e in session.exec(select(Person.email).where(Person.email != "")).all()
-        }
         known_orgs = {fold(n): n for n in session.exec(select(Organisation.name)).all()}
-        known_names = {
-            fold(f"{given} {family}".strip())
-            for given, family in session.exec(
-                select(Person.given_name, Person.family_name).where(col(Person.erased_at).is_(None))
-            ).all()
-        }
-    seen_emails: set[str] = set()
+        matcher = Matcher(session)
     new_orgs: dict[str, str] = {}
     for line, row in rows:
         if BROKEN in row:
@@ -201,33 +228,20 @@ def plan_people_import(engine: Engine, data: bytes, *, sheet: str | None = None)
             notes=row.get("notes", ""),
         )
         try:
-            clean = people.validate(data_in)
+            clean = people.validate(data_in, imported=True)
         except ValidationError as exc:
             plan.problems.append(RowProblem(line, summary, exc.errors))
             continue
-        key = fold(clean.email)
-        if key and (key in known_emails or key in seen_emails):
-            plan.problems.append(
-                RowProblem(line, summary, {"email": _("Already in the register (same e-mail).")})
+        if clean.phone and not clean.phone.startswith("+"):
+            plan.warnings.append(
+                (line, summary, _("phone number kept as written: it cannot be read as one"))
             )
-            continue
-        name_key = fold(f"{clean.given_name} {clean.family_name}".strip())
-        if not key and name_key in known_names:
-            plan.problems.append(
-                RowProblem(
-                    line,
-                    summary,
-                    {"family_name": _("Already in the register (same name, no e-mail).")},
-                )
-            )
-            continue
-        known_names.add(name_key)
-        seen_emails.add(key)
+        found = matcher.match(line, clean.__dict__, clean.languages, names)
         for name in names:
             if fold(name) not in known_orgs:
                 new_orgs.setdefault(fold(name), name)
         orgs = tuple((name, roles[i] if i < len(roles) else "") for i, name in enumerate(names))
-        plan.rows.append((line, PersonRow(clean, orgs)))
+        plan.rows.append((line, PersonRow(clean, orgs, found)))
     plan.new_organisations = sorted(new_orgs.values())
     return plan
 
@@ -278,8 +292,9 @@ def unmailable(plan: ImportPlan, consent: tuple[date, str] | None = None) -> int
     consent (their own, or the one recorded for the whole import)."""
     return sum(
         1
-        for _line, row in plan.rows
+        for line, row in plan.rows
         if isinstance(row, PersonRow)
+        and plan.effect(line, row) == "add"
         and (not row.clean.email or (row.clean.consent_on is None and consent is None))
     )
 
@@ -287,171 +302,48 @@ def unmailable(plan: ImportPlan, consent: tuple[date, str] | None = None) -> int
 def apply_import(
     engine: Engine, plan: ImportPlan, *, today: date, consent: tuple[date, str] | None = None
 ) -> int:
-    """Write the valid rows of a plan in one transaction; returns how many were added.
-    ``consent`` (date, purpose), confirmed by the coordinator for the whole list, is given to
-    the people without one of their own."""
+    """Write a plan in one transaction: the rows added, the people filled or overwritten as
+    chosen; returns how many rows changed the register. ``consent`` (date, purpose),
+    confirmed by the coordinator for the whole list, is given to the people without one."""
     with transaction(engine) as session:
         if plan.kind == "organisations":
             for _line, clean in plan.rows:
                 assert isinstance(clean, organisations.CleanOrganisation)
                 organisations.add_organisation(session, clean, today=today)
             return plan.valid
+        chosen = [(line, row) for line, row in plan.rows if plan.effect(line, row)]
         ids = {
             fold(n): i for i, n in session.exec(select(Organisation.id, Organisation.name)).all()
         }
-        for name in plan.new_organisations:
-            if fold(name) not in ids:
-                clean_org = organisations.validate(
-                    organisations.OrganisationInput(name=name, kind=OrgKind.OTHER.value)
-                )
-                ids[fold(name)] = organisations.add_organisation(session, clean_org, today=today)
+        for _line, row in chosen:
+            assert isinstance(row, PersonRow)
+            for name, _role in row.organisations:
+                if fold(name) not in ids:
+                    clean_org = organisations.validate(
+                        organisations.OrganisationInput(name=name, kind=OrgKind.OTHER.value)
+                    )
+                    ids[fold(name)] = organisations.add_organisation(
+                        session, clean_org, today=today
+                    )
         names = {i: n for i, n in session.exec(select(Organisation.id, Organisation.name)).all()}
         cleans = []
-        for _line, row in plan.rows:
+        for line, row in chosen:
             assert isinstance(row, PersonRow)
             affiliations = tuple((ids[fold(name)], role) for name, role in row.organisations)
-            clean = _with_affiliations(row.clean, affiliations)
+            clean = replace(row.clean, affiliations=affiliations)
             if consent is not None and clean.consent_on is None:
-                from dataclasses import replace
-
                 clean = replace(clean, consent_on=consent[0], consent_purpose=consent[1])
-            cleans.append(clean)
+            if plan.effect(line, row) == "add":
+                cleans.append(clean)
+            else:
+                assert row.found.candidate is not None and row.found.candidate.person_id
+                choice = plan.choice(line, row)
+                merging.update_from_row(
+                    session,
+                    row.found.candidate.person_id,
+                    clean,
+                    names,
+                    overwrite=choice is Choice.OVERWRITE,
+                )
         people.add_people(session, cleans, names)
-        return plan.valid
-
-
-def _with_affiliations(
-    clean: people.CleanPerson, affiliations: tuple[tuple[int, str], ...]
-) -> people.CleanPerson:
-    from dataclasses import replace
-
-    return replace(clean, affiliations=affiliations)
-
-
-# -- export ----------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class PersonRecord:
-    id: int
-    given_name: str
-    family_name: str
-    email: str
-    phone: str
-    organisations: list[tuple[str, str]]
-    languages: list[str]
-    preferred_language: str
-    consent_on: date | None
-    consent_purpose: str
-    notes: str
-
-
-def person_records(engine: Engine) -> list[PersonRecord]:
-    with reading(engine) as session:
-        rows = session.exec(
-            select(Person)
-            .where(col(Person.erased_at).is_(None))
-            .order_by(col(Person.sort_name), col(Person.id))
-        ).all()
-        orgs: dict[int, list[tuple[str, str]]] = {}
-        for pid, name, role in session.exec(
-            select(Affiliation.person_id, Organisation.name, Affiliation.role)
-            .join(Organisation, col(Organisation.id) == col(Affiliation.organisation_id))
-            .order_by(col(Organisation.sort_name))
-        ):
-            orgs.setdefault(pid, []).append((name, role))
-        languages: dict[int, list[str]] = {}
-        for pid, language in session.exec(
-            select(PersonLanguage.person_id, PersonLanguage.language)
-        ):
-            languages.setdefault(pid, []).append(language)
-        return [
-            PersonRecord(
-                p.id or 0, p.given_name, p.family_name, p.email, p.phone, orgs.get(p.id or 0, []),
-                sorted(languages.get(p.id or 0, [])), p.preferred_language, p.consent_on, p.consent_purpose, p.notes,
-            )
-            for p in rows
-        ]  # fmt: skip
-
-
-def people_csv(engine: Engine) -> str:
-    header = [_(english) for _name, english, _g in PERSON_COLUMNS]
-    rows = (
-        [
-            r.given_name, r.family_name, r.email, r.phone,
-            f" {MULTI} ".join(name for name, _role in r.organisations),
-            f" {MULTI} ".join(role for _name, role in r.organisations),
-            ", ".join(r.languages), r.preferred_language,
-            r.consent_on.isoformat() if r.consent_on else "", r.consent_purpose, r.notes,
-        ]
-        for r in person_records(engine)
-    )  # fmt: skip
-    return write_rows(header, rows)
-
-
-def people_json(engine: Engine) -> str:
-    records = [
-        {
-            "id": r.id,
-            "given_name": r.given_name,
-            "family_name": r.family_name,
-            "email": r.email,
-            "phone": r.phone,
-            "organisations": [{"name": n, "role": role} for n, role in r.organisations],
-            "languages": r.languages,
-            "preferred_language": r.preferred_language,
-            "consent_on": r.consent_on.isoformat() if r.consent_on else None,
-            "consent_purpose": r.consent_purpose,
-            "notes": r.notes,
-        }
-        for r in person_records(engine)
-    ]
-    return json.dumps(records, ensure_ascii=False, indent=2) + "\n"
-
-
-def organisation_records(engine: Engine) -> list[tuple[Organisation, list[Topic]]]:
-    with reading(engine) as session:
-        topics: dict[int, list[Topic]] = {}
-        for oid, topic in session.exec(
-            select(OrganisationTopic.organisation_id, OrganisationTopic.topic)
-        ):
-            topics.setdefault(oid, []).append(Topic(topic))
-        return [
-            (o, topics.get(o.id or 0, []))
-            for o in session.exec(select(Organisation).order_by(col(Organisation.sort_name)))
-        ]
-
-
-def organisations_csv(engine: Engine) -> str:
-    from coordinator.labels import label
-
-    header = [_(english) for _name, english, _g in ORGANISATION_COLUMNS]
-    rows = (
-        [
-            o.name, label(o.kind), o.origin, o.city, o.district, ", ".join(label(t) for t in topics),
-            label(o.phase), label(o.membership), o.website, o.notes,
-        ]
-        for o, topics in organisation_records(engine)
-    )  # fmt: skip
-    return write_rows(header, rows)
-
-
-def organisations_json(engine: Engine) -> str:
-    records = [
-        {
-            "id": o.id,
-            "name": o.name,
-            "kind": o.kind.value,
-            "origin": o.origin,
-            "city": o.city,
-            "district": o.district,
-            "topics": [t.value for t in topics],
-            "phase": o.phase.value,
-            "phase_changed_on": o.phase_changed_on.isoformat() if o.phase_changed_on else None,
-            "membership": o.membership.value,
-            "website": o.website,
-            "notes": o.notes,
-        }
-        for o, topics in organisation_records(engine)
-    ]
-    return json.dumps(records, ensure_ascii=False, indent=2) + "\n"
+        return len(chosen)

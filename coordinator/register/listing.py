@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy import Engine, func
 from sqlmodel import col, select
 
+from coordinator import phones
 from storage.enums import Membership, OrgKind, Phase, Topic
 from storage.models import Affiliation, Organisation, OrganisationTopic, Person, PersonLanguage
 from storage.search import like_pattern
@@ -222,7 +223,7 @@ def people_page(
                 " ".join(p for p in (given, family) if p),
                 "; ".join(orgs.get(pid, [])),
                 email,
-                phone,
+                phones.shown(phone),
                 preferred,
                 last,
             )

@@ -11,6 +11,7 @@ from datetime import UTC, date, datetime
 from sqlalchemy import Engine, delete, func, update
 from sqlmodel import Session, col, select
 
+from coordinator import phones
 from coordinator.i18n import _
 from coordinator.languages import language_name, language_names
 from coordinator.network.concurrency import check, locked
@@ -60,7 +61,9 @@ class CleanPerson:
     affiliations: tuple[tuple[int, str], ...]
 
 
-def validate(data: PersonInput) -> CleanPerson:
+def validate(data: PersonInput, *, imported: bool = False) -> CleanPerson:
+    """``imported``: a row of a partner's list, whose phone number is kept as written when it
+    cannot be read as one (the import says so); typed into the form, it is refused."""
     check = Checker()
     given = check.length("given_name", data.given_name, 120)
     family = check.length("family_name", data.family_name, 120)
@@ -79,7 +82,7 @@ def validate(data: PersonInput) -> CleanPerson:
         given_name=given,
         family_name=family,
         email=check.email("email", data.email),
-        phone=check.phone("phone", data.phone),
+        phone=check.phone("phone", data.phone, keep_unread=imported),
         languages=tuple(check.languages("languages", data.languages)),
         preferred_language=check.language("preferred_language", data.preferred_language) or "de",
         consent_on=consent_on,
@@ -103,8 +106,8 @@ def person_search_key(session: Session, person: Person) -> str:
 def _search_key_of(person: Person | CleanPerson, organisations: Iterable[str]) -> str:
     """What a search finds a person by: names, address, phone, notes, organisations."""
     return search_key(
-        (person.given_name, person.family_name, person.email, person.phone, person.notes,
-         *organisations)
+        (person.given_name, person.family_name, person.email, *phones.search_forms(person.phone),
+         person.notes, *organisations)
     )  # fmt: skip
 
 
@@ -223,7 +226,7 @@ def input_of(engine: Engine, person_id: int) -> PersonInput:
             given_name=person.given_name,
             family_name=person.family_name,
             email=person.email,
-            phone=person.phone,
+            phone=phones.shown(person.phone),
             languages=language_names(list(languages)),
             preferred_language=language_name(person.preferred_language),
             consent_on=person.consent_on.isoformat() if person.consent_on else "",

@@ -16,7 +16,9 @@ SALUTATIONS = {
 }  # fmt: skip
 PARTICLES = {"van", "von", "de", "da", "di", "del", "der", "den", "al", "el", "bin", "ibn", "zu"}
 _SEVERAL_MAILS = re.compile(r"[;,\s]+")
-_SEVERAL_PHONES = re.compile(r"\s*(?:[;,\n]|\s/\s|\s+oder\s+|\s+or\s+)\s*")
+_SEVERAL_PHONES = re.compile(r"\s*(?:[;,\n]|\s+oder\s+|\s+or\s+)\s*")
+_SLASH = re.compile(r"\s/\s")  # "0521 / 123456" is one number, "0521 123456 / 0171 2345678" two
+_WHOLE_NUMBER = 6  # digits from which a part is a number of its own
 _ROLE = re.compile(r"^(?P<name>.*\S)\s*\((?P<role>[^()]+)\)\s*$")
 _ABBREVIATION = re.compile(r"^[A-ZÄÖÜ0-9&.\- ]{1,6}$")  # "(JMD)", "(MBE)": part of the name
 
@@ -50,6 +52,15 @@ def _first_and_rest(cell: str, separator: re.Pattern[str]) -> tuple[str, list[st
     return (parts[0], parts[1:]) if parts else ("", [])
 
 
+def _phones(cell: str) -> tuple[str, list[str]]:
+    found: list[str] = []
+    for part in (p.strip() for p in _SEVERAL_PHONES.split(cell) if p.strip()):
+        sides = _SLASH.split(part)
+        whole = all(sum(ch.isdigit() for ch in side) >= _WHOLE_NUMBER for side in sides)
+        found += sides if whole else [part]
+    return (found[0], found[1:]) if found else ("", [])
+
+
 def shaped(row: dict[str, str]) -> dict[str, str]:
     """The row with its name split, several addresses and numbers sorted out."""
     row = dict(row)
@@ -65,7 +76,7 @@ def shaped(row: dict[str, str]) -> dict[str, str]:
         row["email"] = email
     if more:
         notes.append(_("More e-mail addresses: {list}").format(list=", ".join(more)))
-    phone, more = _first_and_rest(row.get("phone", ""), _SEVERAL_PHONES)
+    phone, more = _phones(row.get("phone", ""))
     if "phone" in row:
         row["phone"] = phone
     if more:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from coordinator.register.exchange import PersonRecord
+from coordinator.register.exports import PersonRecord
 
 LINE_OCTETS = 75
 

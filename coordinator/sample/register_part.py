@@ -93,7 +93,7 @@ class RegisterPart:
             given_name=given,
             family_name=family,
             email=f"{ascii_slug(given)}.{ascii_slug(family)}@{domain}" if has_email else "",
-            phone=f"+49 30 23125 {self._next_phone():03d}" if has_phone else "",
+            phone=f"+493023125{self._next_phone():03d}" if has_phone else "",  # E.164, as stored
             preferred_language=preferred,
             consent_on=(created + timedelta(days=self.rng.randrange(20))).date()
             if consent

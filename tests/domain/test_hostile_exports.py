@@ -17,7 +17,7 @@ from sqlalchemy import Engine
 from coordinator.calendar import feeds, itip
 from coordinator.meetings import agenda_files
 from coordinator.minutes import minutes_files
-from coordinator.register import exchange, vcard
+from coordinator.register import exports, vcard
 from coordinator.register.spreadsheet import FORMULA_STARTS
 from tests.hostile import HOSTILE, HOSTILE_NOW, fill_hostile
 
@@ -71,7 +71,7 @@ def test_invitations_name_only_the_invitee(engine: Engine, hostile: dict[str, li
 def test_csv_exports_parse_to_one_row_per_record_without_formulas(
     engine: Engine, hostile: dict[str, list[int]]
 ) -> None:
-    for text in (exchange.people_csv(engine), exchange.organisations_csv(engine)):
+    for text in (exports.people_csv(engine), exports.organisations_csv(engine)):
         rows = list(csv.reader(io.StringIO(text.lstrip("\ufeff")), delimiter=";"))
         assert len(rows) == 1 + len(HOSTILE)
         for row in rows[1:]:
@@ -79,10 +79,10 @@ def test_csv_exports_parse_to_one_row_per_record_without_formulas(
 
 
 def test_json_and_vcard_exports_parse_back(engine: Engine, hostile: dict[str, list[int]]) -> None:
-    people = json.loads(exchange.people_json(engine))
+    people = json.loads(exports.people_json(engine))
     assert sorted(p["given_name"] for p in people) == sorted(h[:120] for h in HOSTILE)
-    assert len(json.loads(exchange.organisations_json(engine))) == len(HOSTILE)
-    cards = vcard.vcards(exchange.person_records(engine))
+    assert len(json.loads(exports.organisations_json(engine))) == len(HOSTILE)
+    cards = vcard.vcards(exports.person_records(engine))
     unfolded = cards.replace("\r\n ", "")
     lines = [line for line in unfolded.split("\r\n") if line]
     assert sum(line == "BEGIN:VCARD" for line in lines) == len(HOSTILE)

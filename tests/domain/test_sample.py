@@ -49,4 +49,4 @@ def test_sample_uses_no_real_contact_data() -> None:
     emails = {r[3] for r in rows["person"] if r[3]}
     phones = {r[4] for r in rows["person"] if r[4]}
     assert all(e.rsplit("@", 1)[1] in {"example.org", "example.net", "example.com"} for e in emails)
-    assert all(p.startswith("+49 30 23125 ") for p in phones)
+    assert all(p.startswith("+493023125") and len(p) == 13 for p in phones)  # E.164
