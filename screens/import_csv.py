@@ -1,5 +1,6 @@
-"""Import people or organisations from a CSV file: preview, per-row errors, then import or
-cancel (cancelling writes nothing)."""
+"""Import people or organisations from a list: preview, per-row errors, the rows that may be
+somebody already there (with a choice per row or for all), then import or cancel
+(cancelling writes nothing)."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from rich.table import Table
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
+from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import Input
 
@@ -17,15 +19,37 @@ from coordinator.context import Context
 from coordinator.i18n import _, ngettext
 from coordinator.register import exchange, workbooks
 from coordinator.register.consent import checked_consent
+from coordinator.register.matching import (
+    CHOICE_LABELS,
+    MATCH_LABELS,
+    Choice,
+    Match,
+    candidate_text,
+)
 from coordinator.register.spreadsheet import SpreadsheetError
 from coordinator.validation import ValidationError
 from screens.dialogs import Dialog
 from screens.text import Label, Static, literal
-from screens.widgets import Button, Select
+from screens.widgets import Button, DataTable, Select
+
+_CHOICE_KEYS = {"s": Choice.SKIP, "f": Choice.FILL, "o": Choice.OVERWRITE, "a": Choice.ADD}
 
 
 class ImportScreen(Dialog):
-    """Returns True when rows were imported."""
+    """Returns True when rows were imported. In the table of rows that may be somebody
+    already there, s / f / o / a choose skip, fill empty fields, overwrite or add as new for
+    the highlighted row, S / F / O / A for every row."""
+
+    BINDINGS = [
+        Binding("s", "choose('skip')", "Skip", show=False),
+        Binding("f", "choose('fill')", "Fill empty fields", show=False),
+        Binding("o", "choose('overwrite')", "Overwrite", show=False),
+        Binding("a", "choose('add')", "Add as new", show=False),
+        Binding("S", "choose_all('skip')", "Skip all", show=False),
+        Binding("F", "choose_all('fill')", "Fill empty fields of all", show=False),
+        Binding("O", "choose_all('overwrite')", "Overwrite all", show=False),
+        Binding("A", "choose_all('add')", "Add all as new", show=False),
+    ]
 
     def __init__(self, context: Context, kind: str) -> None:
         super().__init__()
@@ -50,25 +74,34 @@ class ImportScreen(Dialog):
             sheet: Select[str] = Select([], prompt=_("Sheet of the workbook"), id="sheet")
             sheet.display = False  # shown for a workbook of several sheets
             yield sheet
-            yield Label("", classes="field-error", id="path-error")
+            error = Label("", classes="field-error", id="path-error")
+            error.display = False  # a line of its own only when there is something to say
+            yield error
             with VerticalScroll(id="preview-box"):
                 yield Static(_("Type the path and press Enter to see a preview."), id="preview")
+            matches: DataTable[object] = DataTable(id="matches", cursor_type="row")
+            matches.display = False
+            yield matches
             with Horizontal(classes="dialog-buttons"):
                 yield Button(_("Import"), variant="primary", id="import", disabled=True)
                 yield Button(_("Cancel"), id="cancel")
 
+    def say(self, text: str) -> None:
+        """The one line under the fields: what cannot be read, a bad consent date."""
+        error = self.query_one("#path-error", Label)
+        error.update(text)
+        error.display = bool(text)
+
     @on(Input.Submitted, "#path")
     def _preview(self, event: Input.Submitted) -> None:
-        self.query_one("#path-error", Label).update("")
+        self.say("")
         self.query_one("#import", Button).disabled = True
         self.plan = None
         path = Path(event.value.strip()).expanduser()
         try:
             data = path.read_bytes()
         except OSError as exc:
-            self.query_one("#path-error", Label).update(
-                _("cannot read {path}: {reason}").format(path=path, reason=exc.strerror)
-            )
+            self.say(_("cannot read {path}: {reason}").format(path=path, reason=exc.strerror))
             return
         self.query_one("#preview", Static).update(_("Checking …"))
         self._data = data
@@ -99,7 +132,7 @@ class ImportScreen(Dialog):
             sheets = workbooks.sheet_names(data)
         except SpreadsheetError as exc:
             self.app.call_from_thread(
-                self.query_one("#path-error", Label).update,
+                self.say,
                 _("Not a usable list: {reason}").format(reason=exc),
             )
             self.app.call_from_thread(self.query_one("#preview", Static).update, "")
@@ -125,6 +158,14 @@ class ImportScreen(Dialog):
                 style="bold",
             )
         ]
+        if plan.matched():
+            counts = plan.counts()
+            parts += [
+                Text(", ".join(f"{_(MATCH_LABELS[m])}: {counts[m]}" for m in Match if counts.get(m)),
+                     style="bold"),
+                Text(_("Rows that may be somebody already there (the table below): s skip, "
+                       "f fill empty fields, o overwrite, a add as new; S F O A for all rows.")),
+            ]  # fmt: skip
         if plan.new_organisations:
             parts.append(
                 Text(
@@ -137,6 +178,13 @@ class ImportScreen(Dialog):
             parts.append(
                 Text(_("columns not used: {names}").format(names=", ".join(plan.unknown_columns)))
             )
+        if plan.warnings:
+            parts.append(Text(""))
+            parts += [
+                literal(_("line {line} ({what}): {warning}").format(
+                    line=line, what=what or "–", warning=warning), style="yellow")
+                for line, what, warning in plan.warnings
+            ]  # fmt: skip
         if plan.problems:
             table = Table(_("Line"), _("Row"), _("Problem"), box=None, header_style="bold red")
             for problem in plan.problems:
@@ -147,9 +195,45 @@ class ImportScreen(Dialog):
                 )
             parts += [Text(""), Text(_("These rows will not be imported:"), style="bold"), table]
         self.query_one("#preview", Static).update(Group(*parts))  # type: ignore[arg-type]
+        self._show_matches()
+
+    def _show_matches(self) -> None:
+        plan = self.plan
+        table = self.query_one("#matches", DataTable)
+        matched = plan.matched() if plan is not None else []
+        table.display = bool(matched)
+        table.styles.height = min(len(matched), 4) + 2  # header, rows, a scroll bar
+        row_at = table.cursor_row
+        table.clear(columns=True)
+        if plan is not None and matched:
+            for heading in (_("Line"), _("Choice"), _("Row"), _("May be"), _("Who")):
+                table.add_column(heading)
+            for line, row in matched:
+                table.add_row(
+                    str(line), _(CHOICE_LABELS[plan.choice(line, row)]), row.name,
+                    _(MATCH_LABELS[row.found.match]), candidate_text(row.found), key=str(line),
+                )  # fmt: skip
+            table.move_cursor(row=min(row_at, len(matched) - 1))
         button = self.query_one("#import", Button)
-        button.disabled = plan.valid == 0
-        button.label = _("Import {n} rows").format(n=plan.valid) + " · ctrl+s"
+        valid = plan.valid if plan is not None else 0
+        button.disabled = valid == 0
+        button.label = _("Import {n} rows").format(n=valid) + " · ctrl+s"
+
+    def action_choose(self, choice: str) -> None:
+        """s / f / o / a on a row of the table: that row's choice."""
+        table = self.query_one("#matches", DataTable)
+        if self.plan is None or not table.has_focus or table.row_count == 0:
+            return
+        key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
+        if key is not None:
+            self.plan.choices[int(key)] = Choice(choice)
+            self.show_plan(self.plan)  # the counts above and the button say it too
+
+    def action_choose_all(self, choice: str) -> None:
+        """S / F / O / A in the table: that choice for every row in it."""
+        if self.plan is not None and self.query_one("#matches", DataTable).has_focus:
+            self.plan.choose_all(Choice(choice))
+            self.show_plan(self.plan)
 
     def action_save(self) -> None:
         """ctrl+s imports, as the Import button does (once the preview allows it)."""
@@ -169,7 +253,7 @@ class ImportScreen(Dialog):
                 try:
                     consent = checked_consent(typed_on, purpose, today=self.context.today())
                 except ValidationError as exc:
-                    self.query_one("#path-error", Label).update("\n".join(exc.errors.values()))
+                    self.say("\n".join(exc.errors.values()))
                     return
         added = exchange.apply_import(
             self.context.engine, self.plan, today=self.context.today(), consent=consent

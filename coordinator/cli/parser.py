@@ -12,6 +12,7 @@ from pathlib import Path
 from coordinator.cli.calendar import add_parsers as add_calendar_parsers
 from coordinator.cli.mail import add_parsers as add_mail_parsers
 from coordinator.i18n import _
+from coordinator.register.matching import Choice
 
 
 def database_options(parser: argparse.ArgumentParser, *, top: bool = False) -> None:
@@ -149,7 +150,25 @@ def scripted_parser() -> argparse.ArgumentParser:
                 help=_("the people of the list gave their consent on DATE (you collected it)"),
             )  # fmt: skip
             load.add_argument("--consent-purpose", metavar="TEXT", help=_("what they consented to"))
+            load.add_argument(
+                "--duplicates", choices=[c.value for c in Choice], metavar="CHOICE",
+                help=_("for every row that may be somebody already there: skip, fill (empty "
+                       "fields), overwrite or add (as new); else: same rows filled, the others "
+                       "skipped"),
+            )  # fmt: skip
+            load.add_argument(
+                "--row", action="append", default=[], metavar="LINE=CHOICE",
+                help=_("the choice for one row, like 12=overwrite (may be repeated)"),
+            )  # fmt: skip
         database_options(load)
+        merge = actions.add_parser(
+            "merge",
+            help=_("merge two records that are one: everything of OTHER moves to SURVIVOR"),
+        )
+        merge.add_argument("survivor", type=int, metavar="SURVIVOR_ID")
+        merge.add_argument("other", type=int, metavar="OTHER_ID")
+        merge.add_argument("--yes", action="store_true", help=_("merge without asking"))
+        database_options(merge)
         if name == "people":
             gdpr = actions.add_parser(
                 "gdpr-export", help=_("everything held about one person (GDPR)")

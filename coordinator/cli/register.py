@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 
 from coordinator.cli.terminal import UsageError, ask, emit
 from coordinator.i18n import _, ngettext
+from coordinator.register.matching import CHOICE_LABELS, MATCH_LABELS, Match, candidate_text
 
 if TYPE_CHECKING:
     from sqlalchemy import Engine
@@ -26,6 +27,32 @@ def report_plan(plan: ImportPlan) -> None:
         print("  " + _("Columns read as: {mapping}").format(mapping=plan.mapping_text()))
     if plan.unknown_columns:
         print("  " + _("columns not used: {names}").format(names=", ".join(plan.unknown_columns)))
+    if plan.matched():
+        counts = plan.counts()
+        print(
+            "  "
+            + ", ".join(
+                f"{_(MATCH_LABELS[match])}: {counts[match]}" for match in Match if counts.get(match)
+            )
+        )
+        for line, row in plan.matched():
+            print(
+                "  "
+                + _("line {line} ({what}): {match} {candidate} → {choice}").format(
+                    line=line,
+                    what=row.name or "–",
+                    match=_(MATCH_LABELS[row.found.match]),
+                    candidate=candidate_text(row.found),
+                    choice=_(CHOICE_LABELS[plan.choice(line, row)]),
+                )
+            )
+    for line, what, warning in plan.warnings:
+        print(
+            "  "
+            + _("line {line} ({what}): {warning}").format(
+                line=line, what=what or "–", warning=warning
+            )
+        )
     for problem in plan.problems:
         errors = "; ".join(f"{field}: {message}" for field, message in problem.errors.items())
         print(
@@ -33,6 +60,25 @@ def report_plan(plan: ImportPlan) -> None:
                 line=problem.line, what=problem.summary or "–", errors=errors
             )
         )
+
+
+def choose(plan: ImportPlan, for_all: str | None, per_row: list[str]) -> None:
+    """--duplicates and --row LINE=CHOICE, given to the plan (ValueError: one line)."""
+    from coordinator.register.matching import Choice
+
+    if for_all:
+        plan.choose_all(Choice(for_all))
+    lines = {line for line, _row in plan.matched()}
+    for given in per_row:
+        line, _sep, choice = given.partition("=")
+        if not line.strip().isdigit() or choice.strip() not in {c.value for c in Choice}:
+            raise ValueError(_("--row takes LINE=CHOICE, like 12=overwrite (not {given})").format(
+                given=given))  # fmt: skip
+        if int(line) not in lines:
+            raise ValueError(
+                _("line {line} is not a row that may be somebody already there").format(line=line)
+            )
+        plan.choices[int(line)] = Choice(choice.strip())
 
 
 def run_import(args: argparse.Namespace, engine: Engine) -> int:
@@ -68,6 +114,10 @@ def run_import(args: argparse.Namespace, engine: Engine) -> int:
         raise UsageError(
             _("{path} is not a usable list: {reason}").format(path=args.file, reason=exc)
         ) from None
+    try:
+        choose(plan, getattr(args, "duplicates", None), getattr(args, "row", []))
+    except ValueError as exc:
+        raise UsageError(str(exc)) from None
     report_plan(plan)
     if plan.valid == 0:
         print(_("Nothing imported."))
@@ -106,6 +156,8 @@ def run_register(args: argparse.Namespace, engine: Engine) -> int:
             ](engine)
         emit(text, args.output)
         return 0
+    if args.action == "merge":
+        return run_merge(args, engine)
     try:
         if args.action == "gdpr-export":
             text = (
@@ -133,3 +185,31 @@ def run_register(args: argparse.Namespace, engine: Engine) -> int:
     except LookupError:
         raise UsageError(_("no person with ID {id}").format(id=args.id)) from None
     raise UsageError(args.action)
+
+
+def run_merge(args: argparse.Namespace, engine: Engine) -> int:
+    from coordinator.register import merging
+    from coordinator.validation import ValidationError
+
+    people = args.command == "people"
+    if not args.yes and not ask(
+        _("Merge {other} into {survivor}? Everything of {other} moves, then it is deleted.").format(
+            other=args.other, survivor=args.survivor
+        )
+    ):
+        print(_("Nothing merged."))
+        return 1
+    try:
+        (merging.merge_people if people else merging.merge_organisations)(
+            engine, args.survivor, args.other
+        )
+    except LookupError as exc:
+        raise UsageError(
+            (_("no person with ID {id}") if people else _("no organisation with ID {id}")).format(
+                id=exc.args[0] if exc.args else "?"
+            )
+        ) from None
+    except ValidationError as exc:
+        raise UsageError("; ".join(exc.errors.values())) from None
+    print(_("{other} merged into {survivor}.").format(other=args.other, survivor=args.survivor))
+    return 0

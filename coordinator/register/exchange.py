@@ -194,6 +194,10 @@ class PersonRow:
     organisations: tuple[tuple[str, str], ...]  # (organisation name, role)
     found: Found = NEW  # who the row may already be (coordinator.register.matching)
 
+    @property
+    def name(self) -> str:
+        return f"{self.clean.given_name} {self.clean.family_name}".strip()
+
 
 def plan_people_import(engine: Engine, data: bytes, *, sheet: str | None = None) -> ImportPlan:
     if vcards.is_vcard(data):  # an address book from a phone or a mail program

@@ -23,7 +23,7 @@ from rapidfuzz import fuzz
 from sqlmodel import Session, col, select
 
 from coordinator import phones
-from coordinator.i18n import N_
+from coordinator.i18n import N_, _
 from storage.models import Affiliation, Organisation, Person, PersonLanguage
 from storage.search import fold
 
@@ -212,3 +212,16 @@ def _key_of(values: dict[str, object]) -> set[str]:
 
 def _same(name: str, values: dict[str, object], known: Candidate) -> bool:
     return fold(str(values[name])) == fold(str(known.values[name]))
+
+
+def candidate_text(found: Found) -> str:
+    """Whom a row may be: "Ayşe Yılmaz #3 (differs in: phone)" in the register, or "(line 4
+    of the list)"."""
+    if found.candidate is None:
+        return ""
+    if found.candidate.person_id is None:
+        return _("(line {line} of the list)").format(line=found.candidate.line)
+    text = f"{found.candidate.label} #{found.candidate.person_id}"
+    if found.differs:
+        text += " " + _("(differs in: {fields})").format(fields=", ".join(found.differs))
+    return text

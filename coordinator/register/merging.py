@@ -42,7 +42,7 @@ from storage.models import (
     RecipientGroupMember,
     Task,
 )
-from storage.uow import transaction
+from storage.uow import reading, transaction
 
 _PERSON_TEXT = ("given_name", "family_name", "email", "phone")
 _ORG_TEXT = ("origin", "city", "district", "website")
@@ -88,6 +88,18 @@ def update_from_row(
             roles[org_id].role = role
     session.flush()
     person.search_text = people.person_search_key(session, person)
+
+
+def merge_into_named(engine: Engine, kind: str, other_id: int, typed: str) -> str:
+    """The record ``other_id`` merged into the person or organisation ``typed`` names (the
+    merge dialog's field); returns the survivor's name."""
+    from coordinator.register.names import one_named
+
+    survivor_id = one_named(engine, typed, kind, "merge")
+    (merge_people if kind == "person" else merge_organisations)(engine, survivor_id, other_id)
+    with reading(engine) as session:
+        survivor = session.get(Person if kind == "person" else Organisation, survivor_id)
+        return str(getattr(survivor, "full_name" if kind == "person" else "name", ""))
 
 
 def merge_people(engine: Engine, survivor_id: int, other_id: int) -> None:

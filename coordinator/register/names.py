@@ -119,6 +119,27 @@ def person_name(engine: Engine, person_id: int) -> str:
         return f"{person.given_name} {person.family_name}".strip() if person else ""
 
 
+def one_named(engine: Engine, typed: str, kind: str, field: str) -> int:
+    """The one person or organisation ``typed`` names ("Name", "Name #ID", a part that fits
+    one); ValidationError names ``field`` when it fits none or several."""
+    from coordinator.i18n import _
+    from coordinator.validation import ValidationError
+
+    typed = typed.strip()
+    found = fitting(typed, names(engine, [kind])) if typed else []
+    if len(found) == 1:
+        return found[0].id
+    if not found:
+        message = (
+            _("Nobody in the register is called “{name}”.")
+            if kind == "person"
+            else _("No organisation is called “{name}”.")
+        )
+        raise ValidationError({field: message.format(name=typed)})
+    message = _("“{name}” fits {n} names ({names}): choose one.")
+    raise ValidationError({field: message.format(name=typed, n=len(found), names=listed(found))})
+
+
 def meeting_named(engine: Engine, typed: str, field: str = "meeting") -> int | None:
     """The meeting (or series) a field names: its ID, "Title #ID", or a part of its title that
     fits one; None when the field is empty. ValidationError names ``field`` otherwise."""

@@ -1,6 +1,7 @@
 """What can be done to one organisation or person, from the register's lists and from the
 detail views alike: add, edit (with the conflict dialog), change the phase, log a contact,
-delete (saying what goes with it), export a person's data and erase them."""
+delete (saying what goes with it), merge two that are one, export a person's data and
+erase them."""
 
 from __future__ import annotations
 
@@ -273,3 +274,33 @@ def erase_person(
         ),
         confirmed,
     )  # fmt: skip
+
+
+def merge_record(
+    screen: Screen[Any], context: Context, kind: str, record_id: int, done: Callable[[], None]
+) -> None:
+    """``M``: the record merged into the one the dialog names (coordinator.register.merging)."""
+    from coordinator.register import merging
+    from screens.register.merge_dialog import MergeDialog
+
+    if kind == "person":
+        name = person_name(context.engine, record_id)
+    else:
+        name = organisations.input_of(context.engine, record_id).name
+
+    def merged(survivor: object) -> None:
+        if isinstance(survivor, str):
+            screen.notify(
+                _("{name} merged into {survivor}.").format(name=name, survivor=survivor),
+                timeout=10,
+            )
+            done()
+
+    screen.app.push_screen(
+        MergeDialog(
+            kind,
+            name,
+            lambda typed: merging.merge_into_named(context.engine, kind, record_id, typed),
+        ),
+        merged,
+    )

@@ -33,6 +33,7 @@ from screens.register.actions import (
     edit_organisation,
     edit_person,
     log_contact,
+    merge_record,
 )
 from screens.text import Label, Static, one_line, styled
 from screens.widgets import Select
@@ -77,6 +78,7 @@ class RegisterScreen(SectionScreen):
         Binding("c", "consent", "Consent for the list"),
         Binding("x", "export", "Export"),
         Binding("H", "record_changes", "Changes", key_display="H"),
+        Binding("M", "merge", "Merge", key_display="M"),
     ]
 
     def __init__(self, context: Context) -> None:
@@ -409,6 +411,11 @@ class RegisterScreen(SectionScreen):
         if chosen:
             kind, record = chosen
             self.app.push_screen(RecordChangesDialog(self.context, f"{kind}:{record}"))
+
+    def action_merge(self) -> None:
+        """The highlighted person or organisation merged into the one named in the dialog."""
+        if chosen := self.selected():
+            merge_record(self, self.context, *chosen, done=self.refresh_lists)
 
     def action_delete(self) -> None:
         chosen = self.selected()
