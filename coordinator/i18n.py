@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import gettext
 from collections.abc import Mapping
+from functools import lru_cache
 from pathlib import Path
 
 DOMAIN = "coordinator"
@@ -64,5 +65,10 @@ def N_(message: str) -> str:
 def translator(language: str) -> gettext.NullTranslations:
     """The catalog of one language, for texts written in the reader's language (agendas,
     invitations), whatever language the interface speaks."""
-    code = language if language in LANGUAGES else DEFAULT_LANGUAGE
+    return _catalog(language if language in LANGUAGES else DEFAULT_LANGUAGE)
+
+
+@lru_cache(maxsize=8)
+def _catalog(code: str) -> gettext.NullTranslations:
+    # (gettext.translation looks for the file on each call: a list import asks per row)
     return gettext.translation(DOMAIN, LOCALE_DIR, languages=[code], fallback=True)

@@ -5,6 +5,7 @@ be read as one is kept as it was written (the import says so); the form refuses 
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 
 import phonenumbers
@@ -15,6 +16,8 @@ REGION = "DE"  # the network's own country: numbers without +country are German
 
 def e164(text: str) -> str | None:
     """``text`` as an E.164 number, or None when it is no valid phone number."""
+    if _STORED.fullmatch(text):
+        return text if _valid_e164(text) else None
     parsed = _parse(text)
     if parsed is None or not phonenumbers.is_valid_number(parsed):
         return None
@@ -37,12 +40,22 @@ def shown(stored: str) -> str:
 
 
 def search_forms(stored: str) -> tuple[str, ...]:
-    """What a search may type for a number: as stored, as shown, and the shown digits alone
-    ("023125114" finds "+4923125114")."""
+    """What a search may type for a number: as stored and as dialled at home, digits alone
+    ("0521 123456" finds "+49521123456": each typed word is a part of "0521123456")."""
     if not stored:
         return ()
-    national = shown(stored)
-    return (stored, national, "".join(ch for ch in national if ch.isdigit()))
+    if stored.startswith("+49"):
+        return (stored, "0" + stored[3:])
+    return (stored, "".join(ch for ch in stored if ch.isdigit()))
+
+
+_STORED = re.compile(r"\+[1-9][0-9]{6,14}")  # already E.164 (as stored): checked once
+
+
+@lru_cache(maxsize=65536)
+def _valid_e164(text: str) -> bool:
+    parsed = _parse(text)
+    return parsed is not None and phonenumbers.is_valid_number(parsed)
 
 
 def _parse(text: str) -> phonenumbers.PhoneNumber | None:

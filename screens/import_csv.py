@@ -4,6 +4,7 @@ somebody already there (with a choice per row or for all), then import or cancel
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 
 from rich.console import Group
@@ -14,6 +15,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import Input
+from textual.worker import get_current_worker
 
 from coordinator.context import Context
 from coordinator.i18n import _, ngettext
@@ -28,7 +30,9 @@ from coordinator.register.matching import (
 )
 from coordinator.register.spreadsheet import SpreadsheetError
 from coordinator.validation import ValidationError
+from screens.conflict import refuse_busy
 from screens.dialogs import Dialog
+from screens.progress import Stopped, WorkProgress, running
 from screens.text import Label, Static, literal
 from screens.widgets import Button, DataTable, Select
 
@@ -82,6 +86,7 @@ class ImportScreen(Dialog):
             matches: DataTable[object] = DataTable(id="matches", cursor_type="row")
             matches.display = False
             yield matches
+            yield WorkProgress(id="progress", show_eta=False)
             with Horizontal(classes="dialog-buttons"):
                 yield Button(_("Import"), variant="primary", id="import", disabled=True)
                 yield Button(_("Cancel"), id="cancel")
@@ -120,6 +125,17 @@ class ImportScreen(Dialog):
         self.query_one("#preview", Static).update(_("Checking …"))
         self.make_plan(self._data, chosen)
 
+    def _progress(self) -> exchange.Progress:
+        """For a worker: the bar follows the rows; a cancelled worker stops at the next."""
+        worker, bar = get_current_worker(), self.query_one("#progress", WorkProgress)
+
+        def progress(done: int, total: int) -> None:
+            if worker.is_cancelled:
+                raise Stopped
+            self.app.call_from_thread(bar.update, total=total, progress=done)
+
+        return progress
+
     @work(thread=True, exclusive=True, exit_on_error=False)
     def make_plan(self, data: bytes, sheet: str | None = None) -> None:
         planner = (
@@ -128,8 +144,11 @@ class ImportScreen(Dialog):
             else exchange.plan_organisations_import
         )
         try:
-            plan = planner(self.context.engine, data, sheet=sheet)
+            with running(self.app, self.query_one("#progress", WorkProgress)):
+                plan = planner(self.context.engine, data, sheet=sheet, progress=self._progress())
             sheets = workbooks.sheet_names(data)
+        except Stopped:
+            return
         except SpreadsheetError as exc:
             self.app.call_from_thread(
                 self.say,
@@ -255,19 +274,46 @@ class ImportScreen(Dialog):
                 except ValidationError as exc:
                     self.say("\n".join(exc.errors.values()))
                     return
-        added = exchange.apply_import(
-            self.context.engine, self.plan, today=self.context.today(), consent=consent
-        )
+        self.query_one("#import", Button).disabled = True
+        self.apply(self.plan, consent)
+
+    @work(thread=True, exclusive=True, exit_on_error=False)
+    def apply(self, plan: exchange.ImportPlan, consent: tuple[date, str] | None) -> None:
+        """The import in one transaction, in a worker: Cancel (or Esc) meanwhile rolls it
+        back and nothing is left behind."""
+        try:
+            with running(self.app, self.query_one("#progress", WorkProgress)):
+                added = exchange.apply_import(
+                    self.context.engine, plan, today=self.context.today(), consent=consent,
+                    progress=self._progress(),
+                )  # fmt: skip
+        except Stopped:
+            self.app.call_from_thread(
+                self.app.notify, _("Import cancelled: nothing was written."), timeout=8
+            )
+            return
+        except Exception as exc:  # (a busy database or a full disk: said, nothing written)
+            self.app.call_from_thread(self._refused, exc)
+            return
         message = ngettext("{n} row imported.", "{n} rows imported.", added).format(n=added)
-        if self.kind == "people" and (cannot := exchange.unmailable(self.plan, consent)):
+        if self.kind == "people" and (cannot := exchange.unmailable(plan, consent)):
             message += " " + ngettext(
                 "{n} of them cannot be mailed yet (no e-mail address or no consent).",
                 "{n} of them cannot be mailed yet (no e-mail address or no consent).",
                 cannot,
             ).format(n=cannot)
-        self.notify(message, timeout=10)
-        self.dismiss(True)
+        self.app.call_from_thread(self.app.notify, message, timeout=10)
+        self.dismiss_after_work(True)
+
+    def _refused(self, error: Exception) -> None:
+        self.query_one("#import", Button).disabled = False
+        refuse_busy(self, error)
+
+    def action_cancel(self) -> None:
+        """Esc, as Cancel: a preview or an import still running stops and writes nothing."""
+        self.workers.cancel_all()
+        self.dismiss(None)
 
     @on(Button.Pressed, "#cancel")
     def _cancelled(self) -> None:
-        self.dismiss(None)
+        self.action_cancel()

@@ -7,6 +7,7 @@ cancels, which leaves the database as it was.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import date
 
@@ -199,7 +200,13 @@ class PersonRow:
         return f"{self.clean.given_name} {self.clean.family_name}".strip()
 
 
-def plan_people_import(engine: Engine, data: bytes, *, sheet: str | None = None) -> ImportPlan:
+Progress = Callable[[int, int], None]  # (rows done, rows in all); it may raise to stop
+_EVERY = 1_000  # rows between two progress reports
+
+
+def plan_people_import(
+    engine: Engine, data: bytes, *, sheet: str | None = None, progress: Progress | None = None
+) -> ImportPlan:
     if vcards.is_vcard(data):  # an address book from a phone or a mail program
         rows, delimiter, encoding, unknown, mapping = vcards.vcard_rows(data), "", "vcard", [], []
     else:
@@ -213,7 +220,9 @@ def plan_people_import(engine: Engine, data: bytes, *, sheet: str | None = None)
         known_orgs = {fold(n): n for n in session.exec(select(Organisation.name)).all()}
         matcher = Matcher(session)
     new_orgs: dict[str, str] = {}
-    for line, row in rows:
+    for number, (line, row) in enumerate(rows):
+        if progress is not None and number % _EVERY == 0:
+            progress(number, len(rows))
         if BROKEN in row:
             plan.problems.append(broken_row(line))
             continue
@@ -251,7 +260,7 @@ def plan_people_import(engine: Engine, data: bytes, *, sheet: str | None = None)
 
 
 def plan_organisations_import(
-    engine: Engine, data: bytes, *, sheet: str | None = None
+    engine: Engine, data: bytes, *, sheet: str | None = None, progress: Progress | None = None
 ) -> ImportPlan:
     rows, delimiter, encoding, unknown, mapping = read_rows(
         data, _aliases(ORGANISATION_COLUMNS), sheet=sheet
@@ -265,7 +274,9 @@ def plan_organisations_import(
     )
     with reading(engine) as session:
         known = {fold(n) for n in session.exec(select(Organisation.name)).all()}
-    for line, row in rows:
+    for number, (line, row) in enumerate(rows):
+        if progress is not None and number % _EVERY == 0:
+            progress(number, len(rows))
         if BROKEN in row:
             plan.problems.append(broken_row(line))
             continue
@@ -304,7 +315,12 @@ def unmailable(plan: ImportPlan, consent: tuple[date, str] | None = None) -> int
 
 
 def apply_import(
-    engine: Engine, plan: ImportPlan, *, today: date, consent: tuple[date, str] | None = None
+    engine: Engine,
+    plan: ImportPlan,
+    *,
+    today: date,
+    consent: tuple[date, str] | None = None,
+    progress: Progress | None = None,
 ) -> int:
     """Write a plan in one transaction: the rows added, the people filled or overwritten as
     chosen; returns how many rows changed the register. ``consent`` (date, purpose),
@@ -319,16 +335,16 @@ def apply_import(
         ids = {
             fold(n): i for i, n in session.exec(select(Organisation.id, Organisation.name)).all()
         }
+        new: dict[str, organisations.CleanOrganisation] = {}
         for _line, row in chosen:
             assert isinstance(row, PersonRow)
             for name, _role in row.organisations:
-                if fold(name) not in ids:
-                    clean_org = organisations.validate(
+                if fold(name) not in ids and fold(name) not in new:
+                    new[fold(name)] = organisations.validate(
                         organisations.OrganisationInput(name=name, kind=OrgKind.OTHER.value)
                     )
-                    ids[fold(name)] = organisations.add_organisation(
-                        session, clean_org, today=today
-                    )
+        made = organisations.add_organisations(session, list(new.values()), today=today)
+        ids.update(zip(new, made, strict=True))
         names = {i: n for i, n in session.exec(select(Organisation.id, Organisation.name)).all()}
         cleans = []
         for line, row in chosen:
@@ -349,5 +365,9 @@ def apply_import(
                     names,
                     overwrite=choice is Choice.OVERWRITE,
                 )
-        people.add_people(session, cleans, names)
+        total = len(cleans)
+        people.add_people(
+            session, cleans, names,
+            progress=(lambda done: progress(done, total)) if progress is not None else None,
+        )  # fmt: skip
         return len(chosen)

@@ -19,7 +19,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import StrEnum
 
-from rapidfuzz import fuzz
+from rapidfuzz import fuzz, process
 from sqlmodel import Session, col, select
 
 from coordinator import phones
@@ -76,6 +76,7 @@ class Candidate:
     values: dict[str, object]
     languages: frozenset[str]
     organisations: frozenset[str]  # folded names
+    key: str = ""  # the folded full name
 
 
 @dataclass(frozen=True)
@@ -106,7 +107,9 @@ class Matcher:
         self._by_email: dict[str, Candidate] = {}
         self._by_phone: dict[str, Candidate] = {}
         self._by_name: dict[str, list[Candidate]] = defaultdict(list)
-        self._by_org: dict[str, list[Candidate]] = defaultdict(list)
+        self._by_org: dict[str, tuple[list[str], list[Candidate]]] = defaultdict(
+            lambda: ([], [])
+        )  # an organisation's people: their folded names (for rapidfuzz) and themselves
         orgs: dict[int, set[str]] = defaultdict(set)
         for pid, name in session.exec(
             select(Affiliation.person_id, Organisation.name).join(
@@ -117,36 +120,38 @@ class Matcher:
         languages: dict[int, set[str]] = defaultdict(set)
         for pid, code in session.exec(select(PersonLanguage.person_id, PersonLanguage.language)):
             languages[pid].add(code)
-        for person in session.exec(select(Person).where(col(Person.erased_at).is_(None))):
-            pid = person.id or 0
+        columns = [getattr(Person, name) for name in FILLED]
+        for pid, *values in session.exec(
+            select(Person.id, *columns).where(col(Person.erased_at).is_(None))
+        ):  # (columns, not objects: a register of 50,000 is read in a moment)
+            known = dict(zip(FILLED, values, strict=True))
+            if not str(known["phone"]).startswith("+"):  # (stored E.164 is taken as it is)
+                known["phone"] = phones.e164(str(known["phone"])) or known["phone"]
+            name = f"{known['given_name']} {known['family_name']}".strip()
             self._add(
-                Candidate(
-                    pid,
-                    None,
-                    person.full_name,
-                    {name: getattr(person, name) for name in FILLED}
-                    | {"phone": phones.e164(person.phone) or person.phone},
-                    frozenset(languages[pid]),
-                    frozenset(orgs[pid]),
-                )
-            )
+                Candidate(pid, None, name, known, frozenset(languages[pid]), frozenset(orgs[pid]),
+                          _name_key(known))
+            )  # fmt: skip
 
     def _add(self, known: Candidate) -> None:
         if email := fold(str(known.values["email"] or "")):
             self._by_email.setdefault(email, known)
         if (phone := str(known.values["phone"] or "")).startswith("+"):
             self._by_phone.setdefault(phone, known)
-        self._by_name[_name_key(known.values)].append(known)
+        self._by_name[known.key].append(known)
         for org in known.organisations:
-            self._by_org[org].append(known)
+            keys, people = self._by_org[org]
+            keys.append(known.key)
+            people.append(known)
 
     def match(self, line: int, values: dict[str, object], languages: Iterable[str],
               organisations: Iterable[str]) -> Found:  # fmt: skip
         """Who the row of ``line`` may be; the row is remembered for the rows below it."""
         orgs = frozenset(fold(name) for name in organisations)
         langs = frozenset(languages)
-        found = self._find(values, orgs)
-        row = Candidate(None, line, _label(values), values, langs, orgs)
+        key = _name_key(values)
+        found = self._find(values, orgs, key)
+        row = Candidate(None, line, _label(values), values, langs, orgs, key)
         self._add(row)
         if found is None:
             return NEW
@@ -161,23 +166,19 @@ class Matcher:
         fills += ("organisations",) if orgs - found.organisations else ()
         by_key = _key_of(values) & _key_of(found.values)
         alike = (  # no address either way, but nothing tells them apart: one person
-            _name_key(values) == _name_key(found.values)
-            and orgs == found.organisations
-            and not differs
-            and not fills
+            key == found.key and orgs == found.organisations and not differs and not fills
         )
         if not by_key and not alike:
             return Found(Match.PROBABLY, found, differs, fills)
         return Found(Match.CONFLICTING if differs else Match.SAME, found, differs, fills)
 
-    def _find(self, values: dict[str, object], orgs: frozenset[str]) -> Candidate | None:
+    def _find(self, values: dict[str, object], orgs: frozenset[str], key: str) -> Candidate | None:
         if (email := fold(str(values.get("email") or ""))) and email in self._by_email:
             return self._by_email[email]
-        key = _name_key(values)
         phone = str(values.get("phone") or "")
         if phone.startswith("+") and (known := self._by_phone.get(phone)) is not None:
             # A number shared by people of one office is not one person: the names must fit.
-            theirs = _name_key(known.values)
+            theirs = known.key
             if not key or not theirs or fuzz.token_sort_ratio(key, theirs) >= SIMILAR:
                 return known
         if key and self._by_name.get(key):
@@ -186,10 +187,14 @@ class Matcher:
             return None
         best, score = None, 0.0
         for org in orgs:
-            for known in self._by_org.get(org, []):
-                similar = fuzz.token_sort_ratio(key, _name_key(known.values))
-                if similar >= SIMILAR and similar > score:
-                    best, score = known, similar
+            if org not in self._by_org:
+                continue
+            keys, people = self._by_org[org]
+            found = process.extractOne(
+                key, keys, scorer=fuzz.token_sort_ratio, score_cutoff=SIMILAR
+            )  # (in C over the organisation's names)
+            if found is not None and found[1] > score:
+                best, score = people[found[2]], found[1]
         return best
 
 

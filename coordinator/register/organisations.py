@@ -96,9 +96,12 @@ def organisation_search_key(org: Organisation) -> str:
     return search_key((org.name, org.origin, org.city, org.district, org.notes))
 
 
+_ORG_FIELDS = ("name", "kind", "origin", "city", "district", "membership", "website", "notes")
+
+
 def _apply(session: Session, org: Organisation, clean: CleanOrganisation, today: date) -> None:
     previous = org.phase if org.id is not None else None
-    for name in ("name", "kind", "origin", "city", "district", "membership", "website", "notes"):
+    for name in _ORG_FIELDS:
         setattr(org, name, getattr(clean, name))
     org.phase = clean.phase
     org.search_text = organisation_search_key(org)
@@ -124,6 +127,34 @@ def add_organisation(session: Session, clean: CleanOrganisation, *, today: date)
     _apply(session, org, clean, today)
     assert org.id is not None
     return org.id
+
+
+def add_organisations(
+    session: Session, cleans: list[CleanOrganisation], *, today: date
+) -> list[int]:
+    """Add many validated organisations inside the caller's transaction (a list's new
+    organisations): one flush for them, one for their phase and topics."""
+    now = datetime.now(UTC)
+    orgs = []
+    for clean in cleans:
+        org = Organisation(
+            **{name: getattr(clean, name) for name in _ORG_FIELDS},
+            phase=clean.phase, phase_changed_on=today, updated_at=now,
+        )  # fmt: skip
+        org.search_text = organisation_search_key(org)
+        orgs.append(org)
+    session.add_all(orgs)
+    session.flush()
+    for org, clean in zip(orgs, cleans, strict=True):
+        assert org.id is not None
+        session.add(
+            PhaseChange(
+                organisation_id=org.id, from_phase=None, to_phase=clean.phase, changed_on=today
+            )
+        )
+        session.add_all(OrganisationTopic(organisation_id=org.id, topic=t) for t in clean.topics)
+    session.flush()
+    return [org.id for org in orgs if org.id is not None]
 
 
 def create_organisation(engine: Engine, data: OrganisationInput, *, today: date) -> int:

@@ -4,15 +4,13 @@ update, cancellation or poll holds of one meeting."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 
 from textual import on, work
-from textual.app import App, ComposeResult
+from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
-from textual.widgets import Input, ProgressBar
+from textual.widgets import Input
 from textual.worker import get_current_worker
 
 from coordinator.calendar import events, feeds, import_plan, import_undo, importing, itip, parsing
@@ -23,41 +21,12 @@ from coordinator.i18n import _, ngettext
 from coordinator.meetings.recurrence import zone
 from coordinator.validation import ValidationError
 from screens.dialogs import ConfirmDialog, Dialog
+from screens.progress import Stopped, WorkProgress, running
 from screens.text import Label, Static
 from screens.widgets import Button, Checkbox, DataTable, Select
 
 _FIELDS = ("series", "organisation", "start", "end", "reminder", "path")
-
-
-class _Stopped(Exception):
-    """The coordinator pressed Cancel while a worker ran."""
-
-
-@contextmanager
-def _running(app: App[object], bar: _Progress) -> Iterator[None]:
-    """Show ``bar`` while a worker thread does its work."""
-    app.call_from_thread(bar.begin)
-    try:
-        yield
-    finally:
-        app.call_from_thread(bar.end)
-
-
 _SHOWN = 2_000  # rows of the preview table (a feed has 100,000 events)
-
-
-class _Progress(ProgressBar):
-    """A progress bar that shows only while its work runs (an idle bar would read "--%")."""
-
-    def on_mount(self) -> None:
-        self.display = False
-
-    def begin(self) -> None:
-        self.update(total=None, progress=0)
-        self.display = True
-
-    def end(self) -> None:
-        self.display = False
 
 
 class CalendarExportDialog(Dialog):
@@ -90,7 +59,7 @@ class CalendarExportDialog(Dialog):
             yield Input(value=str(Path.cwd() / "meetings.ics"), id="path")
             for name in _FIELDS:
                 yield Label("", classes="field-error", id=f"{name}-error")
-            yield _Progress(id="progress", show_eta=False)
+            yield WorkProgress(id="progress", show_eta=False)
             with Horizontal(classes="dialog-buttons"):
                 yield Button(_("Export"), variant="primary", id="export")
                 yield Button(_("Cancel"), id="cancel")
@@ -131,18 +100,18 @@ class CalendarExportDialog(Dialog):
     @work(thread=True, exclusive=True, exit_on_error=False)
     def write(self, flt: events.CalendarFilter, options: feeds.FeedOptions, path: Path) -> None:
         worker = get_current_worker()
-        bar = self.query_one("#progress", _Progress)
-        with _running(self.app, bar):
+        bar = self.query_one("#progress", WorkProgress)
+        with running(self.app, bar):
 
             def progress(done: int, total: int) -> None:
                 if worker.is_cancelled:
-                    raise _Stopped
+                    raise Stopped
                 self.app.call_from_thread(bar.update, total=total, progress=done)
 
             try:
                 text = feeds.feed(self.context.engine, flt, options, self.context.now(), progress)
                 written = write_private(path, text)
-            except _Stopped:
+            except Stopped:
                 return
             except OSError as exc:
                 message = (
@@ -193,7 +162,7 @@ class CalendarImportDialog(Dialog):
             yield Static(_("Type the path and press Enter to see what it will do."), id="summary")
             yield DataTable(id="plan", cursor_type="row")
             yield Static("", id="row-detail")
-            yield _Progress(id="progress", show_eta=False)
+            yield WorkProgress(id="progress", show_eta=False)
             yield Static("", id="last-import")
             with Horizontal(classes="dialog-buttons"):
                 yield Button(_("Import"), variant="primary", id="import", disabled=True)
@@ -233,8 +202,8 @@ class CalendarImportDialog(Dialog):
 
     @work(thread=True, exclusive=True, exit_on_error=False)
     def preview(self, raw: bytes, name: str) -> None:
-        bar = self.query_one("#progress", _Progress)
-        with _running(self.app, bar):
+        bar = self.query_one("#progress", WorkProgress)
+        with running(self.app, bar):
 
             def progress(done: int, total: int) -> None:
                 self.app.call_from_thread(bar.update, total=total, progress=done)
@@ -317,8 +286,8 @@ class CalendarImportDialog(Dialog):
     @work(thread=True, exclusive=True, exit_on_error=False)
     def apply(self, calendar: parsing.CalendarFile, plan: import_plan.ImportPlan) -> None:
         worker = get_current_worker()
-        bar = self.query_one("#progress", _Progress)
-        with _running(self.app, bar):
+        bar = self.query_one("#progress", WorkProgress)
+        with running(self.app, bar):
 
             def progress(done: int, total: int) -> None:
                 self.app.call_from_thread(bar.update, total=total, progress=done)

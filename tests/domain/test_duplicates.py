@@ -289,3 +289,57 @@ def test_a_record_is_not_merged_with_itself_and_nothing_changes(sample_engine: E
         merging.merge_people(sample_engine, pid, 999_999)
     with Session(sample_engine) as session:
         assert session.exec(select(func.count()).select_from(Person)).one() == before
+
+
+class _Stop(Exception):
+    pass
+
+
+def _word(n: int) -> str:
+    letters = "".join("bcdfghklmnprstvz"[(n >> (4 * k)) % 16] + "aeiou"[(n >> k) % 5]
+                      for k in range(4))  # fmt: skip
+    return letters.capitalize()
+
+
+def test_a_big_list_reports_progress_and_a_cancelled_import_leaves_nothing(
+    engine: Engine,
+) -> None:
+    """Issue 19, "Scale": the preview and the import tell their progress; an import stopped
+    half-way (the worker's callback raises) writes no person, organisation or audit entry."""
+    rows = [
+        f"{_word(i * 7919)};{_word(i * 104_729 + 11)};p{i}@example.org;0521 {100000 + i};"
+        f"Verein {i % 7};de;\r\n"
+        for i in range(12_000)
+    ]  # (names unlike each other: similar names in one organisation would be matched)
+    seen: list[tuple[int, int]] = []
+    plan = exchange.plan_people_import(
+        engine, (HEADER + "".join(rows)).encode(), progress=lambda d, t: seen.append((d, t))
+    )
+    assert plan.valid == 12_000 and seen[0] == (0, 12_000) and len(seen) == 12
+
+    def stop_half_way(done: int, total: int) -> None:
+        if done >= total // 2:
+            raise _Stop
+
+    with Session(engine) as session:
+        audit_before = session.exec(select(func.count()).select_from(AuditEntry)).one()
+    with pytest.raises(_Stop):
+        exchange.apply_import(engine, plan, today=TODAY, progress=stop_half_way)
+    with Session(engine) as session:
+        assert session.exec(select(func.count()).select_from(Person)).one() == 0
+        assert session.exec(select(func.count()).select_from(Organisation)).one() == 0
+        assert session.exec(select(func.count()).select_from(AuditEntry)).one() == audit_before
+    written: list[int] = []
+    assert (
+        exchange.apply_import(engine, plan, today=TODAY, progress=lambda d, t: written.append(d))
+        == 12_000
+    )
+    assert written[-1] == 12_000
+    with Session(engine) as session:
+        assert session.exec(select(func.count()).select_from(Person)).one() == 12_000
+        entries = session.exec(
+            select(func.count())
+            .select_from(AuditEntry)
+            .where(AuditEntry.action == "insert", AuditEntry.table_name == "person")
+        ).one()
+        assert entries == 12_000  # each person's history starts with its import
