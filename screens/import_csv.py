@@ -49,6 +49,7 @@ class ImportScreen(Dialog):
         Binding("f", "choose('fill')", "Fill empty fields", show=False),
         Binding("o", "choose('overwrite')", "Overwrite", show=False),
         Binding("a", "choose('add')", "Add as new", show=False),
+        Binding("m", "columns", "Columns", show=False),
         Binding("S", "choose_all('skip')", "Skip all", show=False),
         Binding("F", "choose_all('fill')", "Fill empty fields of all", show=False),
         Binding("O", "choose_all('overwrite')", "Overwrite all", show=False),
@@ -61,6 +62,7 @@ class ImportScreen(Dialog):
         self.kind = kind  # "people" or "organisations"
         self.plan: exchange.ImportPlan | None = None
         self._data = b""  # the file as read, for previewing another of its sheets
+        self._columns: dict[str, str] | None = None  # as placed in the columns dialog
 
     def compose(self) -> ComposeResult:
         title = (
@@ -109,7 +111,7 @@ class ImportScreen(Dialog):
             self.say(_("cannot read {path}: {reason}").format(path=path, reason=exc.strerror))
             return
         self.query_one("#preview", Static).update(_("Checking …"))
-        self._data = data
+        self._data, self._columns = data, None
         self.make_plan(data)
 
     @on(Select.Changed, "#sheet")
@@ -136,6 +138,28 @@ class ImportScreen(Dialog):
 
         return progress
 
+    def action_columns(self) -> None:
+        """m: place or skip the list's columns; the preview follows."""
+        from screens.columns_dialog import ColumnsDialog
+
+        plan = self.plan
+        if plan is None or not plan.headers or isinstance(self.focused, Input):
+            return
+        labels = (
+            exchange.FIELD_LABELS_PEOPLE if self.kind == "people" else exchange.FIELD_LABELS_ORGS
+        )
+        current = dict(plan.mapping)
+
+        def chosen(columns: object) -> None:
+            if isinstance(columns, dict):
+                self._columns = columns
+                self.query_one("#preview", Static).update(_("Checking …"))
+                self.make_plan(self._data, plan.sheet or None)
+
+        self.app.push_screen(
+            ColumnsDialog(plan.headers, current, {k: _(v) for k, v in labels.items()}), chosen
+        )
+
     @work(thread=True, exclusive=True, exit_on_error=False)
     def make_plan(self, data: bytes, sheet: str | None = None) -> None:
         planner = (
@@ -145,7 +169,10 @@ class ImportScreen(Dialog):
         )
         try:
             with running(self.app, self.query_one("#progress", WorkProgress)):
-                plan = planner(self.context.engine, data, sheet=sheet, progress=self._progress())
+                plan = planner(
+                    self.context.engine, data, sheet=sheet, progress=self._progress(),
+                    columns=self._columns,
+                )  # fmt: skip
             sheets = workbooks.sheet_names(data)
         except Stopped:
             return
@@ -197,6 +224,8 @@ class ImportScreen(Dialog):
             parts.append(
                 Text(_("columns not used: {names}").format(names=", ".join(plan.unknown_columns)))
             )
+        if plan.headers:
+            parts.append(Text(_("m places or skips the columns."), style="dim"))
         if plan.warnings:
             parts.append(Text(""))
             parts += [
@@ -215,6 +244,10 @@ class ImportScreen(Dialog):
             parts += [Text(""), Text(_("These rows will not be imported:"), style="bold"), table]
         self.query_one("#preview", Static).update(Group(*parts))  # type: ignore[arg-type]
         self._show_matches()
+        if isinstance(self.focused, Input) and self.focused.id == "path":
+            # Out of the path: the keys of the preview (m, s/f/o/a) reach it, Enter imports.
+            table, button = self.query_one("#matches", DataTable), self.query_one("#import", Button)
+            (table if table.display else button).focus()
 
     def _show_matches(self) -> None:
         plan = self.plan
@@ -236,7 +269,9 @@ class ImportScreen(Dialog):
         button = self.query_one("#import", Button)
         valid = plan.valid if plan is not None else 0
         button.disabled = valid == 0
-        button.label = _("Import {n} rows").format(n=valid) + " · ctrl+s"
+        button.label = (
+            ngettext("Import {n} row", "Import {n} rows", valid).format(n=valid) + " · ctrl+s"
+        )
 
     def action_choose(self, choice: str) -> None:
         """s / f / o / a on a row of the table: that row's choice."""

@@ -268,6 +268,28 @@ def test_an_import_records_the_lists_consent_or_says_who_cannot_be_mailed(
     plain = run("people", "import", str(source), "--yes", "--db", sample_db)
     assert plain.returncode == 0 and "3 of them cannot be mailed yet" in plain.stdout
     source.write_bytes(partner_lists.german_excel_csv().replace(b"example.org", b"example.com"))
+    # (the same names with other addresses match the people just imported: added as new)
     given = run("people", "import", str(source), "--yes", "--consent-on", "01.12.2026",
-                "--consent-purpose", "Einladungen", "--db", sample_db)  # fmt: skip
+                "--consent-purpose", "Einladungen", "--duplicates", "add", "--db", sample_db)  # fmt: skip
     assert given.returncode == 0 and "cannot be mailed" not in given.stdout, given.stdout
+
+
+def test_map_places_and_skips_columns_and_the_next_list_is_read_alike(
+    sample_db: str, tmp_path: Path
+) -> None:
+    """Issue 19: --map "Spalte=field" (or =skip); a bad field is one line and changes
+    nothing; the mapping is remembered for a list with the same columns."""
+    header = "Vorname;Nachname;Handynummer;Lieblingsfarbe\r\n"
+    first, second = tmp_path / "a.csv", tmp_path / "b.csv"
+    first.write_text(header + "Lea;Neumann;0171 2345678;blau\r\n", encoding="utf-8")
+    second.write_text(header + "Max;Muster;0171 3456789;rot\r\n", encoding="utf-8")
+    bad = run("people", "import", str(first), "--map", "Handynummer=fon", "--yes",
+              "--db", sample_db)  # fmt: skip
+    assert bad.returncode == 2 and "--map takes COLUMN=FIELD" in bad.stderr
+    assert "Imported" not in bad.stdout and "imported." not in bad.stdout
+    done = run("people", "import", str(first), "--map", "Handynummer=phone",
+               "--map", "Lieblingsfarbe=skip", "--yes", "--db", sample_db)  # fmt: skip
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "Handynummer → Phone, Lieblingsfarbe → skipped" in done.stdout
+    again = run("people", "import", str(second), "--yes", "--db", sample_db)
+    assert "Handynummer → Phone" in again.stdout and "columns not used" not in again.stdout

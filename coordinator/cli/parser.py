@@ -144,6 +144,11 @@ def scripted_parser() -> argparse.ArgumentParser:
         load.add_argument(
             "--sheet", metavar="NAME", help=_("the workbook's sheet (else the first with a list)")
         )
+        load.add_argument(
+            "--map", action="append", default=[], metavar="COLUMN=FIELD",
+            help=_("read a column as a field, like \"Handy=phone\", or skip it: \"Farbe=skip\" "
+                   "(may be repeated; remembered for lists with the same columns)"),
+        )  # fmt: skip
         if name == "people":
             load.add_argument(
                 "--consent-on", metavar="DATE",

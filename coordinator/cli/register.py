@@ -81,6 +81,26 @@ def choose(plan: ImportPlan, for_all: str | None, per_row: list[str]) -> None:
         plan.choices[int(line)] = Choice(choice.strip())
 
 
+def chosen_columns(given: list[str], people: bool) -> dict[str, str]:
+    """--map COLUMN=FIELD (FIELD "skip" leaves the column out) as the reader takes them."""
+    from coordinator.register.exchange import FIELD_LABELS_ORGS, FIELD_LABELS_PEOPLE
+    from coordinator.register.spreadsheet import header_key
+
+    fields = FIELD_LABELS_PEOPLE if people else FIELD_LABELS_ORGS
+    columns: dict[str, str] = {}
+    for item in given:
+        column, _sep, target = item.rpartition("=")
+        target = target.strip()
+        if not column.strip() or (target not in fields and target != "skip"):
+            raise UsageError(
+                _("--map takes COLUMN=FIELD, FIELD one of: {fields}, skip (not {given})").format(
+                    fields=", ".join(fields), given=item
+                )
+            )
+        columns[header_key(column)] = "" if target == "skip" else target
+    return columns
+
+
 def run_import(args: argparse.Namespace, engine: Engine) -> int:
     from coordinator.register import exchange
     from coordinator.register.spreadsheet import SpreadsheetError
@@ -108,8 +128,9 @@ def run_import(args: argparse.Namespace, engine: Engine) -> int:
         if args.command == "people"
         else exchange.plan_organisations_import
     )
+    columns = chosen_columns(args.map, args.command == "people") if args.map else None
     try:
-        plan = planner(engine, data, sheet=args.sheet)
+        plan = planner(engine, data, sheet=args.sheet, columns=columns)
     except SpreadsheetError as exc:
         raise UsageError(
             _("{path} is not a usable list: {reason}").format(path=args.file, reason=exc)
@@ -122,7 +143,8 @@ def run_import(args: argparse.Namespace, engine: Engine) -> int:
     if plan.valid == 0:
         print(_("Nothing imported."))
         return 1
-    if not args.yes and not ask(_("Import {n} rows?").format(n=plan.valid)):
+    question = ngettext("Import {n} row?", "Import {n} rows?", plan.valid).format(n=plan.valid)
+    if not args.yes and not ask(question):
         print(_("Nothing imported."))
         return 1
     added = exchange.apply_import(engine, plan, today=today, consent=consent)

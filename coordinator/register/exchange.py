@@ -7,21 +7,22 @@ cancels, which leaves the database as it was.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import date
 
 from sqlalchemy import Engine
-from sqlmodel import select
+from sqlmodel import col, select
 
 from coordinator.i18n import N_, _, translator
 from coordinator.register import merging, organisations, people, vcards
 from coordinator.register.matching import DEFAULT_CHOICE, NEW, Choice, Found, Match, Matcher
 from coordinator.register.shapes import organisations_of, shaped
-from coordinator.register.spreadsheet import BROKEN, header_key, read_rows
+from coordinator.register.spreadsheet import BROKEN, Columns, header_key, header_set, read_rows
 from coordinator.validation import ValidationError
 from storage.enums import OrgKind
-from storage.models import Organisation
+from storage.models import Meta, Organisation
 from storage.search import fold
 from storage.uow import reading, transaction
 
@@ -124,6 +125,9 @@ class ImportPlan:
     delimiter: str = ";"
     encoding: str = "utf-8"
     warnings: list[tuple[int, str, str]] = field(default_factory=list)  # (line, row, text)
+    headers: tuple[str, ...] = ()  # the header line's names (none for an address book)
+    columns: Columns = field(default_factory=dict)  # placed or skipped by the coordinator
+    read: list[tuple[int, dict[str, str]]] = field(default_factory=list, repr=False)
     choices: dict[int, Choice] = field(default_factory=dict)  # by line; else the default
 
     def choice(self, line: int, row: object) -> Choice:
@@ -172,7 +176,8 @@ class ImportPlan:
         """How the columns were read, in words: "Name → name (split), Verein → organisations"."""
         labels = FIELD_LABELS_PEOPLE if self.kind == "people" else FIELD_LABELS_ORGS
         return ", ".join(
-            f"{column} → {_(labels.get(target, target))}" for column, target in self.mapping
+            f"{column} → {_(labels.get(target, target)) if target else _('skipped')}"
+            for column, target in self.mapping
         )
 
     def source(self) -> str:
@@ -204,18 +209,52 @@ Progress = Callable[[int, int], None]  # (rows done, rows in all); it may raise 
 _EVERY = 1_000  # rows between two progress reports
 
 
-def plan_people_import(
-    engine: Engine, data: bytes, *, sheet: str | None = None, progress: Progress | None = None
+def remembered_columns(engine: Engine) -> dict[str, Columns]:
+    """The column mappings chosen before, by header set (spreadsheet.header_set)."""
+    with reading(engine) as session:
+        found = session.exec(select(Meta).where(col(Meta.key).startswith(_REMEMBERED))).all()
+    return {m.key.removeprefix(_REMEMBERED): json.loads(m.value or "{}") for m in found}
+
+
+_REMEMBERED = "columns:"  # Meta keys of remembered mappings: "columns:<header set>"
+
+
+def _read(
+    engine: Engine, data: bytes, kind: str, sheet: str | None, columns: Columns | None
 ) -> ImportPlan:
-    if vcards.is_vcard(data):  # an address book from a phone or a mail program
-        rows, delimiter, encoding, unknown, mapping = vcards.vcard_rows(data), "", "vcard", [], []
-    else:
-        rows, delimiter, encoding, unknown, mapping = read_rows(
-            data, _aliases(PERSON_COLUMNS, PERSON_ALIASES), sheet=sheet
-        )
-    plan = ImportPlan(
-        "people", delimiter=delimiter, encoding=encoding, unknown_columns=unknown, mapping=mapping
+    """The list's rows and how its columns are read, as a plan with no rows yet."""
+    aliases = (
+        _aliases(PERSON_COLUMNS, PERSON_ALIASES)
+        if kind == "people"
+        else _aliases(ORGANISATION_COLUMNS)
     )
+    found = read_rows(
+        data, aliases, sheet=sheet, columns=columns, remembered=remembered_columns(engine)
+    )
+    plan = ImportPlan(
+        kind, delimiter=found.delimiter, encoding=found.encoding, unknown_columns=found.unknown,
+        mapping=found.mapping, headers=found.headers, columns=dict(found.columns),
+    )  # fmt: skip
+    plan.read = found.rows
+    return plan
+
+
+def plan_people_import(
+    engine: Engine,
+    data: bytes,
+    *,
+    sheet: str | None = None,
+    progress: Progress | None = None,
+    columns: Columns | None = None,
+) -> ImportPlan:
+    """``columns``: how the coordinator placed or skipped columns (else as chosen before for
+    the same header set, else as the headers say)."""
+    if vcards.is_vcard(data):  # an address book from a phone or a mail program
+        plan = ImportPlan("people", delimiter="", encoding="vcard")
+        rows = vcards.vcard_rows(data)
+    else:
+        plan = _read(engine, data, "people", sheet, columns)
+        rows = plan.read
     with reading(engine) as session:
         known_orgs = {fold(n): n for n in session.exec(select(Organisation.name)).all()}
         matcher = Matcher(session)
@@ -260,18 +299,15 @@ def plan_people_import(
 
 
 def plan_organisations_import(
-    engine: Engine, data: bytes, *, sheet: str | None = None, progress: Progress | None = None
+    engine: Engine,
+    data: bytes,
+    *,
+    sheet: str | None = None,
+    progress: Progress | None = None,
+    columns: Columns | None = None,
 ) -> ImportPlan:
-    rows, delimiter, encoding, unknown, mapping = read_rows(
-        data, _aliases(ORGANISATION_COLUMNS), sheet=sheet
-    )
-    plan = ImportPlan(
-        "organisations",
-        delimiter=delimiter,
-        encoding=encoding,
-        unknown_columns=unknown,
-        mapping=mapping,
-    )
+    plan = _read(engine, data, "organisations", sheet, columns)
+    rows = plan.read
     with reading(engine) as session:
         known = {fold(n) for n in session.exec(select(Organisation.name)).all()}
     for number, (line, row) in enumerate(rows):
@@ -326,6 +362,9 @@ def apply_import(
     chosen; returns how many rows changed the register. ``consent`` (date, purpose),
     confirmed by the coordinator for the whole list, is given to the people without one."""
     with transaction(engine) as session:
+        if plan.columns and plan.headers:  # chosen once, remembered for the same columns
+            key = _REMEMBERED + header_set(plan.headers)
+            session.merge(Meta(key=key, value=json.dumps(plan.columns, ensure_ascii=False)))
         if plan.kind == "organisations":
             for _line, clean in plan.rows:
                 assert isinstance(clean, organisations.CleanOrganisation)

@@ -68,7 +68,20 @@ class ReadRows(NamedTuple):
     delimiter: str
     encoding: str
     unknown: list[str]  # headers no field was found for
-    mapping: list[tuple[str, str]]  # (header, field) as understood, for the preview
+    mapping: list[tuple[str, str]]  # (header, field) as understood ("" skipped), for the preview
+    headers: tuple[str, ...] = ()  # the header line's names, in order
+    columns: dict[str, str] = {}
+
+
+Columns = dict[str, str]  # a header (as header_key folds it) -> field, or "" to skip it
+
+
+def header_set(names: Iterable[str]) -> str:
+    """One key for a header line: lists with the same columns share a remembered mapping."""
+    import hashlib
+
+    keys = sorted({header_key(n) for n in names if n.strip()})
+    return hashlib.sha1("\x1f".join(keys).encode()).hexdigest()
 
 
 HEADER_SEARCH = 10  # a list may start with a title line or two above its header
@@ -79,11 +92,20 @@ def header_key(name: str) -> str:
     return " ".join(fold(name.strip()).replace("-", " ").replace("_", " ").rstrip(":").split())
 
 
-def read_rows(data: bytes, aliases: dict[str, str], *, sheet: str | None = None) -> ReadRows:
+def read_rows(
+    data: bytes,
+    aliases: dict[str, str],
+    *,
+    sheet: str | None = None,
+    columns: Columns | None = None,
+    remembered: dict[str, Columns] | None = None,
+) -> ReadRows:
     """Rows as (line number, {field: text}), the delimiter, the encoding (for a workbook: its
     kind and sheet, "xlsx: Partner") and the headers that were not understood. ``aliases``
-    maps folded header names to field names. A row that cannot be read comes as (line,
-    {BROKEN: why}). The header is the first of the first rows that names a known column."""
+    maps folded header names to field names; ``columns`` (chosen by the coordinator), else a
+    mapping ``remembered`` for the same header set (by ``header_set``), place or skip
+    columns over that. A row that cannot be read comes as (line, {BROKEN: why}). The header
+    is the first of the first rows that names a known column."""
     from coordinator.i18n import _
 
     if not data.strip():
@@ -97,7 +119,7 @@ def read_rows(data: bytes, aliases: dict[str, str], *, sheet: str | None = None)
             try:
                 table = workbooks.read_workbook(data, name)
                 records = iter(table.records)  # type: ignore[arg-type]
-                header, fields = _header(records, aliases)
+                header, fields, chosen = _header(records, aliases, columns, remembered)
             except SpreadsheetError:
                 if index == len(names) - 1:
                     raise
@@ -120,9 +142,11 @@ def read_rows(data: bytes, aliases: dict[str, str], *, sheet: str | None = None)
                 )
             )
         records = iter(_records(lines, delimiter, 0))
-        header, fields = _header(records, aliases)
+        header, fields, chosen = _header(records, aliases, columns, remembered)
     unknown = [
-        name for name, field in zip(header, fields, strict=True) if field is None and name.strip()
+        name
+        for name, field in zip(header, fields, strict=True)
+        if field is None and name.strip() and chosen.get(header_key(name)) != ""
     ]
     rows: list[tuple[int, dict[str, str]]] = []
     for line, record in records:
@@ -137,8 +161,13 @@ def read_rows(data: bytes, aliases: dict[str, str], *, sheet: str | None = None)
                 _joined(fields, record),
             )
         )
-    mapping = [(name.strip(), f) for name, f in zip(header, fields, strict=True) if f]
-    return ReadRows(rows, delimiter, encoding, unknown, mapping)
+    mapping = [
+        (name.strip(), f or "")
+        for name, f in zip(header, fields, strict=True)
+        if f or (name.strip() and chosen.get(header_key(name)) == "")
+    ]
+    shown = tuple(name.strip() for name in header if name.strip())
+    return ReadRows(rows, delimiter, encoding, unknown, mapping, shown, chosen)
 
 
 def _joined(fields: list[str | None], record: list[str]) -> dict[str, str]:
@@ -152,10 +181,13 @@ def _joined(fields: list[str | None], record: list[str]) -> dict[str, str]:
 
 
 def _header(
-    records: Iterator[tuple[int, list[str] | None]], aliases: dict[str, str]
-) -> tuple[list[str], list[str | None]]:
-    """The header (the first of the first rows that names a known column) and its fields;
-    ``records`` is left at the row after it."""
+    records: Iterator[tuple[int, list[str] | None]],
+    aliases: dict[str, str],
+    columns: Columns | None,
+    remembered: dict[str, Columns] | None,
+) -> tuple[list[str], list[str | None], Columns]:
+    """The header (the first of the first rows that names a known column), its fields and
+    the chosen columns in effect; ``records`` is left at the row after it."""
     from coordinator.i18n import _
 
     for _attempt in range(HEADER_SEARCH):
@@ -167,9 +199,11 @@ def _header(
             raise SpreadsheetError(
                 _("Line {line}: a quote that is never closed.").format(line=line_number)
             )
-        fields = [aliases.get(header_key(name)) for name in found]
+        chosen = columns if columns is not None else (remembered or {}).get(header_set(found), {})
+        keys = [header_key(name) for name in found]
+        fields = [(chosen[key] or None) if key in chosen else aliases.get(key) for key in keys]
         if any(fields):
-            return found, fields
+            return found, fields, chosen
     raise SpreadsheetError(
         _("No known column name (like Name, E-Mail, Organisation) in the first {n} rows.").format(
             n=HEADER_SEARCH

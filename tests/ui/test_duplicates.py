@@ -90,3 +90,44 @@ async def test_merge_asks_whom_into_and_keeps_the_dialog_on_a_bad_name(
     with Session(sample_context.engine) as session:
         assert len(session.exec(select(Person.id)).all()) == before - 1
         assert not session.exec(select(Person).where(Person.family_name == "Aksoy-Brandt")).all()
+
+
+async def test_m_places_and_skips_columns_and_the_choice_is_remembered(
+    sample_context: Context, tmp_path: Path
+) -> None:
+    """Issue 19: a column the reader cannot place is mapped in the preview (m); the next
+    list with the same columns is read that way at once."""
+    from screens.columns_dialog import ColumnsDialog
+
+    source = tmp_path / "handy.csv"
+    source.write_text(
+        "Vorname;Nachname;Handynummer;Lieblingsfarbe\r\nLea;Neumann;0171 2345678;blau\r\n",
+        encoding="utf-8",
+    )
+    app = CoordinatorApp(sample_context)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await preview_import(pilot, source)
+        assert "columns not used: Handynummer, Lieblingsfarbe" in screen_text(app)
+        await _press(pilot, "m")
+        assert isinstance(app.screen, ColumnsDialog)
+        # Handynummer (third column): open its list, go to "Phone" (the fourth field), take it.
+        app.screen.query_one("#column-2").focus()
+        await _press(pilot, "enter", "home", "down", "down", "down", "enter")
+        app.screen.query_one("#column-3").focus()  # Lieblingsfarbe stays "skip this column"
+        await _press(pilot, "ctrl+s")
+        assert isinstance(app.screen, ImportScreen)
+        await settle(pilot)
+        text = screen_text(app)
+        assert "Handynummer → Phone" in text and "Lieblingsfarbe → skipped" in text, text
+        await _press(pilot, "ctrl+s")
+        assert not isinstance(app.screen, ImportScreen)
+    with Session(sample_context.engine) as session:
+        lea = session.exec(select(Person).where(Person.family_name == "Neumann")).one()
+        assert lea.phone == "+491712345678"
+    from coordinator.register import exchange
+
+    again = exchange.plan_people_import(
+        sample_context.engine,
+        b"Vorname;Nachname;Handynummer;Lieblingsfarbe\r\nMax;Muster;0171 3456789;rot\r\n",
+    )
+    assert ("Handynummer", "phone") in again.mapping and again.unknown_columns == []
