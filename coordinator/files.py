@@ -71,8 +71,9 @@ def target_of(path: Path) -> Path:
     return path
 
 
-def write_private(path: Path, text: str) -> Path:
-    """Write ``text`` to ``path`` (mode 0600) whole or not at all; returns where it landed."""
+def write_private(path: Path, text: str | bytes) -> Path:
+    """Write ``text`` (or a workbook's bytes) to ``path`` (mode 0600) whole or not at all;
+    returns where it landed."""
     target = target_of(path)
     try:
         fd, temp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.")
@@ -82,10 +83,16 @@ def write_private(path: Path, text: str) -> Path:
             exc.errno,
         ) from None
     try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
-            handle.write(text)
-            handle.flush()
-            os.fsync(handle.fileno())
+        if isinstance(text, bytes):
+            with os.fdopen(fd, "wb") as binary:
+                binary.write(text)
+                binary.flush()
+                os.fsync(binary.fileno())
+        else:
+            with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
+                handle.write(text)
+                handle.flush()
+                os.fsync(handle.fileno())
         os.chmod(temp, 0o600)
         os.replace(temp, target)
     except OSError as exc:

@@ -1,4 +1,4 @@
-"""Export the register to a file: CSV for spreadsheets, vCard for phones and mail programs,
+"""Export the register to a file: CSV or Excel for spreadsheets, vCard for phones and mail programs,
 JSON for other programs. The file is written whole and readable by its owner only."""
 
 from __future__ import annotations
@@ -23,14 +23,16 @@ if TYPE_CHECKING:
     from sqlalchemy import Engine
 from screens.widgets import Button, Select
 
-FORMATS: dict[str, dict[str, tuple[str, Callable[[Engine], str]]]] = {
+FORMATS: dict[str, dict[str, tuple[str, Callable[[Engine], str | bytes]]]] = {
     "people": {
         "csv": ("people.csv", exports.people_csv),
+        "xlsx": ("people.xlsx", exports.people_xlsx),
         "vcard": ("people.vcf", lambda engine: vcard.vcards(exports.person_records(engine))),
         "json": ("people.json", exports.people_json),
     },
     "organisations": {
         "csv": ("organisations.csv", exports.organisations_csv),
+        "xlsx": ("organisations.xlsx", exports.organisations_xlsx),
         "json": ("organisations.json", exports.organisations_json),
     },
 }
@@ -46,6 +48,7 @@ class ExportDialog(Dialog):
         title = _("Export people") if self.kind == "people" else _("Export organisations")
         names = {
             "csv": _("CSV for spreadsheets"),
+            "xlsx": _("Excel workbook (.xlsx)"),
             "vcard": _("vCard for phones and mail programs"),
             "json": "JSON",
         }

@@ -118,7 +118,10 @@ def scripted_parser() -> argparse.ArgumentParser:
     audit.add_argument("--limit", type=int, default=50, help=_("how many (default 50)"))
     database_options(audit)
 
-    for name, formats in (("people", ("csv", "vcard", "json")), ("orgs", ("csv", "json"))):
+    for name, formats in (
+        ("people", ("csv", "xlsx", "vcard", "json")),
+        ("orgs", ("csv", "xlsx", "json")),
+    ):
         group = commands.add_parser(
             name, help=_("contact people") if name == "people" else _("organisations")
         )
@@ -230,7 +233,7 @@ def scripted_parser() -> argparse.ArgumentParser:
         metavar="MEETING_ID",
         help=_("tasks from this meeting (or every meeting of its series)"),
     )
-    todo.add_argument("--format", choices=("md", "txt", "html", "csv"), default="md")
+    todo.add_argument("--format", choices=("md", "txt", "html", "csv", "xlsx"), default="md")
     todo.add_argument(
         "-o", "--output", metavar="FILE", help=_("write to FILE instead of standard output")
     )

@@ -169,13 +169,16 @@ def run_register(args: argparse.Namespace, engine: Engine) -> int:
         if args.command == "people":
             text = {
                 "csv": exports.people_csv,
+                "xlsx": exports.people_xlsx,
                 "json": exports.people_json,
                 "vcard": lambda e: vcard.vcards(exports.person_records(e)),
             }[args.format](engine)
         else:
-            text = {"csv": exports.organisations_csv, "json": exports.organisations_json}[
-                args.format
-            ](engine)
+            text = {
+                "csv": exports.organisations_csv,
+                "xlsx": exports.organisations_xlsx,
+                "json": exports.organisations_json,
+            }[args.format](engine)
         emit(text, args.output)
         return 0
     if args.action == "merge":

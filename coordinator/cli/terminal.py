@@ -30,11 +30,18 @@ class UsageError(Exception):
     """A mistake on the command line or an unusable database: one line, exit status 2."""
 
 
-def emit(text: str, output: str | None) -> None:
-    """Write to standard output, or to a new private file (written whole, then renamed)."""
+def emit(text: str | bytes, output: str | None) -> None:
+    """Write to standard output, or to a new private file (written whole, then renamed). A
+    workbook (bytes) goes to a terminal only through -o FILE."""
     from coordinator.files import WriteError, write_private
 
     if not output:
+        if isinstance(text, bytes):
+            if sys.stdout.isatty():
+                raise UsageError(_("an Excel workbook is not for the terminal: add -o FILE.xlsx"))
+            sys.stdout.flush()
+            sys.stdout.buffer.write(text)
+            return
         sys.stdout.write(text)
         return
     try:

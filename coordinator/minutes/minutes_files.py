@@ -166,10 +166,15 @@ def todo_document(
 
 def render_todo(
     engine: Engine, flt: TaskFilter, fmt: str, *, title: str, language: str, today: date
-) -> str:
+) -> str | bytes:
+    """The to-do list as a document (md, txt, html), or its table (csv, xlsx)."""
     doc = todo_document(engine, flt, title=title, language=language, today=today)
-    if fmt == "csv":
+    if fmt in ("csv", "xlsx"):
+        from coordinator.register.workbooks import write_workbook
+
         section = doc.sections[0]
+        if fmt == "xlsx":
+            return write_workbook(title, section.header, section.rows)
         return table_csv(section.header, section.rows)
     return render(doc, fmt)
 

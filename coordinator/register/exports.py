@@ -1,4 +1,4 @@
-"""What the register writes out: people and organisations as CSV (the import's own
+"""What the register writes out: people and organisations as CSV and .xlsx (the import's own
 columns, read back by it), JSON and, through coordinator.register.vcard, vCard."""
 
 from __future__ import annotations
@@ -10,9 +10,11 @@ from datetime import date
 from sqlalchemy import Engine
 from sqlmodel import col, select
 
+from coordinator import phones
 from coordinator.i18n import _
 from coordinator.register.exchange import MULTI, ORGANISATION_COLUMNS, PERSON_COLUMNS
 from coordinator.register.spreadsheet import write_rows
+from coordinator.register.workbooks import write_workbook
 from storage.enums import Topic
 from storage.models import Affiliation, Organisation, OrganisationTopic, Person, PersonLanguage
 from storage.uow import reading
@@ -61,19 +63,29 @@ def person_records(engine: Engine) -> list[PersonRecord]:
         ]  # fmt: skip
 
 
-def people_csv(engine: Engine) -> str:
+def people_table(engine: Engine) -> tuple[list[str], list[list[str]]]:
+    """The people as the import reads them back: its own column names, one row each (the
+    phone as dialled, "0521 123456": a spreadsheet keeps it as text)."""
     header = [_(english) for _name, english, _g in PERSON_COLUMNS]
-    rows = (
+    rows = [
         [
-            r.given_name, r.family_name, r.email, r.phone,
+            r.given_name, r.family_name, r.email, phones.shown(r.phone),
             f" {MULTI} ".join(name for name, _role in r.organisations),
             f" {MULTI} ".join(role for _name, role in r.organisations),
             ", ".join(r.languages), r.preferred_language,
             r.consent_on.isoformat() if r.consent_on else "", r.consent_purpose, r.notes,
         ]
         for r in person_records(engine)
-    )  # fmt: skip
-    return write_rows(header, rows)
+    ]  # fmt: skip
+    return header, rows
+
+
+def people_csv(engine: Engine) -> str:
+    return write_rows(*people_table(engine))
+
+
+def people_xlsx(engine: Engine) -> bytes:
+    return write_workbook(_("People"), *people_table(engine))
 
 
 def people_json(engine: Engine) -> str:
@@ -109,18 +121,26 @@ def organisation_records(engine: Engine) -> list[tuple[Organisation, list[Topic]
         ]
 
 
-def organisations_csv(engine: Engine) -> str:
+def organisations_table(engine: Engine) -> tuple[list[str], list[list[str]]]:
     from coordinator.labels import label
 
     header = [_(english) for _name, english, _g in ORGANISATION_COLUMNS]
-    rows = (
+    rows = [
         [
             o.name, label(o.kind), o.origin, o.city, o.district, ", ".join(label(t) for t in topics),
             label(o.phase), label(o.membership), o.website, o.notes,
         ]
         for o, topics in organisation_records(engine)
-    )  # fmt: skip
-    return write_rows(header, rows)
+    ]  # fmt: skip
+    return header, rows
+
+
+def organisations_csv(engine: Engine) -> str:
+    return write_rows(*organisations_table(engine))
+
+
+def organisations_xlsx(engine: Engine) -> bytes:
+    return write_workbook(_("Organisations"), *organisations_table(engine))
 
 
 def organisations_json(engine: Engine) -> str:

@@ -8,6 +8,7 @@ a password-protected workbook is an OLE compound file, which is named as such.""
 from __future__ import annotations
 
 import io
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, time
 
@@ -140,3 +141,30 @@ def kind_of(data: bytes) -> str:
     if b"\x00" in data[:4096] and not data.startswith(_BOMS_16) and not _utf16_without_bom(data):
         raise TableError(_("Not a table: the file holds binary data."))
     return "csv"
+
+
+def write_workbook(title: str, header: list[str], rows: Iterable[list[str]]) -> bytes:
+    """One sheet of text cells (openpyxl, write-only): every cell is typed as text, so a
+    partner's "=1+1" or "+49 30 …" stays what was written (no formula, no number), and the
+    control characters a workbook cannot hold are left out."""
+    from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+    from openpyxl.styles import Font
+
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet(ILLEGAL_CHARACTERS_RE.sub("", title)[:31] or "Sheet")
+
+    def text(value: str, *, bold: bool = False) -> WriteOnlyCell:
+        cell = WriteOnlyCell(sheet, value=ILLEGAL_CHARACTERS_RE.sub("", value))
+        cell.data_type = "s"  # (set after the value: openpyxl reads "=…" as a formula)
+        if bold:
+            cell.font = Font(bold=True)
+        return cell
+
+    sheet.append([text(h, bold=True) for h in header])
+    for row in rows:
+        sheet.append([text(value) for value in row])
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()

@@ -120,3 +120,26 @@ def test_documents_escape_markup_and_keep_headings_whole(
         text = render(engine, number, "txt", "de")
         title, underline = text.split("\n")[:2]
         assert set(underline) == {"="} and len(underline) == len(title)
+
+
+def test_xlsx_exports_hold_every_value_as_text_and_no_formula(
+    engine: Engine, hostile: dict[str, list[int]]
+) -> None:
+    """Issue 19, "Exports mirror the imports": people and organisations as .xlsx, read back
+    with openpyxl: one row per record, each cell a text cell (a "=…" stays text, not a
+    formula), the value as stored (less the control characters a workbook cannot hold)."""
+    from openpyxl import load_workbook
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
+    for data in (exports.people_xlsx(engine), exports.organisations_xlsx(engine)):
+        sheet = load_workbook(io.BytesIO(data)).worksheets[0]
+        rows = list(sheet.iter_rows())
+        assert len(rows) == 1 + len(HOSTILE)
+        assert all(cell.data_type == "s" for row in rows for cell in row if cell.value)
+        # (XML keeps a line break as LF: CR LF and CR come back as LF)
+        firsts = sorted(str(row[0].value or "")[:100] for row in rows[1:])
+        expected = sorted(
+            ILLEGAL_CHARACTERS_RE.sub("", h.replace("\r\n", "\n").replace("\r", "\n"))[:100]
+            for h in HOSTILE
+        )
+        assert firsts == expected

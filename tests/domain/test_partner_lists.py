@@ -255,3 +255,20 @@ def test_a_vcard_export_keeps_every_affiliation_and_reads_back(
         ).all()
     assert sorted(found) == [("Verein A", "Vorsitz"), ("Verein B", "Kasse")]
     other.dispose()
+
+
+def test_the_xlsx_export_reads_back_as_the_register(sample_engine: Engine, engine: Engine) -> None:
+    """Issue 19: the .xlsx export is a list the import reads: into the same network every
+    row is already there; into an empty one every person comes in with their phone."""
+    from coordinator.register.matching import Match
+
+    data = exports.people_xlsx(sample_engine)
+    again = exchange.plan_people_import(sample_engine, data)
+    assert again.problems == [] and again.valid == 0
+    assert set(again.counts()) == {Match.SAME}
+    fresh = exchange.plan_people_import(engine, data)
+    assert fresh.problems == [] and fresh.counts() == {Match.NEW: again.counts()[Match.SAME]}
+    exchange.apply_import(engine, fresh, today=__import__("datetime").date(2026, 12, 4))
+    with Session(sample_engine) as one, Session(engine) as other:
+        phones = sorted(p for p in one.exec(select(Person.phone)) if p)
+        assert sorted(p for p in other.exec(select(Person.phone)) if p) == phones
