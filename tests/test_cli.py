@@ -15,6 +15,7 @@ from coordinator.app import CoordinatorApp
 from coordinator.cli import main, parser
 from storage.engine import make_engine, resolve_target
 from storage.migrations import CURRENT_VERSION, schema_version
+from tests.fixtures import partner_lists
 
 
 def run(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
@@ -312,3 +313,23 @@ def test_people_organisations_and_tasks_export_as_xlsx(sample_db: str, tmp_path:
          "--db", sample_db], capture_output=True, check=False,
     )  # fmt: skip
     assert piped.returncode == 0 and piped.stdout.startswith(b"PK\x03\x04")
+
+
+@pytest.mark.parametrize("name", sorted(partner_lists.every_file()))
+def test_every_fixture_list_imports_through_the_cli_field_by_field(
+    name: str, db_url: str, tmp_path: Path
+) -> None:
+    """Issue 19's acceptance: each list (German Excel CSV, Unicode text, .xlsx, .ods) and
+    address book (Android, iOS, Outlook, Google, vCard 4.0) through `people import`."""
+    from storage.engine import open_database, resolve_target
+
+    data, expected = partner_lists.every_file()[name]
+    source = tmp_path / name
+    source.write_bytes(data)
+    done = run("people", "import", str(source), "--yes", "--db", db_url)
+    assert done.returncode == 0, done.stdout + done.stderr
+    engine = open_database(resolve_target(db_url))
+    try:
+        partner_lists.check_people(engine, expected)
+    finally:
+        engine.dispose()
