@@ -185,6 +185,8 @@ class Matcher:
             return self._by_name[key][0]
         if not key:
             return None
+        if any(ch.isdigit() for ch in key):
+            return None  # "Gruppe 1" and "Gruppe 2" are not one: names with digits match exactly
         best, score = None, 0.0
         for org in orgs:
             if org not in self._by_org:

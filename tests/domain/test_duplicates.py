@@ -343,3 +343,17 @@ def test_a_big_list_reports_progress_and_a_cancelled_import_leaves_nothing(
             .where(AuditEntry.action == "insert", AuditEntry.table_name == "person")
         ).one()
         assert entries == 12_000  # each person's history starts with its import
+
+
+def test_names_with_digits_match_only_when_equal(engine: Engine) -> None:
+    """ "Gruppe 1" and "Gruppe 11" in one organisation are two (a similar name with other
+    digits is no typo); the same name with nothing else to tell is the same."""
+    _register(engine)
+    plan = _plan(
+        engine,
+        "Team;Eins 1;t1@example.org;;Verein X;;\r\n",
+        "Team;Eins 11;t11@example.org;;Verein X;;\r\n",
+        "Team;Eins 1;;;Verein X;;\r\n",
+    )
+    found = [row.found.match for _line, row in plan.rows]
+    assert found == [Match.NEW, Match.NEW, Match.SAME]  # (row 3 says nothing row 2 lacks)
