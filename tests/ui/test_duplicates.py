@@ -131,3 +131,35 @@ async def test_m_places_and_skips_columns_and_the_choice_is_remembered(
         b"Vorname;Nachname;Handynummer;Lieblingsfarbe\r\nMax;Muster;0171 3456789;rot\r\n",
     )
     assert ("Handynummer", "phone") in again.mapping and again.unknown_columns == []
+
+
+async def test_merge_of_two_organisations_from_the_register(sample_context: Context) -> None:
+    from storage.models import Affiliation, Organisation
+
+    with Session(sample_context.engine) as session:
+        jobcenter = session.exec(
+            select(Organisation).where(Organisation.name.startswith("Jobcenter"))  # type: ignore[attr-defined]
+        ).one()
+        members = len(
+            session.exec(
+                select(Affiliation).where(Affiliation.organisation_id == jobcenter.id)
+            ).all()
+        )
+    app = CoordinatorApp(sample_context)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await open_register(pilot, "o")
+        await search(pilot, "Jobcenter")
+        await _press(pilot, "escape", "M")
+        assert isinstance(app.screen, MergeDialog)
+        await _press(pilot, *"Verein", "escape", "enter")  # several fit: named, dialog stays
+        assert isinstance(app.screen, MergeDialog)
+        assert "fits" in screen_text(app), screen_text(app)
+        await _press(pilot, "ctrl+u", *"Bürgerstiftung Teutoburg", "enter", "enter")
+        assert not isinstance(app.screen, MergeDialog), screen_text(app)
+    with Session(sample_context.engine) as session:
+        assert session.get(Organisation, jobcenter.id) is None
+        survivor = session.exec(
+            select(Organisation).where(Organisation.name == "Bürgerstiftung Teutoburg")
+        ).one()
+        moved = session.exec(select(Affiliation).where(Affiliation.organisation_id == survivor.id))
+        assert len(moved.all()) >= members
