@@ -190,7 +190,10 @@ class MinutesScreen(Screen[bool]):
         self._fill(
             "#attendance-table",
             [_("Name"), _("Status")],
-            [(i, n, label(s)) for i, n, s in view.attendance],
+            [
+                (i, n, label(s) + (f" ({_('expected')})" if i in view.expected else ""))
+                for i, n, s in view.attendance
+            ],
         )
         self._fill(
             "#items-table", [_("Item"), _("Notes")], [(i, t, n or "–") for i, t, n in view.items]

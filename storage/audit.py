@@ -35,7 +35,8 @@ PROCESS_TOKEN = f"{os.getpid()}-{os.urandom(3).hex()}"
 MAX_VALUE = 200
 
 # Tables that are themselves a history or a log: auditing them again adds nothing.
-UNAUDITED = {"audit_log", "task_event", "minutes_event", "calendar_import_change", "delivery"}
+UNAUDITED = {"audit_log", "task_event", "minutes_event", "calendar_import_change", "delivery",
+             "mail_reply"}  # fmt: skip
 # Fields derived from others or bumped on every change: not worth a line in the trail.
 QUIET = {"search_text", "updated_at", "version", "last_contact_at"}
 # The record a person looks for when a row changes: its table and the column holding its id.

@@ -318,6 +318,30 @@ def _v10_sort_names(conn: Connection) -> None:
     conn.execute(text("ANALYZE"))
 
 
+def _v11_answers_read(conn: Connection) -> None:
+    # Attendance taken from the answers (expected until confirmed), and the mails read.
+    false = "false" if conn.dialect.name == "postgresql" else "0"
+    conn.execute(
+        text(f"ALTER TABLE attendance ADD COLUMN expected BOOLEAN NOT NULL DEFAULT {false}")
+    )
+    from sqlalchemy import Column, Integer, MetaData, String, Table
+
+    from storage.types import UTCDateTime
+
+    table = Table(  # a frozen copy of the table as version 11 made it
+        "mail_reply",
+        MetaData(),
+        Column("id", Integer, primary_key=True),
+        Column("message_key", String(64), nullable=False, unique=True),
+        Column("sender", String(254), nullable=False),
+        Column("subject", String(300), nullable=False),
+        Column("outcome", String(16), nullable=False),
+        Column("detail", String, nullable=False),
+        Column("read_at", UTCDateTime, nullable=False),
+    )
+    table.create(conn)
+
+
 MIGRATIONS: dict[int, Callable[[Connection], None]] = {
     2: _v2_last_contact,
     3: _v3_search_text,
@@ -328,6 +352,7 @@ MIGRATIONS: dict[int, Callable[[Connection], None]] = {
     8: _v8_task_search,
     9: _v9_task_search_index,
     10: _v10_sort_names,
+    11: _v11_answers_read,
 }
 
 

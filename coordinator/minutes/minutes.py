@@ -12,7 +12,14 @@ from sqlmodel import Session, col, select
 from coordinator.i18n import _
 from coordinator.network.concurrency import check, locked
 from coordinator.validation import Checker, ValidationError
-from storage.enums import AttendanceStatus, DecisionKind, DecisionStatus, MinutesStatus, Priority
+from storage.enums import (
+    AttendanceStatus,
+    DecisionKind,
+    DecisionStatus,
+    MinutesStatus,
+    Priority,
+    Rsvp,
+)
 from storage.models import (
     AgendaItem,
     Attendance,
@@ -53,8 +60,10 @@ def _writable(session: Session, meeting_id: int, expected_version: int | None = 
 
 
 def start_minutes(engine: Engine, meeting_id: int, *, minute_taker_id: int | None = None) -> int:
-    """Open the minutes of a meeting (once): every invitee is on the attendance list, as
-    absent until marked otherwise; an invitee who declined is excused."""
+    """Open the minutes of a meeting (once): every invitee is on the attendance list as their
+    answer says, marked as expected until the minute-taker confirms it: accepted = present,
+    declined = excused; no answer or a tentative one = absent until marked otherwise. For a
+    date of a series, an answer given for that date counts over the series' answer."""
     with transaction(engine) as session:
         meeting = session.get(Meeting, meeting_id)
         if meeting is None:
@@ -65,20 +74,32 @@ def start_minutes(engine: Engine, meeting_id: int, *, minute_taker_id: int | Non
         minutes = Minutes(meeting_id=meeting_id, minute_taker_id=minute_taker_id)
         session.add(minutes)
         session.flush()
-        invited_at = meeting.series_id or meeting_id
-        for invitation in session.exec(
-            select(Invitation).where(Invitation.meeting_id == invited_at)
-        ):
-            declined = invitation.rsvp == "declined"
+        answers = {
+            i.person_id: i.rsvp
+            for i in session.exec(
+                select(Invitation).where(Invitation.meeting_id == (meeting.series_id or meeting_id))
+            )
+        }
+        if meeting.series_id is not None:  # answers for this date of the series
+            answers |= {
+                i.person_id: i.rsvp
+                for i in session.exec(select(Invitation).where(Invitation.meeting_id == meeting_id))
+            }
+        for person_id, rsvp in answers.items():
+            status = _EXPECTED.get(rsvp)
             session.add(
                 Attendance(
                     minutes_id=minutes.id,
-                    person_id=invitation.person_id,
-                    status=AttendanceStatus.EXCUSED if declined else AttendanceStatus.ABSENT,
+                    person_id=person_id,
+                    status=status or AttendanceStatus.ABSENT,
+                    expected=status is not None,
                 )
             )
         session.add(MinutesEvent(minutes_id=minutes.id, action="started"))
         return minutes.id or 0
+
+
+_EXPECTED = {Rsvp.ACCEPTED: AttendanceStatus.PRESENT, Rsvp.DECLINED: AttendanceStatus.EXCUSED}
 
 
 def set_attendance(
@@ -94,7 +115,7 @@ def set_attendance(
         if row is None:
             session.add(Attendance(minutes_id=minutes.id, person_id=person_id, status=status))
         else:
-            row.status = status
+            row.status, row.expected = status, False  # confirmed
 
 
 def set_minute_taker(engine: Engine, meeting_id: int, person_id: int | None) -> None:
@@ -114,7 +135,7 @@ def set_attendance_row(
         row = session.get(Attendance, attendance_id)
         if row is None or row.minutes_id != minutes.id:
             raise LookupError(attendance_id)
-        row.status = status
+        row.status, row.expected = status, False  # confirmed
 
 
 def add_guest(engine: Engine, meeting_id: int, name: str) -> None:

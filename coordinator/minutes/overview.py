@@ -39,6 +39,7 @@ class MinutesView:
     timezone: str = "Europe/Berlin"
     all_day: bool = False
     minute_taker: str = ""  # who takes the minutes ("" when nobody is named yet)
+    expected: frozenset[int] = frozenset()  # attendance rows taken from answers, unconfirmed
 
 
 def minutes_view(engine: Engine, meeting_id: int) -> MinutesView:
@@ -80,4 +81,5 @@ def minutes_view(engine: Engine, meeting_id: int) -> MinutesView:
             [(t.id or 0, t.title, f"{g or ''} {f or ''}".strip() or (o or ""), t.due_on, t.status) for t, g, f, o in actions],
             minutes.version, meeting.starts_at, meeting.timezone, meeting.all_day,
             f"{taker.given_name} {taker.family_name}".strip() if taker else "",
+            frozenset(a.id or 0 for a, _g, _f in attendance if a.expected),
         )  # fmt: skip

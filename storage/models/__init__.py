@@ -7,7 +7,7 @@ from storage.models.announcements import (
     Delivery,
 )
 from storage.models.audit import AuditEntry
-from storage.models.imports import CalendarImport, CalendarImportChange
+from storage.models.imports import CalendarImport, CalendarImportChange, MailReply
 from storage.models.meetings import (
     AgendaItem,
     DatePoll,
@@ -61,6 +61,7 @@ ALL_MODELS = (
     Delivery,
     CalendarImport,
     CalendarImportChange,
+    MailReply,
 )
 
 __all__ = [m.__name__ for m in ALL_MODELS] + ["ALL_MODELS"]

@@ -1,4 +1,5 @@
-"""Calendar imports and what each one changed, so the last one can be undone exactly."""
+"""Calendar imports and what each one changed, so the last one can be undone exactly; and the
+mails with partners' answers that were read (schema version 11), so none is read twice."""
 
 from datetime import datetime
 
@@ -31,3 +32,19 @@ class CalendarImportChange(SQLModel, table=True):
     row_key: str = Field(max_length=200)
     before: str = ""
     after: str = ""
+
+
+class MailReply(SQLModel, table=True):
+    """One message of the coordinator's mailbox that was read for answers (its outcome said
+    once: recorded, unchanged, refused). ``message_key`` is the SHA-256 of its Message-ID
+    (or of the message itself when it has none)."""
+
+    __tablename__ = "mail_reply"
+
+    id: int | None = Field(default=None, primary_key=True)
+    message_key: str = Field(max_length=64, unique=True)
+    sender: str = Field(default="", max_length=254)
+    subject: str = Field(default="", max_length=300)
+    outcome: str = Field(default="", max_length=16)
+    detail: str = ""
+    read_at: datetime = created_field()

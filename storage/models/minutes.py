@@ -35,6 +35,9 @@ class Attendance(SQLModel, table=True):
     person_id: int | None = Field(default=None, foreign_key="person.id", ondelete="SET NULL")
     guest_name: str = ""
     status: AttendanceStatus = enum_field(AttendanceStatus, AttendanceStatus.PRESENT)
+    # Taken from the invitee's answer when the minutes were opened, not yet confirmed by the
+    # minute-taker (schema version 11): accepted = expected present, declined = excused.
+    expected: bool = False
 
 
 class Decision(SQLModel, table=True):

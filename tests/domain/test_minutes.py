@@ -118,3 +118,45 @@ def test_minute_taker_can_be_set_until_approval(
     minutes.approve(engine, meeting_id)
     with pytest.raises(minutes.MinutesLocked):
         minutes.set_minute_taker(engine, meeting_id, folks[0])
+
+
+def test_the_minutes_open_with_the_answers_marked_as_expected(
+    engine: Engine, meeting: tuple[int, list[int]]
+) -> None:
+    """Issue 20, "Answers prefill the minutes": accepted = expected present, declined =
+    excused, no answer = absent; confirming a line (p/e/a) clears "expected"."""
+    from coordinator.minutes.overview import minutes_view
+
+    meeting_id, folks = meeting
+    invitations.set_rsvp(engine, meeting_id, folks[0], Rsvp.ACCEPTED)
+    minutes.start_minutes(engine, meeting_id)
+    with Session(engine) as session:
+        rows = {a.person_id: (a.status, a.expected) for a in session.exec(select(Attendance))}
+    assert rows == {
+        folks[0]: (AttendanceStatus.PRESENT, True),
+        folks[1]: (AttendanceStatus.ABSENT, False),
+        folks[2]: (AttendanceStatus.EXCUSED, True),
+    }
+    minutes.set_attendance(engine, meeting_id, folks[0], AttendanceStatus.PRESENT)
+    view = minutes_view(engine, meeting_id)
+    expected = {name for i, name, _s in view.attendance if i in view.expected}
+    assert expected == {"Cem Test"}
+
+
+def test_a_date_of_a_series_takes_the_answer_given_for_that_date(engine: Engine) -> None:
+    from datetime import UTC, datetime
+
+    ada = people.create_person(engine, PersonInput(given_name="Ada", family_name="Reihe"))
+    series = meetings.create_meeting(
+        engine,
+        MeetingInput(title="Sprechstunde", day="2026-12-01", start="17:00", end="18:00",
+                     repeat="weekly", count="4"),
+    )  # fmt: skip
+    invitations.invite_people(engine, series, [ada])
+    invitations.set_rsvp(engine, series, ada, Rsvp.ACCEPTED)  # the series: yes
+    second = meetings.occurrence(engine, series, datetime(2026, 12, 8, 16, 0, tzinfo=UTC))
+    invitations.set_rsvp(engine, second, ada, Rsvp.DECLINED)  # that date: no
+    minutes.start_minutes(engine, second)
+    with Session(engine) as session:
+        (row,) = session.exec(select(Attendance)).all()
+    assert (row.status, row.expected) == (AttendanceStatus.EXCUSED, True)
