@@ -162,6 +162,7 @@ class MailScreen(SectionScreen):
         Binding("w", "write_eml", "Write .eml"),
         Binding("c", "stop", "Stop sending"),
         Binding("o", "mail_settings", "Mail server"),
+        Binding("r", "read_replies", "Read answers"),
         Binding("delete", "delete_group", "Delete group", show=False),
     ]
 
@@ -309,6 +310,12 @@ class MailScreen(SectionScreen):
 
         form = GroupForm(_("Edit {name}").format(name=current.name), current, save)
         self.app.push_screen(form, lambda saved: self.reload() if saved else None)
+
+    def action_read_replies(self) -> None:
+        """Partners' answers from a mailbox (calendar replies and notices), recorded."""
+        from screens.replies_dialog import RepliesDialog
+
+        self.app.push_screen(RepliesDialog(self.context.engine))
 
     def action_mail_settings(self) -> None:
         from screens.mail_settings import MailSettingsDialog

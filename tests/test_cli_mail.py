@@ -112,3 +112,42 @@ def test_announce_send_log_and_eml(sample_db: str, tmp_path: Path) -> None:
     folder.mkdir()
     assert run("send", number, "--eml", str(folder), *db).returncode == 0
     assert len(list(folder.glob("*.eml"))) == reachable and (folder / "addresses.txt").exists()
+
+
+def test_fetch_replies_reads_an_mbox_once_and_lists_what_it_did(
+    sample_db: str, tmp_path: Path
+) -> None:
+    """Issue 20: `coordinator fetch-replies --mbox FILE`: an Outlook answer recorded, a
+    message it cannot understand listed with its sender and subject; the second run reads
+    nothing again."""
+    import mailbox
+    import sqlite3
+
+    from tests.fixtures import reply_mails
+
+    db = sqlite3.connect(sample_db)
+    uid, email, meeting = db.execute(
+        "SELECT m.uid, p.email, m.id FROM invitation i JOIN meeting m ON m.id = i.meeting_id "
+        "JOIN person p ON p.id = i.person_id WHERE i.rsvp = 'no_reply' AND p.email != '' "
+        "AND m.series_id IS NULL AND m.rrule = '' LIMIT 1"
+    ).fetchone()
+    db.close()
+    box = mailbox.mbox(tmp_path / "inbox")
+    box.add(reply_mails.outlook(uid, email, "ACCEPTED"))
+    box.add(reply_mails.notice("someone@example.net", "Re: <b>[red]Frage[/red]</b>"))
+    box.close()
+    first = run("fetch-replies", "--mbox", str(tmp_path / "inbox"), "--db", sample_db)
+    assert first.returncode == 1, first.stderr  # one message was not understood
+    assert f"recorded: {email}" in first.stdout
+    assert "not understood: someone@example.net · Re: <b>[red]Frage[/red]</b>" in first.stdout
+    db = sqlite3.connect(sample_db)
+    (rsvp,) = db.execute(
+        "SELECT i.rsvp FROM invitation i JOIN person p ON p.id = i.person_id "
+        "WHERE i.meeting_id = ? AND p.email = ?", (meeting, email),
+    ).fetchone()  # fmt: skip
+    db.close()
+    assert rsvp == "accepted"
+    second = run("fetch-replies", "--mbox", str(tmp_path / "inbox"), "--db", sample_db)
+    assert "already read" in second.stdout and "1 recorded" not in second.stdout
+    missing = run("fetch-replies", "--mbox", str(tmp_path / "nowhere"), "--db", sample_db)
+    assert missing.returncode == 2 and "no mailbox at" in missing.stderr

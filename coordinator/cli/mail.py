@@ -14,7 +14,7 @@ from coordinator.i18n import _
 if TYPE_CHECKING:
     from sqlalchemy import Engine
 
-COMMANDS = ("announcement", "translate", "send", "send-log", "mail")
+COMMANDS = ("announcement", "translate", "send", "send-log", "mail", "fetch-replies")
 
 
 def add_parsers(commands: Any, database_options: Callable[[argparse.ArgumentParser], None]) -> None:
@@ -62,6 +62,19 @@ def add_parsers(commands: Any, database_options: Callable[[argparse.ArgumentPars
     log.add_argument("--meeting", type=int, metavar="MEETING_ID")
     database_options(log)
 
+    fetch = commands.add_parser(
+        "fetch-replies",
+        help=_("read partners' answers (calendar replies, Accepted:/Zugesagt: notices) from a "
+               "mailbox and record them"),
+        description=_("Each message is read once (the same mailbox read again changes "
+                      "nothing); the mailbox itself is not changed. A message that cannot be "
+                      "understood is listed with its sender and subject."),
+    )  # fmt: skip
+    source = fetch.add_mutually_exclusive_group(required=True)
+    source.add_argument("--mbox", metavar="FILE", help=_("an mbox file (as Thunderbird keeps)"))
+    source.add_argument("--maildir", metavar="DIR", help=_("a Maildir folder"))
+    database_options(fetch)
+
     mail = commands.add_parser("mail", help=_("the mail server settings"))
     actions = mail.add_subparsers(dest="action", required=True)
     settings = actions.add_parser(
@@ -101,6 +114,8 @@ def run(args: argparse.Namespace, engine: Engine) -> int:
             return _send(args, engine)
         if args.command == "send-log":
             return _log(args, engine)
+        if args.command == "fetch-replies":
+            return _fetch_replies(args, engine)
         return _mail(args, engine)
     except ValidationError as exc:
         raise UsageError("; ".join(exc.errors.values())) from None
@@ -206,3 +221,36 @@ def _mail(args: argparse.Namespace, engine: Engine) -> int:
     answer = smtp.test_settings(smtp.load_settings(engine), smtp.password())
     print(_("The mail server answered: {answer}").format(answer=answer))
     return 0
+
+
+def _fetch_replies(args: argparse.Namespace, engine: Engine) -> int:
+    """One line per message: what it did; exit status 1 when one was refused or not
+    understood (the coordinator looks at those)."""
+    from coordinator.calendar import mail_replies as replies
+    from coordinator.mail.messages import one_line
+
+    path = Path(args.mbox or args.maildir).expanduser()
+    read = replies.mbox_messages if args.mbox else replies.maildir_messages
+    try:
+        found = replies.read_replies(engine, read(path))
+    except FileNotFoundError:
+        raise UsageError(_("no mailbox at {path}").format(path=path)) from None
+    for outcome in found:
+        print(
+            "{result}: {sender} · {subject}{detail}".format(
+                result=_(replies.OUTCOME_LABELS[outcome.result]),
+                sender=outcome.sender or "–",
+                subject=one_line(outcome.subject)[:120] or "–",
+                detail=f" ({one_line(outcome.detail)[:200]})" if outcome.detail else "",
+            )
+        )
+    counts = {r: sum(1 for o in found if o.result == r) for r in replies.OUTCOME_LABELS}
+    print(
+        _("{n} messages: {recorded} recorded, {unchanged} unchanged, {already} read before, "
+          "{refused} refused, {unknown} not understood.").format(
+            n=len(found), recorded=counts[replies.RECORDED], unchanged=counts[replies.UNCHANGED_],
+            already=counts[replies.ALREADY], refused=counts[replies.REFUSED],
+            unknown=counts[replies.NOT_UNDERSTOOD],
+        )
+    )  # fmt: skip
+    return 1 if counts[replies.REFUSED] or counts[replies.NOT_UNDERSTOOD] else 0
