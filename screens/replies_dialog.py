@@ -1,6 +1,7 @@
-"""Partners' answers read from a mailbox (``r`` in the mail section): the path of an mbox
-file or a Maildir folder, then one line per message with what it did. The mailbox is not
-changed; a message read before is not read again (coordinator.mail.replies)."""
+"""Partners' answers read from a mailbox (``r`` in the mail section): the mail account set with
+``coordinator mail imap`` (Enter on an empty path), or the path of an mbox file or a Maildir
+folder; then one line per message with what it did. A message read before is not read again;
+on the server, the messages read are marked (coordinator.calendar.mail_replies)."""
 
 from __future__ import annotations
 
@@ -35,7 +36,8 @@ class RepliesDialog(Dialog):
         with Vertical(classes="dialog wide"):
             yield Label(_("Read answers from a mailbox"), classes="dialog-title")
             yield Input(
-                placeholder=_("Path of an mbox file or a Maildir folder"), id="mailbox-path"
+                placeholder=_("Path of an mbox file or a Maildir folder (empty: the mail account)"),
+                id="mailbox-path",
             )
             yield Label("", classes="field-error", id="mailbox-error")
             yield Static(_("Type the path and press Enter."), id="replies-summary")
@@ -52,9 +54,33 @@ class RepliesDialog(Dialog):
     @on(Input.Submitted, "#mailbox-path")
     def _read(self, event: Input.Submitted) -> None:
         self.query_one("#mailbox-error", Label).update("")
-        path = Path(event.value.strip()).expanduser()
         self.query_one("#replies-summary", Static).update(_("Reading …"))
-        self.read(path)
+        if not event.value.strip():
+            self.read_account()
+            return
+        self.read(Path(event.value.strip()).expanduser())
+
+    @work(thread=True, exclusive=True, exit_on_error=False)
+    def read_account(self) -> None:
+        import imaplib
+
+        from coordinator.mail import imap
+
+        settings = imap.load_settings(self._engine)
+        message = ""
+        if not settings.ready:
+            message = _("No mail account is set (coordinator mail imap --host … --user …).")
+        else:
+            try:
+                with imap.Mailbox(settings, imap.password()) as box:
+                    found = replies.read_box(self._engine, box)
+            except (imaplib.IMAP4.error, OSError) as exc:
+                message = _("the mailbox {host}: {reason}").format(host=settings.host, reason=exc)
+        if message:
+            self.app.call_from_thread(self.query_one("#mailbox-error", Label).update, message)
+            self.app.call_from_thread(self.query_one("#replies-summary", Static).update, "")
+            return
+        self.app.call_from_thread(self.show, found)
 
     @work(thread=True, exclusive=True, exit_on_error=False)
     def read(self, path: Path) -> None:

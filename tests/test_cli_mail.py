@@ -121,17 +121,21 @@ def test_fetch_replies_reads_an_mbox_once_and_lists_what_it_did(
     message it cannot understand listed with its sender and subject; the second run reads
     nothing again."""
     import mailbox
-    import sqlite3
 
+    from sqlalchemy import text
+
+    from storage.engine import open_database, resolve_target
     from tests.fixtures import reply_mails
 
-    db = sqlite3.connect(sample_db)
-    uid, email, meeting = db.execute(
-        "SELECT m.uid, p.email, m.id FROM invitation i JOIN meeting m ON m.id = i.meeting_id "
-        "JOIN person p ON p.id = i.person_id WHERE i.rsvp = 'no_reply' AND p.email != '' "
-        "AND m.series_id IS NULL AND m.rrule = '' LIMIT 1"
-    ).fetchone()
-    db.close()
+    engine = open_database(resolve_target(sample_db))
+    with engine.connect() as db:
+        uid, email, meeting = db.execute(
+            text(
+                "SELECT m.uid, p.email, m.id FROM invitation i JOIN meeting m ON m.id = i.meeting_id "
+                "JOIN person p ON p.id = i.person_id WHERE i.rsvp = 'no_reply' AND p.email != '' "
+                "AND m.series_id IS NULL AND m.rrule = '' ORDER BY p.email, m.id LIMIT 1"
+            )
+        ).one()
     box = mailbox.mbox(tmp_path / "inbox")
     box.add(reply_mails.outlook(uid, email, "ACCEPTED"))
     box.add(reply_mails.notice("someone@example.net", "Re: <b>[red]Frage[/red]</b>"))
@@ -140,12 +144,15 @@ def test_fetch_replies_reads_an_mbox_once_and_lists_what_it_did(
     assert first.returncode == 1, first.stderr  # one message was not understood
     assert f"recorded: {email}" in first.stdout
     assert "not understood: someone@example.net · Re: <b>[red]Frage[/red]</b>" in first.stdout
-    db = sqlite3.connect(sample_db)
-    (rsvp,) = db.execute(
-        "SELECT i.rsvp FROM invitation i JOIN person p ON p.id = i.person_id "
-        "WHERE i.meeting_id = ? AND p.email = ?", (meeting, email),
-    ).fetchone()  # fmt: skip
-    db.close()
+    with engine.connect() as db:
+        (rsvp,) = db.execute(
+            text(
+                "SELECT i.rsvp FROM invitation i JOIN person p ON p.id = i.person_id "
+                "WHERE i.meeting_id = :m AND p.email = :e"
+            ),
+            {"m": meeting, "e": email},
+        ).one()
+    engine.dispose()
     assert rsvp == "accepted"
     second = run("fetch-replies", "--mbox", str(tmp_path / "inbox"), "--db", sample_db)
     assert "already read" in second.stdout and "1 recorded" not in second.stdout

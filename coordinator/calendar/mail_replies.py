@@ -27,6 +27,7 @@ from email.message import EmailMessage
 from email.parser import BytesParser
 from email.utils import parseaddr
 from pathlib import Path
+from typing import Protocol
 
 from sqlalchemy import Engine
 from sqlmodel import col, select
@@ -303,6 +304,26 @@ def _remember(engine: Engine, key: str, outcome: Outcome) -> None:
 
 
 # -- mailboxes -------------------------------------------------------------------------------
+
+
+class Box(Protocol):
+    """A mailbox on a server (coordinator.mail.imap.Mailbox): its unread messages by id, and
+    marking those read."""
+
+    def unread(self) -> list[tuple[bytes, bytes]]: ...
+
+    def mark(self, ids: list[bytes]) -> None: ...
+
+
+def read_box(engine: Engine, box: Box, *, now: datetime | None = None) -> list[Outcome]:
+    """The unread messages of a server's mailbox read; each one understood (recorded,
+    unchanged, refused) is marked as read there, one not understood stays as it is."""
+    found = box.unread()
+    outcomes = read_replies(engine, [raw for _id, raw in found], now=now)
+    box.mark(
+        [i for (i, _raw), o in zip(found, outcomes, strict=True) if o.result != NOT_UNDERSTOOD]
+    )
+    return outcomes
 
 
 def mbox_messages(path: Path) -> Iterator[bytes]:

@@ -70,7 +70,7 @@ def add_parsers(commands: Any, database_options: Callable[[argparse.ArgumentPars
                       "nothing); the mailbox itself is not changed. A message that cannot be "
                       "understood is listed with its sender and subject."),
     )  # fmt: skip
-    source = fetch.add_mutually_exclusive_group(required=True)
+    source = fetch.add_mutually_exclusive_group()  # neither: the IMAP mailbox (mail imap)
     source.add_argument("--mbox", metavar="FILE", help=_("an mbox file (as Thunderbird keeps)"))
     source.add_argument("--maildir", metavar="DIR", help=_("a Maildir folder"))
     database_options(fetch)
@@ -93,6 +93,20 @@ def add_parsers(commands: Any, database_options: Callable[[argparse.ArgumentPars
         help=_("connect and log in (password from COORDINATOR_SMTP_PASSWORD or the keyring)"),
     )
     database_options(check)
+    imap = actions.add_parser(
+        "imap",
+        help=_("store the mailbox where answers arrive (IMAP over TLS; never the password: "
+               "COORDINATOR_IMAP_PASSWORD or the keyring)"),
+    )  # fmt: skip
+    imap.add_argument("--host", required=True)
+    imap.add_argument("--port", default="993")
+    imap.add_argument("--user", required=True)
+    imap.add_argument("--folder", default="INBOX", help=_("where the answers arrive"))
+    imap.add_argument(
+        "--done-folder", dest="done_folder", default="",
+        help=_("where read messages go (else they stay and get the keyword $CoordinatorRead)"),
+    )  # fmt: skip
+    database_options(imap)
 
 
 def run(args: argparse.Namespace, engine: Engine) -> int:
@@ -206,6 +220,17 @@ def _log(args: argparse.Namespace, engine: Engine) -> int:
 def _mail(args: argparse.Namespace, engine: Engine) -> int:
     from coordinator.mail import smtp
 
+    if args.action == "imap":
+        from coordinator.mail import imap
+
+        imap.save_settings(
+            engine, host=args.host, port=args.port, user=args.user, folder=args.folder,
+            done_folder=args.done_folder,
+        )  # fmt: skip
+        print(
+            _("Mailbox saved. The password is read from COORDINATOR_IMAP_PASSWORD or the keyring.")
+        )
+        return 0
     if args.action == "set":
         smtp.save_settings(
             engine, host=args.host, port=args.port, security=args.security, user=args.user,
@@ -229,12 +254,15 @@ def _fetch_replies(args: argparse.Namespace, engine: Engine) -> int:
     from coordinator.calendar import mail_replies as replies
     from coordinator.mail.messages import one_line
 
-    path = Path(args.mbox or args.maildir).expanduser()
-    read = replies.mbox_messages if args.mbox else replies.maildir_messages
-    try:
-        found = replies.read_replies(engine, read(path))
-    except FileNotFoundError:
-        raise UsageError(_("no mailbox at {path}").format(path=path)) from None
+    if args.mbox or args.maildir:
+        path = Path(args.mbox or args.maildir).expanduser()
+        read = replies.mbox_messages if args.mbox else replies.maildir_messages
+        try:
+            found = replies.read_replies(engine, read(path))
+        except FileNotFoundError:
+            raise UsageError(_("no mailbox at {path}").format(path=path)) from None
+    else:
+        found = _from_imap(engine)
     for outcome in found:
         print(
             "{result}: {sender} · {subject}{detail}".format(
@@ -254,3 +282,24 @@ def _fetch_replies(args: argparse.Namespace, engine: Engine) -> int:
         )
     )  # fmt: skip
     return 1 if counts[replies.REFUSED] or counts[replies.NOT_UNDERSTOOD] else 0
+
+
+def _from_imap(engine: Engine) -> list[Any]:
+    import imaplib
+
+    from coordinator.calendar import mail_replies
+    from coordinator.mail import imap
+
+    settings = imap.load_settings(engine)
+    if not settings.ready:
+        raise UsageError(
+            _("no mailbox is set: coordinator mail imap --host HOST --user USER "
+              "(or read a file: --mbox FILE, --maildir DIR)")
+        )  # fmt: skip
+    try:
+        with imap.Mailbox(settings, imap.password()) as box:
+            return mail_replies.read_box(engine, box)
+    except (imaplib.IMAP4.error, OSError) as exc:
+        raise UsageError(
+            _("the mailbox {host}: {reason}").format(host=settings.host, reason=exc)
+        ) from None
