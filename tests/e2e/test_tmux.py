@@ -9,8 +9,9 @@ import shutil
 import stat
 import subprocess
 import sys
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -20,14 +21,27 @@ TUI_DRIVE = ROOT.parent / "shared" / "tools" / "tui-drive"
 COMMAND = Path(sys.executable).parent / "coordinator"
 
 
-def on_a_hostile_network(tmp_path: Path, lang: str) -> str:
+ACTION_TITLE = "Haushalt [@click=app.quit]Klick[/]"  # a hostile meeting title with an action
+
+
+def hostile_start() -> datetime:
+    """Where the hostile network starts so that its meeting titled with an action began half
+    an hour ago: at the top of the past meetings, whatever day and hour the suite runs
+    (tests/hostile.py spreads the meetings over 30 days from the start)."""
+    from tests.hostile import HOSTILE
+
+    i = HOSTILE.index(ACTION_TITLE)
+    return datetime.now(UTC) - timedelta(days=i % 30, hours=9 + i % 10, minutes=30)
+
+
+def on_a_hostile_network(tmp_path: Path, lang: str, start: datetime | None = None) -> str:
     """The command that opens a new network whose every field holds a hostile string."""
     from storage.engine import open_database, resolve_target
     from tests.hostile import HOSTILE_NOW, fill_hostile
 
     db = tmp_path / "hostile.db"
     engine = open_database(resolve_target(str(db)))
-    fill_hostile(engine, HOSTILE_NOW)
+    fill_hostile(engine, start or HOSTILE_NOW)
     engine.dispose()
     return f"LANG=C.UTF-8 {shlex.quote(str(COMMAND))} --lang {lang} {shlex.quote(str(db))}"
 
@@ -146,7 +160,7 @@ def test_hostile_network_shows_literally_in_every_section(
     register, meetings, tasks and mail show the markup as text and nothing crashes
     (tui-drive fails on any traceback or MarkupError on the screen). A meeting and its
     minutes: the next test."""
-    command = on_a_hostile_network(tmp_path, lang)
+    command = on_a_hostile_network(tmp_path, lang, hostile_start())
     result = drive(
         command,
         "wait:[bold red]Rotkäppchen[/]" if size == "120x40" else "wait:Anna Kaputt [/]",
@@ -188,7 +202,7 @@ TASKS = ("wait:Netzw", "keys:t", "wait:(l)")  # the tabs: Board (b), List (l)
 @pytest.mark.parametrize(
     ("size", "lang", "cancel", "edit", "decision"),
     [
-        ("80x24", "de", "Klick[/] am 24.11.2026 absagen?", "Klick[/] bearbeiten", "Beschluss oder"),
+        ("80x24", "de", "Klick[/] am {day} absagen?", "Klick[/] bearbeiten", "Beschluss oder"),
         ("120x40", "en", "Cancel Haushalt [@click=app.quit]Klick[/] on", "Edit Haushalt [@click",
          "Decision or agreement"),
     ],
@@ -199,12 +213,18 @@ def test_hostile_meeting_and_minutes_in_the_real_command(
     """The meeting titled with an action, opened by keys from the past meetings: its
     dialogs and its minutes show the title literally and nothing runs or crashes."""
     from storage.engine import open_database, resolve_target
-    from tests.hostile import HOSTILE_NOW, fill_hostile
+    from tests.hostile import HOSTILE, fill_hostile
 
     db = tmp_path / "hostile.db"
     engine = open_database(resolve_target(str(db)))
-    fill_hostile(engine, HOSTILE_NOW)
-    title = "Haushalt [@click=app.quit]Klick[/]"
+    start = hostile_start()
+    fill_hostile(engine, start)
+    title = ACTION_TITLE
+    i = HOSTILE.index(title)
+    begins = (start + timedelta(days=i % 30, hours=9 + i % 10)).astimezone(
+        ZoneInfo("Europe/Berlin")
+    )
+    cancel = cancel.format(day=f"{begins:%d.%m.%Y}")
     # Where the meeting is in the past list depends on the hour the test runs (the network's
     # meetings pass one by one): asked of the list's own query, not counted by hand.
     from coordinator.context import Context

@@ -41,6 +41,7 @@ from storage.models import (
     Decision,
     Delivery,
     Invitation,
+    MailReply,
     Meeting,
     Meta,
     Minutes,
@@ -216,8 +217,12 @@ def build_graph(session: Session) -> list[SQLModel]:
         actor="Anna Berger", action="update", table_name="task", row_id="1", subject="task:1",
         version=3, changes='{"status": ["open", "done"]}',
     )  # fmt: skip
-    session.add_all([delivery, translation, attached, entry])
-    rows += [delivery, translation, attached, entry]
+    reply = MailReply(
+        message_key="0" * 64, sender="ayse@example.org", subject="Accepted: Netzwerktreffen",
+        outcome="recorded", detail="Netzwerktreffen: accepted",
+    )  # fmt: skip
+    session.add_all([delivery, translation, attached, entry, reply])
+    rows += [delivery, translation, attached, entry, reply]
     return rows
 
 
