@@ -149,7 +149,40 @@ def to_html(doc: Document) -> str:
     return "\n".join(parts) + "\n"
 
 
-def render(doc: Document, fmt: str) -> str:
+class PdfUnavailable(RuntimeError):
+    """PDF cannot be written here: WeasyPrint or its system libraries (Pango) are missing."""
+
+
+# Fonts that cover the scripts a German network writes in (Latin with Turkish and Vietnamese,
+# Greek, Cyrillic, Arabic): DejaVu (Debian's fonts-dejavu-core), else Noto, else any.
+PDF_CSS = """
+@page { size: A4; margin: 2cm 2cm 2.5cm 2cm;
+        @bottom-right { content: counter(page) " / " counter(pages); font-size: 9pt; } }
+body { font-family: "DejaVu Sans", "Noto Sans", "Noto Naskh Arabic", sans-serif;
+       font-size: 10.5pt; max-width: none; margin: 0; }
+"""
+
+
+def html_to_pdf(page: str) -> bytes:
+    """A printable HTML page as PDF (WeasyPrint, docs/0011-pdf.md)."""
+    try:
+        import weasyprint
+    except (ImportError, OSError) as exc:  # (OSError: Pango is not installed)
+        from coordinator.i18n import _
+
+        raise PdfUnavailable(
+            _(
+                "PDF needs WeasyPrint and the Pango library (Debian: apt install "
+                "libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core)."
+            )
+        ) from exc
+    return weasyprint.HTML(string=page).write_pdf(stylesheets=[weasyprint.CSS(string=PDF_CSS)])  # type: ignore[no-any-return]
+
+
+def render(doc: Document, fmt: str) -> str | bytes:
+    """The document as Markdown, text, printable HTML, or PDF (bytes)."""
+    if fmt == "pdf":
+        return html_to_pdf(to_html(doc))
     if fmt == "md":
         return to_markdown(doc)
     if fmt == "txt":

@@ -108,7 +108,7 @@ def write_private(path: Path, text: str | bytes) -> Path:
 
 
 def write_formats(
-    folder: Path, stem: str, render: Callable[[str], str], formats: Iterable[str]
+    folder: Path, stem: str, render: Callable[[str], str | bytes], formats: Iterable[str]
 ) -> list[Path]:
     """Write one document in several formats (``stem.md``, ``stem.txt``, ...) into ``folder``."""
     return [write_private(folder / f"{stem}.{fmt}", render(fmt)) for fmt in formats]

@@ -15,6 +15,17 @@ if TYPE_CHECKING:
 
 
 def run_documents(args: argparse.Namespace, engine: Engine) -> int:
+    """Agenda, minutes, to-do list or decision register; a PDF this machine cannot make is
+    one line saying what is missing."""
+    from coordinator.documents import PdfUnavailable
+
+    try:
+        return _documents(args, engine)
+    except PdfUnavailable as exc:
+        raise UsageError(str(exc)) from None
+
+
+def _documents(args: argparse.Namespace, engine: Engine) -> int:
     from coordinator.documents import render
     from coordinator.i18n import current_language
     from coordinator.minutes import minutes_files, tasks

@@ -205,7 +205,7 @@ def scripted_parser() -> argparse.ArgumentParser:
         document.add_argument(
             "meeting", type=int, metavar="MEETING_ID", help=_("the ID shown in the meeting screens")
         )
-        document.add_argument("--format", choices=("md", "txt", "html"), default="md")
+        document.add_argument("--format", choices=("md", "txt", "html", "pdf"), default="md")
         document.add_argument(
             "-o", "--output", metavar="FILE", help=_("write to FILE instead of standard output")
         )
@@ -233,7 +233,7 @@ def scripted_parser() -> argparse.ArgumentParser:
         metavar="MEETING_ID",
         help=_("tasks from this meeting (or every meeting of its series)"),
     )
-    todo.add_argument("--format", choices=("md", "txt", "html", "csv", "xlsx"), default="md")
+    todo.add_argument("--format", choices=("md", "txt", "html", "pdf", "csv", "xlsx"), default="md")
     todo.add_argument(
         "-o", "--output", metavar="FILE", help=_("write to FILE instead of standard output")
     )
@@ -245,7 +245,7 @@ def scripted_parser() -> argparse.ArgumentParser:
     register.add_argument(
         "--search", default="", metavar="WORDS", help=_("only decisions containing these words")
     )
-    register.add_argument("--format", choices=("md", "txt", "html"), default="md")
+    register.add_argument("--format", choices=("md", "txt", "html", "pdf"), default="md")
     register.add_argument(
         "-o", "--output", metavar="FILE", help=_("write to FILE instead of standard output")
     )

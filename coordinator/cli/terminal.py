@@ -38,7 +38,7 @@ def emit(text: str | bytes, output: str | None) -> None:
     if not output:
         if isinstance(text, bytes):
             if sys.stdout.isatty():
-                raise UsageError(_("an Excel workbook is not for the terminal: add -o FILE.xlsx"))
+                raise UsageError(_("a PDF or Excel file is not for the terminal: add -o FILE"))
             sys.stdout.flush()
             sys.stdout.buffer.write(text)
             return

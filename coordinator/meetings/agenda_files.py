@@ -82,8 +82,13 @@ def _item_lines(doc: AgendaDocument) -> list[tuple[str, str, str, str]]:
     return rows
 
 
-def render(engine: Engine, meeting_id: int, fmt: str, language: str | None = None) -> str:
-    """The agenda of a meeting as Markdown (md), plain text (txt) or printable HTML (html)."""
+def render(engine: Engine, meeting_id: int, fmt: str, language: str | None = None) -> str | bytes:
+    """The agenda of a meeting as Markdown (md), plain text (txt), printable HTML (html) or
+    PDF (bytes; made from the HTML)."""
+    if fmt == "pdf":
+        from coordinator.documents import html_to_pdf
+
+        return html_to_pdf(str(render(engine, meeting_id, "html", language)))
     if fmt not in FORMATS:
         raise ValueError(fmt)
     doc = document(engine, meeting_id, language)

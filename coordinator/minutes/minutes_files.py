@@ -118,7 +118,9 @@ def minutes_document(engine: Engine, meeting_id: int, language: str | None = Non
         return doc
 
 
-def render_minutes(engine: Engine, meeting_id: int, fmt: str, language: str | None = None) -> str:
+def render_minutes(
+    engine: Engine, meeting_id: int, fmt: str, language: str | None = None
+) -> str | bytes:
     return render(minutes_document(engine, meeting_id, language), fmt)
 
 

@@ -263,3 +263,4 @@ async def test_confirm_and_write_the_agenda_files(
         assert session.get(Meeting, meeting_id).status == MeetingStatus.CONFIRMED  # type: ignore[union-attr]
     assert (tmp_path / f"agenda-{meeting_id}.html").read_text().startswith("<!DOCTYPE html>")
     assert "Agenda: Hearing Integrationsrat" in (tmp_path / f"agenda-{meeting_id}.md").read_text()
+    assert (tmp_path / f"agenda-{meeting_id}.pdf").read_bytes().startswith(b"%PDF-")  # issue 20
