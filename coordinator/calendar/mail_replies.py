@@ -29,7 +29,7 @@ from email.utils import parseaddr
 from pathlib import Path
 from typing import Protocol
 
-from sqlalchemy import Engine
+from sqlalchemy import Engine, func
 from sqlmodel import col, select
 
 from coordinator.calendar import importing
@@ -172,7 +172,7 @@ def _answers(
     for event in replies:
         who = {a.email.lower() for a in event.attendees}
         allowed = who | {d for a in who for d in delegates.get(a, set())}
-        if sender and sender not in allowed:
+        if sender not in allowed:  # (no sender at all: nobody vouches for the answer)
             return Outcome(sender, subject, REFUSED, _("an answer for {who}, sent by {sender}").format(
                 who=", ".join(sorted(who)) or "–", sender=sender))  # fmt: skip
     slots = _poll_slots(engine, {e.uid for e in replies})
@@ -240,7 +240,7 @@ def _vote(engine: Engine, slot: tuple[int, int], event: IncomingEvent) -> tuple[
             select(Person.id)
             .join(Invitation, col(Invitation.person_id) == col(Person.id))
             .where(col(Invitation.meeting_id) == meeting_id)
-            .where(col(Person.email).ilike(attendee.email))
+            .where(func.lower(col(Person.email)) == attendee.email.lower())
         ).first()
         if person_id is None:
             return REFUSED, _("{email} is not invited.").format(email=attendee.email)
@@ -265,7 +265,8 @@ def _notice(engine: Engine, sender: str, subject: str, now: datetime) -> Outcome
             select(Invitation.meeting_id, Invitation.person_id, Meeting.title, Meeting.starts_at)
             .join(Meeting, col(Meeting.id) == col(Invitation.meeting_id))
             .join(Person, col(Person.id) == col(Invitation.person_id))
-            .where(col(Person.email).ilike(sender), Meeting.status != MeetingStatus.CANCELLED)
+            .where(func.lower(col(Person.email)) == sender)  # (not LIKE: "_" is no wildcard)
+            .where(Meeting.status != MeetingStatus.CANCELLED)
         ).all()
     fitting = sorted((starts, mid, pid) for mid, pid, t, starts in candidates if fold(t) == title)
     if not fitting:

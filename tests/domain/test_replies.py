@@ -203,3 +203,23 @@ def test_a_reply_for_one_date_of_a_series_counts_for_that_date(engine: Engine) -
         (None, Rsvp.NO_REPLY),  # the series: no answer yet
         (datetime(2026, 12, 8, 16, 0, tzinfo=UTC), Rsvp.DECLINED),  # that date only
     }
+
+
+def test_an_address_is_matched_as_written_and_a_reply_needs_a_sender(
+    engine: Engine, network: dict
+) -> None:
+    """ "_" in an address is a letter, not a wildcard: "c_m@…" is not "cxm@…"; a reply that
+    names no sender is nobody's word."""
+    people_id = people.create_person(
+        engine, PersonInput(given_name="Cam", family_name="Unter", email="c_m@example.org")
+    )
+    invitations.invite_people(engine, network["meeting"], [people_id])
+    lookalike = reply_mails.notice("cxm@example.org", "Zugesagt: Netzwerktreffen")
+    anonymous = reply_mails.outlook(network["uid"], "ayse@example.org", "DECLINED").replace(
+        b"From: ayse@example.org\n", b""
+    )
+    found = replies.read_replies(engine, [lookalike, anonymous], now=NOW)
+    assert [o.result for o in found] == [replies.NOT_UNDERSTOOD, replies.REFUSED], found
+    answers = _answers(engine, network["meeting"])
+    assert answers[people_id] == Rsvp.NO_REPLY
+    assert answers[network["ids"]["ayse"]] == Rsvp.NO_REPLY
