@@ -8,23 +8,19 @@ from __future__ import annotations
 
 import contextlib
 import imaplib
-import os
 import re
 import ssl
 from dataclasses import dataclass
 from types import TracebackType
 
 from sqlalchemy import Engine
-from sqlmodel import col, select
 
 from coordinator.i18n import _
+from coordinator.mail.smtp import HOST, store_settings, stored_secret, stored_settings
 from coordinator.validation import Checker
-from storage.models import Meta
-from storage.uow import reading, transaction
 
 PASSWORD_VARIABLE = "COORDINATOR_IMAP_PASSWORD"
 READ = "$CoordinatorRead"  # the keyword of a message that was read (when no folder is named)
-_HOST = re.compile(r"[A-Za-z0-9][A-Za-z0-9.-]*|\[[0-9A-Fa-f:.]+\]|[0-9A-Fa-f:.]+")
 _FOLDER = re.compile(r"[^\x00-\x1f\x7f\"\\]{1,200}")
 _KEYS = ("host", "port", "user", "folder", "done_folder")
 MAX_MESSAGES = 500  # read per run (the oldest unread first); the next run reads on
@@ -44,11 +40,7 @@ class ImapSettings:
 
 
 def load_settings(engine: Engine) -> ImapSettings:
-    with reading(engine) as session:
-        stored = {
-            m.key[5:]: m.value
-            for m in session.exec(select(Meta).where(col(Meta.key).startswith("imap."))).all()
-        }
+    stored = stored_settings(engine, "imap")
     values: dict[str, object] = {k: v for k, v in stored.items() if k in _KEYS}
     if "port" in values:
         values["port"] = int(str(values["port"]))
@@ -60,7 +52,7 @@ def save_settings(engine: Engine, **typed: str) -> ImapSettings:
     bad field."""
     check = Checker()
     host = check.required("host", typed.get("host", ""), max_length=200)
-    if host and not _HOST.fullmatch(host):
+    if host and not HOST.fullmatch(host):
         check.fail("host", _("A server name like mail.example.org (or an IP address)."))
     port = typed.get("port", "993").strip()
     if not port.isdigit() or not 0 < int(port) < 65536:
@@ -73,29 +65,12 @@ def save_settings(engine: Engine, **typed: str) -> ImapSettings:
             check.fail(name, _("A folder name on one line, without quotes or backslashes."))
         folders[name] = value
     check.check()
-    values = {"host": host, "port": port, "user": user, **folders}
-    with transaction(engine) as session:
-        for key, value in values.items():
-            row = session.get(Meta, f"imap.{key}")
-            if row is None:
-                session.add(Meta(key=f"imap.{key}", value=value))
-            else:
-                row.value = value
+    store_settings(engine, "imap", {"host": host, "port": port, "user": user, **folders})
     return load_settings(engine)
 
 
 def password(environ: dict[str, str] | None = None) -> str:
-    environ = dict(os.environ) if environ is None else environ
-    if environ.get(PASSWORD_VARIABLE):
-        return environ[PASSWORD_VARIABLE]
-    try:
-        import keyring  # type: ignore[import-not-found]
-    except ImportError:
-        return ""
-    try:
-        return keyring.get_password("coordinator", "imap") or ""
-    except Exception:  # no usable keyring (a server, a container)
-        return ""
+    return stored_secret(PASSWORD_VARIABLE, "imap", environ)
 
 
 class Mailbox:

@@ -23,7 +23,7 @@ from storage.models import Meta
 from storage.uow import reading, transaction
 
 SECURITY = ("starttls", "tls", "none")
-_HOST = re.compile(r"[A-Za-z0-9][A-Za-z0-9.-]*|\[[0-9A-Fa-f:.]+\]|[0-9A-Fa-f:.]+")
+HOST = re.compile(r"[A-Za-z0-9][A-Za-z0-9.-]*|\[[0-9A-Fa-f:.]+\]|[0-9A-Fa-f:.]+")
 PASSWORD_VARIABLE = "COORDINATOR_SMTP_PASSWORD"
 
 
@@ -46,11 +46,7 @@ _KEYS = ("host", "port", "security", "user", "sender_name", "sender_email", "per
 
 
 def load_settings(engine: Engine) -> MailSettings:
-    with reading(engine) as session:
-        stored = {
-            m.key[5:]: m.value
-            for m in session.exec(select(Meta).where(col(Meta.key).startswith("mail."))).all()
-        }
+    stored = stored_settings(engine, "mail")
     values: dict[str, object] = {k: v for k, v in stored.items() if k in _KEYS}
     for number in ("port", "per_minute"):
         if number in values:
@@ -68,21 +64,14 @@ def checked_settings(**typed: str) -> MailSettings:
 
 def save_settings(engine: Engine, **typed: str) -> MailSettings:
     """Check and store the mail settings (never a password)."""
-    values = _checked(typed)
-    with transaction(engine) as session:
-        for key, value in values.items():
-            row = session.get(Meta, f"mail.{key}")
-            if row is None:
-                session.add(Meta(key=f"mail.{key}", value=value))
-            else:
-                row.value = value
+    store_settings(engine, "mail", _checked(typed))
     return load_settings(engine)
 
 
 def _checked(typed: dict[str, str]) -> dict[str, str]:
     check = Checker()
     host = check.required("host", typed.get("host", ""), max_length=200)
-    if host and not _HOST.fullmatch(host):
+    if host and not HOST.fullmatch(host):
         check.fail("host", _("A server name like mail.example.org (or an IP address)."))
     port = typed.get("port", "587").strip()
     if not port.isdigit() or not 0 < int(port) < 65536:
@@ -115,17 +104,40 @@ def _checked(typed: dict[str, str]) -> dict[str, str]:
 def password(environ: dict[str, str] | None = None) -> str:
     """The SMTP password: from the environment, else from the system keyring (if the
     ``keyring`` package is installed and the system has a keyring it can use), else empty."""
+    return stored_secret(PASSWORD_VARIABLE, "smtp", environ)
+
+
+def stored_secret(variable: str, user: str, environ: dict[str, str] | None = None) -> str:
+    """A password from the environment variable ``variable``, else from the keyring's entry
+    (service "coordinator", ``user``), else empty. Never from the database."""
     environ = dict(os.environ) if environ is None else environ
-    if environ.get(PASSWORD_VARIABLE):
-        return environ[PASSWORD_VARIABLE]
+    if environ.get(variable):
+        return environ[variable]
     try:
         import keyring  # type: ignore[import-not-found]
     except ImportError:
         return ""
     try:
-        return keyring.get_password("coordinator", "smtp") or ""
+        return keyring.get_password("coordinator", user) or ""
     except Exception:  # keyring.errors.KeyringError: no usable keyring (a server, a container)
         return ""
+
+
+def stored_settings(engine: Engine, prefix: str) -> dict[str, str]:
+    """Settings kept in coordinator_meta as "<prefix>.<key>"."""
+    with reading(engine) as session:
+        rows = session.exec(select(Meta).where(col(Meta.key).startswith(f"{prefix}."))).all()
+    return {m.key[len(prefix) + 1 :]: m.value for m in rows}
+
+
+def store_settings(engine: Engine, prefix: str, values: dict[str, str]) -> None:
+    with transaction(engine) as session:
+        for key, value in values.items():
+            row = session.get(Meta, f"{prefix}.{key}")
+            if row is None:
+                session.add(Meta(key=f"{prefix}.{key}", value=value))
+            else:
+                row.value = value
 
 
 def connect(settings: MailSettings, secret: str, timeout: float = 30) -> smtplib.SMTP:
