@@ -36,8 +36,6 @@ from screens.progress import Stopped, WorkProgress, running
 from screens.text import Label, Static, literal
 from screens.widgets import Button, DataTable, Select
 
-_CHOICE_KEYS = {"s": Choice.SKIP, "f": Choice.FILL, "o": Choice.OVERWRITE, "a": Choice.ADD}
-
 
 class ImportScreen(Dialog):
     """Returns True when rows were imported. In the table of rows that may be somebody

@@ -90,10 +90,10 @@ class Outcome:
     detail: str = ""
 
 
-def message_key(raw: bytes, message: EmailMessage | None) -> str:
+def message_key(raw: bytes, message: EmailMessage) -> str:
     """The message's identity: its Message-ID (a mailbox read twice has the same), else the
     bytes themselves."""
-    ident = str(message.get("Message-ID", "") or "").strip() if message is not None else ""
+    ident = str(message.get("Message-ID", "") or "").strip()
     return hashlib.sha256(ident.encode() if ident else raw).hexdigest()
 
 
@@ -102,10 +102,10 @@ def read_replies(
 ) -> list[Outcome]:
     """Each message read, its answers recorded (see the module's text), in mailbox order."""
     now = now or datetime.now(UTC)
-    return [read_one(engine, raw, now) for raw in messages]
+    return [_read_one(engine, raw, now) for raw in messages]
 
 
-def read_one(engine: Engine, raw: bytes, now: datetime) -> Outcome:
+def _read_one(engine: Engine, raw: bytes, now: datetime) -> Outcome:
     if len(raw) > MAX_MESSAGE:
         return Outcome("", "", REFUSED, _("larger than 10 MB: not read"))
     try:
@@ -262,24 +262,27 @@ def _notice(engine: Engine, sender: str, subject: str, now: datetime) -> Outcome
     title = fold(_GOOGLE_WHEN.sub("", found[2]))
     with reading(engine) as session:
         candidates = session.exec(
-            select(Invitation.meeting_id, Invitation.person_id, Meeting.title, Meeting.starts_at)
+            select(
+                Invitation.meeting_id,
+                Invitation.person_id,
+                Invitation.rsvp,
+                Meeting.title,
+                Meeting.starts_at,
+            )
             .join(Meeting, col(Meeting.id) == col(Invitation.meeting_id))
             .join(Person, col(Person.id) == col(Invitation.person_id))
             .where(func.lower(col(Person.email)) == sender)  # (not LIKE: "_" is no wildcard)
             .where(Meeting.status != MeetingStatus.CANCELLED)
         ).all()
-    fitting = sorted((starts, mid, pid) for mid, pid, t, starts in candidates if fold(t) == title)
+    fitting = sorted(
+        (starts, mid, pid, current) for mid, pid, current, t, starts in candidates
+        if fold(t) == title
+    )  # fmt: skip
     if not fitting:
         return Outcome(sender, subject, NOT_UNDERSTOOD, _("no meeting of that title invites them"))
-    _starts, meeting_id, person_id = next((f for f in fitting if f[0] >= now), fitting[-1])
+    _starts, meeting_id, person_id, current = next((f for f in fitting if f[0] >= now), fitting[-1])
     from coordinator.meetings import invitations
 
-    with reading(engine) as session:
-        current = session.exec(
-            select(Invitation.rsvp).where(
-                Invitation.meeting_id == meeting_id, Invitation.person_id == person_id
-            )
-        ).first()
     if current == rsvp:
         return Outcome(sender, subject, UNCHANGED_, rsvp.value)
     invitations.set_rsvp(engine, meeting_id, person_id, rsvp)
